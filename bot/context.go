@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Context is one update in flight with everything loaded about its sender.
+// It is computed once by the load middleware, so handlers never look the
+// same things up twice.
+type Context struct {
+	context.Context
+	Bot *Bot
+	U   *Update
+
+	Profile Profile
+	Lang    Lang
+	Conv    *Conv
+	// Member is the sender's membership of the active cohort, nil when none.
+	Member *Member
+	// Cohort is the active cohort, nil when none.
+	Cohort *Cohort
+
+	answered bool
+}
+
+// T translates a catalogue key into the sender's language.
+func (c *Context) T(key string, args ...any) string { return Text(c.Lang, key, args...) }
+
+// Send delivers a message to the chat of the update (unless m.Chat is set).
+func (c *Context) Send(m Message) (Sent, error) {
+	if m.Chat == "" {
+		m.Chat = c.U.Chat
+	}
+	s, err := c.Bot.send.Send(c.Context, m)
+	if err != nil {
+		return s, fmt.Errorf("send to %s: %w", m.Chat, err)
+	}
+	return s, nil
+}
+
+// Reply sends text with optional button rows.
+func (c *Context) Reply(text string, rows ...[]Button) error {
+	_, err := c.Send(Message{Text: text, Buttons: rows})
+	return err
+}
+
+// Answer acknowledges the button press being handled, once.
+func (c *Context) Answer(text string, alert bool) error {
+	if c.U.Callback == nil || c.answered {
+		return nil
+	}
+	c.answered = true
+	return c.Bot.send.Answer(c.Context, Answer{CallbackID: c.U.Callback.ID, Text: text, Alert: alert})
+}
+
+// Refuse tells the user no: as an alert for a button press, as a message
+// otherwise. It changes nothing.
+func (c *Context) Refuse(text string) error {
+	if c.U.Callback != nil {
+		return c.Answer(text, true)
+	}
+	return c.Reply(text)
+}
+
+// SetConv stores the conversation state, stamped with this update's id.
+func (c *Context) SetConv(flow, step string, data map[string]string) error {
+	conv := &Conv{Flow: flow, Step: step, Data: data, Last: c.U.ID}
+	if err := c.Bot.store.SetConv(c.Context, c.U.User, conv, c.Bot.cfg.ConvTTL); err != nil {
+		return fmt.Errorf("save conversation: %w", err)
+	}
+	c.Conv = conv
+	return nil
+}
+
+// EndConv leaves any conversation.
+func (c *Context) EndConv() error {
+	if c.Conv == nil {
+		return nil
+	}
+	if err := c.Bot.store.ClearConv(c.Context, c.U.User); err != nil {
+		return fmt.Errorf("clear conversation: %w", err)
+	}
+	c.Conv = nil
+	return nil
+}
+
+// Replayed reports whether this update already changed the conversation:
+// it was redelivered after a crash, so the handler should only re-ask.
+func (c *Context) Replayed() bool {
+	return c.Conv != nil && c.U.ID != 0 && c.Conv.Last == c.U.ID
+}
+
+// IsOrganiser reports whether the sender organises the active cohort.
+func (c *Context) IsOrganiser() bool {
+	return c.Member != nil && c.Member.Registered && c.Member.Role == Organiser
+}
+
+func (c *Context) sayInternalError() {
+	if c.U.Callback != nil {
+		_ = c.Answer(c.T("err.internal"), true)
+		return
+	}
+	if c.U.ChatType == Private {
+		_ = c.Reply(c.T("err.internal"))
+	}
+}
+
+func (c *Context) needMembership() error {
+	if c.Member != nil && !c.Member.Registered {
+		return c.Refuse(c.T("err.finish_registration"))
+	}
+	return c.Refuse(c.T("err.not_member"))
+}
+
+// load is the middleware that reads the sender's state in two round trips,
+// applies the flood limit and picks the language.
+func (b *Bot) load(next HandlerFunc) HandlerFunc {
+	return func(c *Context) error {
+		u := c.U
+		l, err := b.store.Load(c.Context, u.User, b.cfg.FloodWindow)
+		if err != nil {
+			return &fatalError{fmt.Errorf("load %s: %w", u.User, err)}
+		}
+		c.Profile, c.Conv = l.Profile, l.Conv
+		c.Lang = pickLang(l.Profile.Lang, u.LangCode)
+		if l.Flood > b.cfg.FloodLimit {
+			return c.floodNotice(l.Flood == b.cfg.FloodLimit+1)
+		}
+		if id := l.Profile.Active; id != "" {
+			m, version, err := b.store.MemberVersion(c.Context, id, u.User)
+			if err != nil {
+				return &fatalError{fmt.Errorf("load member: %w", err)}
+			}
+			if m != nil {
+				co, err := b.cohort(c.Context, id, version)
+				switch {
+				case isNotFound(err):
+					m = nil
+				case err != nil:
+					return &fatalError{err}
+				default:
+					c.Cohort = co
+				}
+			}
+			c.Member = m
+		}
+		return next(c)
+	}
+}
+
+// floodNotice tells a flooding user once to slow down; the rest of the
+// burst is ignored, except that button presses are answered with the same
+// notice so nobody believes a vote counted when it did not.
+func (c *Context) floodNotice(first bool) error {
+	if c.U.Callback != nil {
+		return c.Answer(c.T("err.flood"), true)
+	}
+	if first && c.U.ChatType == Private {
+		return c.Reply(c.T("err.flood"))
+	}
+	return nil
+}
+
+func pickLang(saved Lang, client string) Lang {
+	switch {
+	case saved != "":
+		return saved
+	case strings.HasPrefix(strings.ToLower(client), "en"):
+		return EN
+	default:
+		return VI
+	}
+}
+
+// truncate cuts s to at most n runes, adding an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+var errStop = errors.New("stop")

@@ -1,0 +1,249 @@
+package bot
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const membersPerPage = 10
+
+// members lists the cohort's members for organisers, a page at a time.
+func (b *Bot) members(c *Context) error { return b.membersPage(c, 0, false) }
+
+func (b *Bot) membersPage(c *Context, page int, edit bool) error {
+	all, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return fmt.Errorf("list members: %w", err)
+	}
+	sortMembers(all)
+	pages := max(1, (len(all)+membersPerPage-1)/membersPerPage)
+	page = min(max(page, 0), pages-1)
+	counts := map[Role]int{}
+	for _, m := range all {
+		counts[m.Role]++
+	}
+	text := c.T("members.title", c.Cohort.Name, len(all), counts[Trainee], counts[Lecturer], counts[Organiser])
+	var rows [][]Button
+	for _, m := range all[min(page*membersPerPage, len(all)):min((page+1)*membersPerPage, len(all))] {
+		rows = append(rows, []Button{{Text: memberLabel(c, m), Data: "mb:v:" + string(m.User)}})
+	}
+	var nav []Button
+	if page > 0 {
+		nav = append(nav, Button{Text: "◀ " + strconv.Itoa(page), Data: "mb:p:" + strconv.Itoa(page-1)})
+	}
+	if page < pages-1 {
+		nav = append(nav, Button{Text: strconv.Itoa(page+2) + " ▶", Data: "mb:p:" + strconv.Itoa(page+1)})
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	msg := Message{Text: text, Buttons: rows}
+	if edit && c.U.Callback != nil {
+		msg.Edit = c.U.Callback.MessageID
+	}
+	_, err = c.Send(msg)
+	return err
+}
+
+func sortMembers(ms []*Member) {
+	rank := map[Role]int{Organiser: 0, Lecturer: 1, Trainee: 2}
+	slices.SortFunc(ms, func(a, b *Member) int {
+		return cmp.Or(cmp.Compare(rank[a.Role], rank[b.Role]), cmp.Compare(a.Group, b.Group), cmp.Compare(a.Name, b.Name), cmp.Compare(a.User, b.User))
+	})
+}
+
+func memberLabel(c *Context, m *Member) string {
+	name := m.Name
+	if !m.Registered {
+		name = c.T("members.unregistered")
+	}
+	label := name + " · " + c.T("role."+string(m.Role))
+	if m.Group != "" {
+		label += " · " + m.Group
+	}
+	return truncate(label, 60)
+}
+
+// memberAction handles the organiser's buttons on a member. Every press is
+// checked again: the member must still be in the organiser's cohort.
+func (b *Bot) memberAction(c *Context) error {
+	parts := strings.SplitN(strings.TrimPrefix(c.U.Callback.Data, "mb:"), ":", 3)
+	if parts[0] == "p" && len(parts) == 2 {
+		page, err := strconv.Atoi(parts[1])
+		if err != nil {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		return b.membersPage(c, page, true)
+	}
+	var arg string
+	var user UserKey
+	switch {
+	case len(parts) == 3 && (parts[0] == "sg" || parts[0] == "sr"):
+		// "sg:<idx>:<platform>:<id>" splits as ["sg", idx, "platform:id"].
+		arg, user = parts[1], UserKey(parts[2])
+	case len(parts) == 3:
+		user = UserKey(parts[1] + ":" + parts[2])
+	default:
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	m, err := b.store.Member(c.Context, c.Cohort.ID, user)
+	if isNotFound(err) {
+		return c.Refuse(c.T("members.gone"))
+	}
+	if err != nil {
+		return fmt.Errorf("read member %s: %w", user, err)
+	}
+	switch parts[0] {
+	case "v":
+		return b.memberView(c, m)
+	case "g":
+		if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
+			return c.Refuse(c.T("members.no_group"))
+		}
+		return c.Reply(c.T("members.pick_group", m.Name), b.groupButtons(c, "mb:sg:")...)
+	case "sg":
+		return b.moveMember(c, m, arg)
+	case "r":
+		var row []Button
+		for _, r := range Roles {
+			row = append(row, Button{Text: c.T("role." + string(r)), Data: "mb:sr:" + string(r[0]) + ":" + string(m.User)})
+		}
+		return c.Reply(c.T("members.pick_role", m.Name), row)
+	case "sr":
+		return b.changeRole(c, m, arg)
+	case "x":
+		return c.Reply(c.T("members.confirm_remove", orDash(m.Name)), []Button{
+			{Text: c.T("btn.remove_yes"), Data: "mb:xx:" + string(m.User)},
+			{Text: c.T("btn.no"), Data: "mb:v:" + string(m.User)},
+		})
+	case "xx":
+		return b.removeMember(c, m)
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+func (b *Bot) memberView(c *Context, m *Member) error {
+	lines := []string{
+		c.T("profile.name", orDash(m.Name)),
+		c.T("profile.org", orDash(m.Org)),
+		c.T("profile.role", c.T("role."+string(m.Role))),
+	}
+	if m.Role == Trainee {
+		lines = append(lines, c.T("profile.group", orDash(m.Group)))
+	}
+	lines = append(lines, c.T("members.joined", formatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
+	if !m.Registered {
+		lines = append(lines, c.T("members.unregistered"))
+	}
+	if m.Unreachable {
+		lines = append(lines, c.T("members.unreachable"))
+	}
+	var row []Button
+	if m.Role == Trainee && len(c.Cohort.Plan.Groups) > 0 {
+		row = append(row, Button{Text: c.T("btn.move_group"), Data: "mb:g:" + string(m.User)})
+	}
+	row = append(row, Button{Text: c.T("btn.change_role"), Data: "mb:r:" + string(m.User)})
+	return c.Reply(strings.Join(lines, "\n"), row, []Button{{Text: c.T("btn.remove"), Data: "mb:x:" + string(m.User)}})
+}
+
+func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
+	idx, err := strconv.Atoi(arg)
+	groups := c.Cohort.Plan.Groups
+	if err != nil || idx < 0 || idx >= len(groups) || m.Role != Trainee {
+		return c.Refuse(c.T("reg.group_bad"))
+	}
+	if m.Group == groups[idx] {
+		return c.Answer(c.T("members.moved", orDash(m.Name), m.Group), false)
+	}
+	m.Group = groups[idx]
+	if err := b.store.PutMember(c.Context, m); err != nil {
+		return fmt.Errorf("move member: %w", err)
+	}
+	b.log.Info("member moved", "cohort", m.Cohort, "user", m.User, "group", m.Group, "by", c.U.User)
+	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.moved_notice", m.Group) })
+	return c.Reply(c.T("members.moved", orDash(m.Name), m.Group))
+}
+
+func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
+	var role Role
+	for _, r := range Roles {
+		if string(r[0]) == arg {
+			role = r
+		}
+	}
+	if role == "" {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	if m.Role == role {
+		return c.Answer(c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role))), false)
+	}
+	if m.Role == Organiser {
+		if last, err := b.lastOrganiser(c, m); err != nil || last {
+			if err != nil {
+				return err
+			}
+			return c.Refuse(c.T("members.last_organiser"))
+		}
+	}
+	m.Role = role
+	if role != Trainee {
+		m.Group = ""
+	}
+	if err := b.store.PutMember(c.Context, m); err != nil {
+		return fmt.Errorf("change role: %w", err)
+	}
+	b.log.Info("member role changed", "cohort", m.Cohort, "user", m.User, "role", role, "by", c.U.User)
+	b.organiserMenu(c.Context, m.User, VI, role == Organiser)
+	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.role_notice", Text(l, "role."+string(role))) })
+	return c.Reply(c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role))))
+}
+
+func (b *Bot) removeMember(c *Context, m *Member) error {
+	if m.Role == Organiser {
+		if last, err := b.lastOrganiser(c, m); err != nil || last {
+			if err != nil {
+				return err
+			}
+			return c.Refuse(c.T("members.last_organiser"))
+		}
+	}
+	if err := b.store.RemoveMember(c.Context, m.Cohort, m.User); err != nil {
+		return fmt.Errorf("remove member: %w", err)
+	}
+	b.log.Info("member removed", "cohort", m.Cohort, "user", m.User, "by", c.U.User)
+	if m.User != c.U.User {
+		b.notify(c, m.User, func(l Lang) string { return Text(l, "members.removed_notice", c.Cohort.Name) })
+	}
+	return c.Reply(c.T("members.removed", orDash(m.Name)))
+}
+
+// lastOrganiser reports whether m is the cohort's only registered
+// organiser: a cohort must keep one.
+func (b *Bot) lastOrganiser(c *Context, m *Member) (bool, error) {
+	all, err := b.store.Members(c.Context, m.Cohort)
+	if err != nil {
+		return false, fmt.Errorf("list members: %w", err)
+	}
+	for _, o := range all {
+		if o.Role == Organiser && o.Registered && o.User != m.User {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// notify tells another member about a change made to them. It is best
+// effort: the change is already made, and a member who blocked the bot
+// still sees it in /profile.
+func (b *Bot) notify(c *Context, to UserKey, text func(Lang) string) {
+	lang := VI
+	if p, err := b.store.Profile(c.Context, to); err == nil && p.Lang != "" {
+		lang = p.Lang
+	}
+	if _, err := b.send.Send(c.Context, Message{Chat: to.PrivateChat(), Text: text(lang)}); err != nil {
+		b.log.Warn("notify member", "user", to, "err", err)
+	}
+}

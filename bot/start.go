@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var inviteCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// start handles /start with or without an invite code.
+func (b *Bot) start(c *Context) error {
+	code := strings.TrimSpace(c.U.Args)
+	if code == "" {
+		switch {
+		case c.Member != nil && !c.Member.Registered:
+			return b.askStep(c)
+		case c.Member != nil:
+			return b.sendMenu(c, c.T("start.welcome_back", c.Member.Name, c.Cohort.Name))
+		default:
+			return c.Reply(c.T("start.about"))
+		}
+	}
+	if !inviteCode.MatchString(code) {
+		return c.Reply(c.T("invite.unknown"))
+	}
+	inv, err := b.store.Invite(c.Context, code)
+	if isNotFound(err) {
+		return c.Reply(c.T("invite.unknown"))
+	}
+	if err != nil {
+		return fmt.Errorf("read invite: %w", err)
+	}
+	existing, err := b.store.Member(c.Context, inv.Cohort, c.U.User)
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("read member: %w", err)
+	}
+	if existing != nil && existing.Role == inv.Role {
+		return b.rejoin(c, existing)
+	}
+	now := b.clock()
+	inv, err = b.store.RedeemInvite(c.Context, code, c.U.User, now)
+	switch {
+	case errors.Is(err, ErrInviteUnknown):
+		return c.Reply(c.T("invite.unknown"))
+	case errors.Is(err, ErrInviteRevoked):
+		return c.Reply(c.T("invite.revoked"))
+	case errors.Is(err, ErrInviteUsedUp):
+		return c.Reply(c.T("invite.used_up"))
+	case errors.Is(err, ErrInviteExpired):
+		return c.Reply(c.T("invite.expired"))
+	case err != nil:
+		return fmt.Errorf("redeem invite: %w", err)
+	}
+	cohort, err := b.cohort(c.Context, inv.Cohort, 0)
+	if isNotFound(err) {
+		return c.Reply(c.T("invite.unknown"))
+	}
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		// A member given an invite for another role takes that role; the
+		// group only belongs to trainees.
+		existing.Role = inv.Role
+		if inv.Role != Trainee {
+			existing.Group = ""
+		}
+		if err := b.store.PutMember(c.Context, existing); err != nil {
+			return fmt.Errorf("change role: %w", err)
+		}
+		if err := b.activate(c, cohort, existing); err != nil {
+			return err
+		}
+		if !existing.Registered {
+			return b.askStep(c)
+		}
+		return b.sendMenu(c, c.T("start.role_changed", c.T("role."+string(inv.Role)), cohort.Name))
+	}
+	m := &Member{User: c.U.User, Cohort: cohort.ID, Role: inv.Role, Joined: now, Invite: code}
+	if err := b.store.PutMember(c.Context, m); err != nil {
+		return fmt.Errorf("add member: %w", err)
+	}
+	if err := b.activate(c, cohort, m); err != nil {
+		return err
+	}
+	b.log.Info("member joined", "cohort", cohort.ID, "user", c.U.User, "role", m.Role, "update", c.U.ID)
+	if err := c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(m.Role)))); err != nil {
+		return err
+	}
+	return b.beginRegistration(c)
+}
+
+// rejoin answers /start with an invite of a cohort the user is already in.
+func (b *Bot) rejoin(c *Context, m *Member) error {
+	cohort, err := b.cohort(c.Context, m.Cohort, 0)
+	if err != nil {
+		return err
+	}
+	if err := b.activate(c, cohort, m); err != nil {
+		return err
+	}
+	if !m.Registered {
+		return b.askStep(c)
+	}
+	return b.sendMenu(c, c.T("start.already", cohort.Name, c.T("role."+string(m.Role))))
+}
+
+// activate makes the cohort the user's active one and remembers the
+// user's profile name for the certificate-name button.
+func (b *Bot) activate(c *Context, co *Cohort, m *Member) error {
+	if c.Profile.Active != co.ID {
+		if err := b.store.SetActive(c.Context, c.U.User, co.ID); err != nil {
+			return fmt.Errorf("set active cohort: %w", err)
+		}
+		c.Profile.Active = co.ID
+	}
+	if c.U.UserName != "" && c.U.UserName != c.Profile.Name {
+		if err := b.store.TouchProfile(c.Context, c.U.User, c.U.UserName, c.U.Username); err != nil {
+			return fmt.Errorf("save profile name: %w", err)
+		}
+		c.Profile.Name = c.U.UserName
+	}
+	c.Cohort, c.Member = co, m
+	return nil
+}
+
+func (b *Bot) cancel(c *Context) error {
+	if c.Conv == nil {
+		return c.Reply(c.T("cancel.nothing"))
+	}
+	wasRegistering := c.Conv.Flow == flowRegister
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	if wasRegistering {
+		return c.Reply(c.T("cancel.registration"))
+	}
+	return b.sendMenu(c, c.T("cancel.done"))
+}
+
+func (b *Bot) nothingToSkip(c *Context) error { return c.Reply(c.T("skip.nothing")) }
+
+func (b *Bot) help(c *Context) error {
+	var sb strings.Builder
+	sb.WriteString(c.T("help.title"))
+	for _, spec := range Commands() {
+		if spec.Organiser && !c.IsOrganiser() {
+			continue
+		}
+		if spec.Member && (c.Member == nil || !c.Member.Registered) {
+			continue
+		}
+		fmt.Fprintf(&sb, "\n/%s — %s", spec.Name, c.T("cmd."+spec.Name))
+	}
+	if b.cfg.Admins[c.U.User] {
+		fmt.Fprintf(&sb, "\n/newcohort — %s", c.T("cmd.newcohort"))
+	}
+	if c.Member == nil {
+		sb.WriteString("\n\n" + c.T("help.join"))
+	}
+	return c.Reply(sb.String())
+}
+
+func (b *Bot) menu(c *Context) error {
+	if c.Member == nil || !c.Member.Registered {
+		return c.needMembership()
+	}
+	return b.sendMenu(c, c.T("menu.title", c.Cohort.Name))
+}
+
+// sendMenu sends text with the main menu of the sender's role.
+func (b *Bot) sendMenu(c *Context, text string) error {
+	return c.Reply(text, b.menuRows(c)...)
+}
+
+func (b *Bot) menuRows(c *Context) [][]Button {
+	if c.Member == nil || !c.Member.Registered {
+		return nil
+	}
+	btn := func(name string) Button { return Button{Text: c.T("btn." + name), Data: "cmd:" + name} }
+	rows := [][]Button{
+		{btn("schedule"), btn("deadlines")},
+		{btn("profile"), btn("help")},
+	}
+	if c.IsOrganiser() {
+		rows = append(rows, []Button{btn("members"), btn("invites")})
+	}
+	return rows
+}
+
+func (b *Bot) lang(c *Context) error {
+	switch strings.ToLower(strings.TrimSpace(c.U.Args)) {
+	case "vi":
+		return b.setLang(c, VI)
+	case "en":
+		return b.setLang(c, EN)
+	}
+	return c.Reply(c.T("lang.choose"), []Button{
+		{Text: "🇻🇳 Tiếng Việt", Data: "lang:vi"},
+		{Text: "🇬🇧 English", Data: "lang:en"},
+	})
+}
+
+func (b *Bot) langPick(c *Context) error {
+	switch strings.TrimPrefix(c.U.Callback.Data, "lang:") {
+	case "vi":
+		return b.setLang(c, VI)
+	case "en":
+		return b.setLang(c, EN)
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+func (b *Bot) setLang(c *Context, l Lang) error {
+	if err := b.store.SetLang(c.Context, c.U.User, l); err != nil {
+		return fmt.Errorf("set language: %w", err)
+	}
+	c.Lang, c.Profile.Lang = l, l
+	if err := c.Answer(c.T("lang.set"), false); err != nil {
+		return err
+	}
+	if c.Member != nil && c.Member.Registered {
+		return b.sendMenu(c, c.T("lang.set"))
+	}
+	return c.Reply(c.T("lang.set"))
+}
+
+func (b *Bot) notYet(c *Context) error { return c.Refuse(c.T("err.not_yet")) }
+
+func (b *Bot) unknownCommand(c *Context) error {
+	return c.Reply(c.T("err.unknown_command", truncate(c.U.Command, 32)))
+}
+
+// fallback answers what no route took.
+func (b *Bot) fallback(c *Context) error {
+	switch c.U.Kind {
+	case KindCallback:
+		return c.Answer(c.T("err.stale_button"), true)
+	case KindText:
+		if c.Member == nil {
+			return c.Reply(c.T("start.about"))
+		}
+		return c.Reply(c.T("err.not_understood"))
+	case KindPhoto:
+		return c.Reply(c.T("err.photo_not_now"))
+	default:
+		return c.Reply(c.T("err.unsupported"))
+	}
+}

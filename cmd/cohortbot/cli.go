@@ -1,0 +1,368 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/telegram"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// openStore connects to the configured Redis and checks that it answers.
+func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
+	if !cfg.HasRedis() {
+		return nil, badUsage("REDIS_URL (or REDIS_CLUSTER_ADDRS) is not set: this command works on the bot's Redis")
+	}
+	st, err := store.Open(cfg.RedisURL, cfg.ClusterAddrs)
+	if err != nil {
+		return nil, badUsage("%v", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := st.Ping(pctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("redis does not answer: %w", err)
+	}
+	return st, nil
+}
+
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return badUsage("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// botUsername asks Telegram for the bot's @handle, for t.me links; empty
+// without a token.
+func (a *App) botUsername(ctx context.Context, cfg Config) (string, error) {
+	if cfg.TelegramToken == "" {
+		return "", nil
+	}
+	c, err := telegram.New(ctx, cfg.TelegramToken, cfg.TelegramAPI, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return "", err
+	}
+	return c.Username(), nil
+}
+
+func (a *App) cohort(ctx context.Context, cfg Config, args []string) error {
+	if len(args) == 0 {
+		return badUsage("usage: cohortbot cohort create|list|delete")
+	}
+	switch args[0] {
+	case "create":
+		return a.cohortCreate(ctx, cfg, args[1:])
+	case "list":
+		return a.cohortList(ctx, cfg)
+	case "delete":
+		if len(args) != 2 {
+			return badUsage("usage: cohortbot cohort delete ID")
+		}
+		st, err := openStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if _, err := st.Cohort(ctx, args[1]); errors.Is(err, store.ErrNotFound) {
+			return badUsage("no cohort %q", args[1])
+		} else if err != nil {
+			return err
+		}
+		if err := st.DeleteCohort(ctx, args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "deleted cohort %s\n", args[1])
+		return nil
+	}
+	return badUsage("unknown cohort command %q", args[0])
+}
+
+// cohortJSON is the one-line output of cohort create --json (DESIGN.md).
+type cohortJSON struct {
+	ID      string            `json:"id"`
+	Name    string            `json:"name"`
+	Invites rolesJSON         `json:"invites"`
+	Links   map[string]string `json:"links"`
+	ViewKey string            `json:"view_key"`
+}
+
+type rolesJSON struct {
+	Trainee   string `json:"trainee"`
+	Lecturer  string `json:"lecturer"`
+	Organiser string `json:"organiser"`
+}
+
+func readPlan(path string) (*plan.Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, badUsage("read plan: %v", err)
+	}
+	return plan.Parse(path, data)
+}
+
+func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error {
+	fs := newFlags("cohort create", a.Stderr)
+	planPath := fs.String("plan", "", "plan file (YAML)")
+	name := fs.String("name", "", "cohort name, for a cohort without a plan yet")
+	asJSON := fs.Bool("json", false, "print one line of JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*planPath == "") == (*name == "") || fs.NArg() > 0 {
+		return badUsage("usage: cohortbot cohort create --plan FILE [--json] | --name NAME [--json]")
+	}
+	var p *plan.Plan
+	if *planPath != "" {
+		var err error
+		if p, err = readPlan(*planPath); err != nil {
+			return err
+		}
+	} else {
+		n := strings.TrimSpace(*name)
+		if n == "" {
+			return badUsage("--name: empty")
+		}
+		loc, err := time.LoadLocation(plan.DefaultTimezone)
+		if err != nil {
+			return err
+		}
+		p = plan.Default(n, loc)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	username, err := a.botUsername(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	nc, err := bot.CreateCohort(ctx, st, p, a.Clock())
+	if err != nil {
+		return err
+	}
+	out := cohortJSON{
+		ID: nc.Cohort.ID, Name: nc.Cohort.Name, ViewKey: nc.Cohort.ViewKey, Links: map[string]string{},
+		Invites: rolesJSON{nc.Invites[bot.Trainee].Code, nc.Invites[bot.Lecturer].Code, nc.Invites[bot.Organiser].Code},
+	}
+	for _, r := range bot.Roles {
+		if link := bot.InviteLink(username, nc.Invites[r].Code); link != "" {
+			out.Links[string(r)] = link
+		}
+	}
+	if *asJSON {
+		return json.NewEncoder(a.Stdout).Encode(out)
+	}
+	fmt.Fprintf(a.Stdout, "created cohort %q\n  id:       %s\n  view key: %s\n\ninvites:\n", out.Name, out.ID, out.ViewKey)
+	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	for _, r := range bot.Roles {
+		inv := nc.Invites[r]
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r, inv.Code, describeInvite(inv), out.Links[string(r)])
+	}
+	return tw.Flush()
+}
+
+func describeInvite(inv *bot.Invite) string {
+	var parts []string
+	switch {
+	case inv.Revoked:
+		parts = append(parts, "revoked")
+	case inv.Uses < 0:
+		parts = append(parts, "reusable")
+	default:
+		parts = append(parts, fmt.Sprintf("%d use(s) left", inv.Uses))
+	}
+	if !inv.Expires.IsZero() {
+		parts = append(parts, "expires "+inv.Expires.Format("2006-01-02 15:04 MST"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *App) cohortList(ctx context.Context, cfg Config) error {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cohorts, err := st.Cohorts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(cohorts) == 0 {
+		fmt.Fprintln(a.Stdout, "no cohorts")
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tMEMBERS\tCREATED")
+	for _, c := range cohorts {
+		ms, err := st.Members(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", c.ID, c.Name, len(ms), c.Created.In(c.Plan.Location).Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}
+
+// inviteJSON is the one-line output of invite create --json.
+type inviteJSON struct {
+	Code    string `json:"code"`
+	Cohort  string `json:"cohort"`
+	Role    string `json:"role"`
+	Uses    int    `json:"uses"`
+	Expires string `json:"expires,omitempty"`
+	Link    string `json:"link,omitempty"`
+}
+
+func (a *App) invite(ctx context.Context, cfg Config, args []string) error {
+	if len(args) == 0 {
+		return badUsage("usage: cohortbot invite create|revoke")
+	}
+	switch args[0] {
+	case "create":
+		return a.inviteCreate(ctx, cfg, args[1:])
+	case "revoke":
+		if len(args) != 2 {
+			return badUsage("usage: cohortbot invite revoke CODE")
+		}
+		st, err := openStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.RevokeInvite(ctx, args[1]); errors.Is(err, store.ErrNotFound) {
+			return badUsage("no invite %q", args[1])
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "revoked invite %s\n", args[1])
+		return nil
+	}
+	return badUsage("unknown invite command %q", args[0])
+}
+
+func (a *App) inviteCreate(ctx context.Context, cfg Config, args []string) error {
+	fs := newFlags("invite create", a.Stderr)
+	cohort := fs.String("cohort", "", "cohort id")
+	roleName := fs.String("role", "", "trainee, lecturer or organiser")
+	uses := fs.Int("uses", 0, "how many people may use it (default: unlimited; 1 for organisers)")
+	expires := fs.Duration("expires", 0, "how long it stays valid, e.g. 48h (default: forever; 168h for organisers)")
+	asJSON := fs.Bool("json", false, "print one line of JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	role, ok := bot.ParseRole(strings.ToLower(*roleName))
+	switch {
+	case *cohort == "" || fs.NArg() > 0:
+		return badUsage("usage: cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--json]")
+	case !ok:
+		return badUsage("--role: want trainee, lecturer or organiser, got %q", *roleName)
+	case *uses < 0:
+		return badUsage("--uses: must be positive")
+	case *expires < 0:
+		return badUsage("--expires: must be positive")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Cohort(ctx, *cohort); errors.Is(err, store.ErrNotFound) {
+		return badUsage("no cohort %q", *cohort)
+	} else if err != nil {
+		return err
+	}
+	username, err := a.botUsername(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	inv := bot.NewInvite(*cohort, role, *uses, *expires, a.Clock())
+	if err := st.CreateInvite(ctx, inv); err != nil {
+		return err
+	}
+	out := inviteJSON{Code: inv.Code, Cohort: inv.Cohort, Role: string(inv.Role), Uses: inv.Uses, Link: bot.InviteLink(username, inv.Code)}
+	if !inv.Expires.IsZero() {
+		out.Expires = inv.Expires.UTC().Format(time.RFC3339)
+	}
+	if *asJSON {
+		return json.NewEncoder(a.Stdout).Encode(out)
+	}
+	fmt.Fprintf(a.Stdout, "%s invite for %s: %s (%s)\n", role, inv.Cohort, inv.Code, describeInvite(inv))
+	if out.Link != "" {
+		fmt.Fprintln(a.Stdout, out.Link)
+	}
+	return nil
+}
+
+func (a *App) plan(ctx context.Context, cfg Config, args []string) error {
+	if len(args) == 0 {
+		return badUsage("usage: cohortbot plan check FILE | plan apply --cohort ID FILE")
+	}
+	switch args[0] {
+	case "check":
+		if len(args) != 2 {
+			return badUsage("usage: cohortbot plan check FILE")
+		}
+		p, err := readPlan(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "%s: ok (%d sessions, %d deadlines, %d groups)\n", args[1], len(p.Sessions), len(p.Deadlines), len(p.Groups))
+		return nil
+	case "apply":
+		return a.planApply(ctx, cfg, args[1:])
+	}
+	return badUsage("unknown plan command %q", args[0])
+}
+
+func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
+	fs := newFlags("plan apply", a.Stderr)
+	cohort := fs.String("cohort", "", "cohort id")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *cohort == "" || fs.NArg() != 1 {
+		return badUsage("usage: cohortbot plan apply --cohort ID FILE")
+	}
+	p, err := readPlan(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	old, err := st.Cohort(ctx, *cohort)
+	if errors.Is(err, store.ErrNotFound) {
+		return badUsage("no cohort %q", *cohort)
+	}
+	if err != nil {
+		return err
+	}
+	version, err := st.SavePlan(ctx, *cohort, p)
+	if err != nil {
+		return err
+	}
+	ch := plan.Diff(old.Plan, p)
+	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s\n", fs.Arg(0), *cohort, version, ch)
+	return nil
+}

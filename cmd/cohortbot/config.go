@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cohortbot/cohortbot/bot"
+)
+
+// Config is the environment of DESIGN.md.
+type Config struct {
+	RedisURL      string
+	ClusterAddrs  []string
+	TelegramToken string
+	TelegramAPI   string
+	WebhookSecret string
+	ZaloToken     string
+	ZaloAPI       string
+	ZaloSecret    string
+	PublicURL     string
+	HTTPAddr      string
+	SendRate      int
+	Admins        map[bot.UserKey]bool
+	LogLevel      slog.Level
+	LogFormat     string
+}
+
+var (
+	secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	adminRE  = regexp.MustCompile(`^(telegram|zalo):[A-Za-z0-9_-]+$`)
+)
+
+// FromEnv reads and checks the configuration. Every problem is reported.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		RedisURL:      strings.TrimSpace(getenv("REDIS_URL")),
+		TelegramToken: strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
+		TelegramAPI:   strings.TrimSpace(getenv("TELEGRAM_API_URL")),
+		WebhookSecret: getenv("TELEGRAM_WEBHOOK_SECRET"),
+		ZaloToken:     strings.TrimSpace(getenv("ZALO_TOKEN")),
+		ZaloAPI:       strings.TrimSpace(getenv("ZALO_API_URL")),
+		ZaloSecret:    getenv("ZALO_WEBHOOK_SECRET"),
+		PublicURL:     strings.TrimRight(strings.TrimSpace(getenv("PUBLIC_URL")), "/"),
+		HTTPAddr:      strings.TrimSpace(getenv("HTTP_ADDR")),
+		SendRate:      30,
+		Admins:        map[bot.UserKey]bool{},
+		LogFormat:     strings.ToLower(strings.TrimSpace(getenv("LOG_FORMAT"))),
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if s := strings.TrimSpace(getenv("REDIS_CLUSTER_ADDRS")); s != "" {
+		for _, a := range strings.Split(s, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				c.ClusterAddrs = append(c.ClusterAddrs, a)
+			}
+		}
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	if c.TelegramAPI == "" {
+		c.TelegramAPI = "https://api.telegram.org"
+	} else if u, err := url.Parse(c.TelegramAPI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("TELEGRAM_API_URL: not an http(s) URL: %q", c.TelegramAPI)
+	}
+	if c.ZaloAPI == "" {
+		c.ZaloAPI = "https://bot-api.zaloplatforms.com"
+	}
+	if s := strings.TrimSpace(getenv("SEND_RATE")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			bad("SEND_RATE: want a whole number of messages per second from 1 to 1000, got %q", s)
+		} else {
+			c.SendRate = n
+		}
+	}
+	if c.WebhookSecret != "" {
+		if !secretRE.MatchString(c.WebhookSecret) {
+			bad("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule)")
+		}
+		if c.PublicURL == "" {
+			bad("TELEGRAM_WEBHOOK_SECRET is set but PUBLIC_URL is not: the webhook needs the public https address")
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("PUBLIC_URL: not an http(s) URL: %q", c.PublicURL)
+		}
+	}
+	for _, a := range strings.Split(getenv("BOT_ADMINS"), ",") {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		if !adminRE.MatchString(a) {
+			bad("BOT_ADMINS: %q is not telegram:<id> or zalo:<id>", a)
+			continue
+		}
+		c.Admins[bot.UserKey(a)] = true
+	}
+	switch lvl := strings.ToLower(strings.TrimSpace(getenv("LOG_LEVEL"))); lvl {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("LOG_LEVEL: want debug, info, warn or error, got %q", lvl)
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		bad("LOG_FORMAT: want json or text, got %q", c.LogFormat)
+	}
+	if len(problems) > 0 {
+		return c, fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+// HasRedis reports whether a Redis server is configured.
+func (c Config) HasRedis() bool { return c.RedisURL != "" || len(c.ClusterAddrs) > 0 }
+
+// Webhook reports whether Telegram runs in webhook mode.
+func (c Config) Webhook() bool { return c.WebhookSecret != "" }

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/metrics"
+	"github.com/cohortbot/cohortbot/bot/telegram"
+	"github.com/cohortbot/cohortbot/bot/web"
+	"github.com/cohortbot/cohortbot/scheduler"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// serve runs every configured transport, the scheduler, the intake and
+// the HTTP server until ctx is done, then shuts down in reverse order.
+func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if !cfg.HasRedis() {
+		return badUsage("serve needs REDIS_URL (or REDIS_CLUSTER_ADDRS).\n" +
+			"To try the bot without Redis, run `cohortbot console`; to run it with Redis, `docker compose up`.")
+	}
+	if cfg.TelegramToken == "" {
+		return badUsage("serve needs TELEGRAM_TOKEN (the bot's token from BotFather)")
+	}
+	if cfg.ZaloToken != "" {
+		log.Warn("ZALO_TOKEN is set but the Zalo adapter is not built yet; serving Telegram only")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	tg, err := telegram.New(ctx, cfg.TelegramToken, cfg.TelegramAPI, log)
+	if err != nil {
+		return fmt.Errorf("connect to telegram: %w", err)
+	}
+	log.Info("connected to telegram", "bot", tg.Username(), "token", telegram.Token(cfg.TelegramToken))
+
+	met := metrics.New()
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, met.Sender(bot.Telegram, tg),
+		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg))
+
+	routes := web.Routes{Ready: st.Ping, Metrics: met.Handler(), Extra: map[string]http.Handler{}}
+	if cfg.Webhook() {
+		routes.Extra["POST "+telegram.WebhookPath] = telegram.Webhook(st, cfg.WebhookSecret, tg.Username(), log)
+	}
+	srv := web.Server(cfg.HTTPAddr, web.Handler(routes))
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	if a.Ready != nil {
+		a.Ready <- ln.Addr().String()
+	}
+
+	if err := a.registerCommands(ctx, st, tg, log); err != nil {
+		log.Warn("set command menus", "err", err)
+	}
+	if cfg.Webhook() {
+		if err := tg.SetWebhook(ctx, cfg.PublicURL+telegram.WebhookPath, cfg.WebhookSecret); err != nil {
+			ln.Close()
+			return err
+		}
+		log.Info("webhook mode", "url", cfg.PublicURL+telegram.WebhookPath)
+	}
+
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return err
+	}
+	sched := scheduler.New(ctx, loc, a.Clock, log)
+	sched.Start()
+
+	// intake and polling stop with ctx; the intake drains what it took.
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	intake := &bot.Intake{Bot: b, Inbox: st, Consumer: consumerName(), Leases: true}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := intake.Run(ctx); err != nil {
+			errs <- fmt.Errorf("intake: %w", err)
+		}
+	}()
+	if !cfg.Webhook() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := tg.Poll(ctx, st); err != nil {
+				errs <- fmt.Errorf("polling: %w", err)
+			}
+		}()
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	log.Info("serving", "http", ln.Addr().String())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+		log.Error("stopping", "err", runErr)
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	// Webhook requests stop first, so nothing new is accepted; then the
+	// intake drains, then the scheduler's running jobs finish.
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	wg.Wait()
+	select {
+	case <-sched.Stop().Done():
+	case <-shutdown.Done():
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// consumerName is stable across restarts of one replica (its host name),
+// so a restarted replica resumes the updates it had taken.
+func consumerName() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "cohortbot"
+	}
+	return h
+}
+
+// registerCommands sets the command menus: everyone's in Vietnamese and
+// English, and the organisers' list in each organiser's chat.
+func (a *App) registerCommands(ctx context.Context, st *store.Store, tg *telegram.Client, log *slog.Logger) error {
+	cohorts, err := st.Cohorts(ctx)
+	if err != nil {
+		return err
+	}
+	organisers := map[int64]bot.Lang{}
+	for _, c := range cohorts {
+		ms, err := st.Members(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Role != bot.Organiser || m.User.Platform() != bot.Telegram {
+				continue
+			}
+			id, err := strconv.ParseInt(m.User.NativeID(), 10, 64)
+			if err != nil {
+				continue
+			}
+			lang := bot.VI
+			if p, err := st.Profile(ctx, m.User); err == nil && p.Lang != "" {
+				lang = p.Lang
+			}
+			organisers[id] = lang
+		}
+	}
+	log.Info("setting command menus", "organiser_chats", len(organisers))
+	return tg.SetCommands(ctx, organisers)
+}

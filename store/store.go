@@ -1,0 +1,449 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// ErrNotFound is returned for a missing record. It is bot.ErrNotFound, so
+// handlers test for it without importing this package.
+var ErrNotFound = bot.ErrNotFound
+
+// Store is cohortbot's state in Redis.
+type Store struct {
+	rdb redis.UniversalClient
+}
+
+// New wraps a Redis client (single node or cluster).
+func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+
+// Open connects to REDIS_URL, or to a cluster when clusterAddrs is set.
+func Open(redisURL string, clusterAddrs []string) (*Store, error) {
+	if len(clusterAddrs) > 0 {
+		return New(redis.NewClusterClient(&redis.ClusterOptions{Addrs: clusterAddrs})), nil
+	}
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+	}
+	return New(redis.NewClient(opt)), nil
+}
+
+// Client exposes the Redis client to the packages that share it
+// (scheduler, delivery) and to tests.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Close closes the client.
+func (s *Store) Close() error { return s.rdb.Close() }
+
+func notFound(err error) error {
+	if errors.Is(err, redis.Nil) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// loadScript reads a user's profile, conversation and cohorts and counts
+// this update in the flood window, all in one round trip.
+var loadScript = redis.NewScript(`
+local n = redis.call('INCR', KEYS[3])
+if n == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]), n, redis.call('SMEMBERS', KEYS[4])}
+`)
+
+// Load implements bot.Store.
+func (s *Store) Load(ctx context.Context, user bot.UserKey, window time.Duration) (bot.Loaded, error) {
+	keys := []string{userKey(user), userSub(user, "conv"), userSub(user, "flood"), userSub(user, "cohorts")}
+	res, err := loadScript.Run(ctx, s.rdb, keys, window.Milliseconds()).Slice()
+	if err != nil {
+		return bot.Loaded{}, fmt.Errorf("load user %s: %w", user, err)
+	}
+	if len(res) != 4 {
+		return bot.Loaded{}, fmt.Errorf("load user %s: %d results", user, len(res))
+	}
+	l := bot.Loaded{Profile: profileFrom(user, pairs(res[0]), stringList(res[3]))}
+	if raw, ok := res[1].(string); ok {
+		var c bot.Conv
+		if err := json.Unmarshal([]byte(raw), &c); err == nil {
+			l.Conv = &c
+		}
+	}
+	l.Flood, _ = res[2].(int64)
+	return l, nil
+}
+
+func pairs(v any) map[string]string {
+	list, _ := v.([]any)
+	m := make(map[string]string, len(list)/2)
+	for i := 0; i+1 < len(list); i += 2 {
+		k, _ := list[i].(string)
+		val, _ := list[i+1].(string)
+		m[k] = val
+	}
+	return m
+}
+
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func profileFrom(user bot.UserKey, h map[string]string, cohorts []string) bot.Profile {
+	return bot.Profile{
+		User:     user,
+		Lang:     bot.Lang(h["lang"]),
+		Active:   h["active"],
+		Name:     h["name"],
+		Username: h["username"],
+		Cohorts:  cohorts,
+	}
+}
+
+// Profile implements bot.Store.
+func (s *Store) Profile(ctx context.Context, user bot.UserKey) (bot.Profile, error) {
+	var h *redis.MapStringStringCmd
+	var c *redis.StringSliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		h = p.HGetAll(ctx, userKey(user))
+		c = p.SMembers(ctx, userSub(user, "cohorts"))
+		return nil
+	})
+	if err != nil {
+		return bot.Profile{}, fmt.Errorf("read profile %s: %w", user, err)
+	}
+	cohorts := c.Val()
+	slices.Sort(cohorts)
+	return profileFrom(user, h.Val(), cohorts), nil
+}
+
+// SetLang implements bot.Store.
+func (s *Store) SetLang(ctx context.Context, user bot.UserKey, lang bot.Lang) error {
+	return s.rdb.HSet(ctx, userKey(user), "lang", string(lang)).Err()
+}
+
+// SetActive implements bot.Store.
+func (s *Store) SetActive(ctx context.Context, user bot.UserKey, cohort string) error {
+	return s.rdb.HSet(ctx, userKey(user), "active", cohort).Err()
+}
+
+// TouchProfile implements bot.Store.
+func (s *Store) TouchProfile(ctx context.Context, user bot.UserKey, name, username string) error {
+	return s.rdb.HSet(ctx, userKey(user), "name", name, "username", username).Err()
+}
+
+// SetConv implements bot.Store.
+func (s *Store) SetConv(ctx context.Context, user bot.UserKey, c *bot.Conv, ttl time.Duration) error {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode conversation: %w", err)
+	}
+	return s.rdb.Set(ctx, userSub(user, "conv"), raw, ttl).Err()
+}
+
+// ClearConv implements bot.Store.
+func (s *Store) ClearConv(ctx context.Context, user bot.UserKey) error {
+	return s.rdb.Del(ctx, userSub(user, "conv")).Err()
+}
+
+// MemberVersion implements bot.Store.
+func (s *Store) MemberVersion(ctx context.Context, cohort string, user bot.UserKey) (*bot.Member, int64, error) {
+	var m *redis.StringCmd
+	var v *redis.StringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		m = p.HGet(ctx, cohortKey(cohort, "members"), string(user))
+		v = p.HGet(ctx, cohortKey(cohort, "meta"), "version")
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, 0, fmt.Errorf("read member %s of %s: %w", user, cohort, err)
+	}
+	version, _ := strconv.ParseInt(v.Val(), 10, 64)
+	if m.Err() != nil {
+		return nil, version, nil
+	}
+	mem, err := decodeMember(m.Val())
+	if err != nil {
+		return nil, 0, err
+	}
+	return mem, version, nil
+}
+
+func decodeMember(raw string) (*bot.Member, error) {
+	var m bot.Member
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		return nil, fmt.Errorf("decode member: %w", err)
+	}
+	return &m, nil
+}
+
+// CreateCohort implements bot.Store.
+func (s *Store) CreateCohort(ctx context.Context, c *bot.Cohort) error {
+	raw, err := json.Marshal(c.Plan)
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	meta := cohortKey(c.ID, "meta")
+	ok, err := s.rdb.HSetNX(ctx, meta, "created", c.Created.Unix()).Result()
+	if err != nil {
+		return fmt.Errorf("create cohort %s: %w", c.ID, err)
+	}
+	if !ok {
+		return fmt.Errorf("create cohort %s: id taken", c.ID)
+	}
+	if c.Version == 0 {
+		c.Version = 1
+	}
+	if err := s.rdb.HSet(ctx, meta, "name", c.Name, "plan", raw, "view_key", c.ViewKey, "version", c.Version, "group_chat", string(c.GroupChat)).Err(); err != nil {
+		return fmt.Errorf("create cohort %s: %w", c.ID, err)
+	}
+	if err := s.rdb.ZAdd(ctx, keyCohorts, redis.Z{Score: float64(c.Created.Unix()), Member: c.ID}).Err(); err != nil {
+		return fmt.Errorf("index cohort %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Cohort implements bot.Store.
+func (s *Store) Cohort(ctx context.Context, id string) (*bot.Cohort, error) {
+	h, err := s.rdb.HGetAll(ctx, cohortKey(id, "meta")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read cohort %s: %w", id, err)
+	}
+	return decodeCohort(id, h)
+}
+
+func decodeCohort(id string, h map[string]string) (*bot.Cohort, error) {
+	if h["plan"] == "" {
+		return nil, ErrNotFound
+	}
+	var p plan.Plan
+	if err := json.Unmarshal([]byte(h["plan"]), &p); err != nil {
+		return nil, fmt.Errorf("decode plan of %s: %w", id, err)
+	}
+	created, _ := strconv.ParseInt(h["created"], 10, 64)
+	version, _ := strconv.ParseInt(h["version"], 10, 64)
+	return &bot.Cohort{
+		ID:        id,
+		Name:      h["name"],
+		Plan:      &p,
+		ViewKey:   h["view_key"],
+		Created:   time.Unix(created, 0),
+		Version:   version,
+		GroupChat: bot.ChatKey(h["group_chat"]),
+	}, nil
+}
+
+// SavePlan implements bot.Store: it replaces the plan and bumps the
+// version so every replica's cache reloads it.
+func (s *Store) SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return 0, fmt.Errorf("encode plan: %w", err)
+	}
+	meta := cohortKey(id, "meta")
+	n, err := s.rdb.Exists(ctx, meta).Result()
+	if err != nil {
+		return 0, fmt.Errorf("save plan of %s: %w", id, err)
+	}
+	if n == 0 {
+		return 0, ErrNotFound
+	}
+	var v *redis.IntCmd
+	_, err = s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
+		tx.HSet(ctx, meta, "plan", raw, "name", p.Name)
+		v = tx.HIncrBy(ctx, meta, "version", 1)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save plan of %s: %w", id, err)
+	}
+	return v.Val(), nil
+}
+
+// SetGroupChat links a platform group chat to the cohort.
+func (s *Store) SetGroupChat(ctx context.Context, id string, chat bot.ChatKey) error {
+	meta := cohortKey(id, "meta")
+	_, err := s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
+		tx.HSet(ctx, meta, "group_chat", string(chat))
+		tx.HIncrBy(ctx, meta, "version", 1)
+		return nil
+	})
+	return err
+}
+
+// Cohorts implements bot.Store: every cohort, oldest first.
+func (s *Store) Cohorts(ctx context.Context) ([]*bot.Cohort, error) {
+	ids, err := s.rdb.ZRange(ctx, keyCohorts, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, cohortKey(id, "meta"))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list cohorts: %w", err)
+	}
+	out := make([]*bot.Cohort, 0, len(ids))
+	for i, id := range ids {
+		c, err := decodeCohort(id, cmds[i].Val())
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// DeleteCohort implements bot.Store: it removes every key of the cohort,
+// its invites, and the cohort from its members' lists.
+func (s *Store) DeleteCohort(ctx context.Context, id string) error {
+	members, err := s.rdb.HKeys(ctx, cohortKey(id, "members")).Result()
+	if err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
+	}
+	for _, u := range members {
+		if err := s.detachUser(ctx, id, bot.UserKey(u)); err != nil {
+			return fmt.Errorf("delete cohort %s: %w", id, err)
+		}
+	}
+	codes, err := s.rdb.SMembers(ctx, cohortKey(id, "invites")).Result()
+	if err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
+	}
+	for _, code := range codes {
+		if err := s.rdb.Del(ctx, inviteKey(code), inviteUsersKey(code)).Err(); err != nil {
+			return fmt.Errorf("delete invite %s: %w", code, err)
+		}
+	}
+	if err := s.deleteTag(ctx, "{c:"+id+"}:*"); err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
+	}
+	return s.rdb.ZRem(ctx, keyCohorts, id).Err()
+}
+
+// deleteTag deletes every key matching pattern, on every master of a
+// cluster.
+func (s *Store) deleteTag(ctx context.Context, pattern string) error {
+	del := func(ctx context.Context, c redis.UniversalClient) error {
+		iter := c.Scan(ctx, 0, pattern, 500).Iterator()
+		var batch []string
+		for iter.Next(ctx) {
+			batch = append(batch, iter.Val())
+			if len(batch) == 500 {
+				if err := c.Del(ctx, batch...).Err(); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return err
+		}
+		if len(batch) > 0 {
+			return c.Del(ctx, batch...).Err()
+		}
+		return nil
+	}
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return del(ctx, c) })
+	}
+	return del(ctx, s.rdb)
+}
+
+// detachScript removes a cohort from a user's list and, when it was the
+// active one, makes another of the user's cohorts active.
+var detachScript = redis.NewScript(`
+redis.call('SREM', KEYS[2], ARGV[1])
+if redis.call('HGET', KEYS[1], 'active') == ARGV[1] then
+  local other = redis.call('SRANDMEMBER', KEYS[2])
+  if other then redis.call('HSET', KEYS[1], 'active', other) else redis.call('HDEL', KEYS[1], 'active') end
+end
+return 1
+`)
+
+func (s *Store) detachUser(ctx context.Context, cohort string, user bot.UserKey) error {
+	return detachScript.Run(ctx, s.rdb, []string{userKey(user), userSub(user, "cohorts")}, cohort).Err()
+}
+
+// PutMember implements bot.Store.
+func (s *Store) PutMember(ctx context.Context, m *bot.Member) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode member: %w", err)
+	}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, cohortKey(m.Cohort, "members"), string(m.User), raw)
+		p.SAdd(ctx, userSub(m.User, "cohorts"), m.Cohort)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("put member %s: %w", m.User, err)
+	}
+	return nil
+}
+
+// Member implements bot.Store.
+func (s *Store) Member(ctx context.Context, cohort string, user bot.UserKey) (*bot.Member, error) {
+	raw, err := s.rdb.HGet(ctx, cohortKey(cohort, "members"), string(user)).Result()
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return decodeMember(raw)
+}
+
+// Members implements bot.Store.
+func (s *Store) Members(ctx context.Context, cohort string) ([]*bot.Member, error) {
+	h, err := s.rdb.HGetAll(ctx, cohortKey(cohort, "members")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list members of %s: %w", cohort, err)
+	}
+	out := make([]*bot.Member, 0, len(h))
+	for _, raw := range h {
+		m, err := decodeMember(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *bot.Member) int { return a.Joined.Compare(b.Joined) })
+	return out, nil
+}
+
+// RemoveMember implements bot.Store: the member's record goes, and the
+// cohort leaves the user's list. Later features delete their own data of
+// the member through the same call.
+func (s *Store) RemoveMember(ctx context.Context, cohort string, user bot.UserKey) error {
+	if err := s.rdb.HDel(ctx, cohortKey(cohort, "members"), string(user)).Err(); err != nil {
+		return fmt.Errorf("remove member %s: %w", user, err)
+	}
+	if err := s.detachUser(ctx, cohort, user); err != nil {
+		return fmt.Errorf("remove member %s: %w", user, err)
+	}
+	return nil
+}
