@@ -8,17 +8,20 @@ type CommandSpec struct {
 	Organiser bool
 	// Member is set for commands that need a finished registration.
 	Member bool
+	// Ready is set for commands whose feature is built; the others answer
+	// that they are coming and are left out of /help and the menus.
+	Ready bool
 }
 
 // Commands lists every chat command of DESIGN.md in the order /help shows
 // them. The description of each is the catalogue key "cmd.<name>".
 func Commands() []CommandSpec {
 	return []CommandSpec{
-		{Name: "start"},
-		{Name: "help"},
-		{Name: "menu"},
-		{Name: "schedule", Member: true},
-		{Name: "deadlines", Member: true},
+		{Name: "start", Ready: true},
+		{Name: "help", Ready: true},
+		{Name: "menu", Ready: true},
+		{Name: "schedule", Member: true, Ready: true},
+		{Name: "deadlines", Member: true, Ready: true},
 		{Name: "vote", Member: true},
 		{Name: "top", Member: true},
 		{Name: "myphotos", Member: true},
@@ -27,19 +30,19 @@ func Commands() []CommandSpec {
 		{Name: "ranking", Member: true},
 		{Name: "checkin", Member: true},
 		{Name: "certificate", Member: true},
-		{Name: "profile", Member: true},
-		{Name: "cohort"},
-		{Name: "lang"},
-		{Name: "privacy"},
-		{Name: "leave", Member: true},
-		{Name: "cancel"},
-		{Name: "skip"},
+		{Name: "profile", Member: true, Ready: true},
+		{Name: "cohort", Ready: true},
+		{Name: "lang", Ready: true},
+		{Name: "privacy", Ready: true},
+		{Name: "leave", Member: true, Ready: true},
+		{Name: "cancel", Ready: true},
+		{Name: "skip", Ready: true},
 		{Name: "announce", Organiser: true},
 		{Name: "pending", Organiser: true},
 		{Name: "contest", Organiser: true},
 		{Name: "stats", Organiser: true},
-		{Name: "members", Organiser: true},
-		{Name: "invites", Organiser: true},
+		{Name: "members", Organiser: true, Ready: true},
+		{Name: "invites", Organiser: true, Ready: true},
 		{Name: "attendance", Organiser: true},
 		{Name: "export", Organiser: true},
 		{Name: "checkincode", Organiser: true},
@@ -72,14 +75,9 @@ func commandSpec(name string) (CommandSpec, bool) {
 // the built features everyone uses, and with organiser the organisers'
 // too.
 func MenuCommands(organiser bool) []CommandSpec {
-	listed := map[string]bool{
-		"start": true, "menu": true, "schedule": true, "deadlines": true, "profile": true,
-		"cohort": true, "lang": true, "privacy": true, "help": true, "cancel": true,
-		"members": organiser, "invites": organiser,
-	}
 	var out []CommandSpec
 	for _, c := range Commands() {
-		if listed[c.Name] {
+		if c.Ready && (organiser || !c.Organiser) && c.Name != "skip" && c.Name != "leave" {
 			out = append(out, c)
 		}
 	}

@@ -146,7 +146,7 @@ func (b *Bot) help(c *Context) error {
 	var sb strings.Builder
 	sb.WriteString(c.T("help.title"))
 	for _, spec := range Commands() {
-		if spec.Organiser && !c.IsOrganiser() {
+		if !spec.Ready || spec.Organiser && !c.IsOrganiser() {
 			continue
 		}
 		if spec.Member && (c.Member == nil || !c.Member.Registered) {
@@ -218,9 +218,6 @@ func (b *Bot) setLang(c *Context, l Lang) error {
 		return fmt.Errorf("set language: %w", err)
 	}
 	c.Lang, c.Profile.Lang = l, l
-	if err := c.Answer(c.T("lang.set"), false); err != nil {
-		return err
-	}
 	if c.Member != nil && c.Member.Registered {
 		return b.sendMenu(c, c.T("lang.set"))
 	}

@@ -8,10 +8,10 @@ import (
 
 const keyCohorts = "{g}:cohorts"
 
-func cohortKey(id, suffix string) string    { return "{c:" + id + "}:" + suffix }
-func inviteKey(code string) string          { return "{i:" + code + "}" }
-func inviteUsersKey(code string) string     { return "{i:" + code + "}:users" }
-func userKey(u bot.UserKey) string          { return "{u:" + string(u) + "}" }
+func cohortKey(id, suffix string) string     { return "{c:" + id + "}:" + suffix }
+func inviteKey(code string) string           { return "{i:" + code + "}" }
+func inviteUsersKey(code string) string      { return "{i:" + code + "}:users" }
+func userKey(u bot.UserKey) string           { return "{u:" + string(u) + "}" }
 func userSub(u bot.UserKey, s string) string { return "{u:" + string(u) + "}:" + s }
 
 const (

@@ -76,14 +76,15 @@ func (c *chat) remove(id int) {
 	}
 }
 
-// chatIDParam reads a chat id given as a number or as the @username of a chat the fake knows.
+// chatIDParam reads a chat id given as a number or as the @username of a public group or
+// channel the fake knows; Telegram resolves no @username of a user.
 func (s *Server) chatIDParam(raw string) (int64, bool) {
 	if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
 		return id, true
 	}
 	if name, found := strings.CutPrefix(raw, "@"); found {
 		for id, c := range s.chats {
-			if c.info.UserName != "" && strings.EqualFold(c.info.UserName, name) {
+			if c.info.Type != "private" && c.info.UserName != "" && strings.EqualFold(c.info.UserName, name) {
 				return id, true
 			}
 		}

@@ -100,14 +100,14 @@ func (b *bucket) refill(now time.Time) {
 func (b *bucket) wait(now time.Time, cost int) float64 {
 	b.refill(now)
 	need := math.Min(float64(cost), b.burst)
-	if b.tokens >= need {
+	if b.tokens >= need-1e-9 { // refills add up in floating point: 3 × 1/3 may fall short of 1
 		return 0
 	}
 	return (need - b.tokens) / b.rate
 }
 
 func (b *bucket) take(cost int) {
-	b.tokens -= math.Min(float64(cost), b.burst)
+	b.tokens = math.Max(0, b.tokens-math.Min(float64(cost), b.burst))
 }
 
 // SetRateLimit makes the server enforce a global limit on the messages it sends and edits:

@@ -98,6 +98,10 @@ func TestSendMessageValidation(t *testing.T) {
 		{name: "button without text", text: "x",
 			markup: tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData("", "d"))),
 			want:   "Bad Request: BUTTON_TEXT_INVALID"},
+		{name: "URL button", text: "x", markup: tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonURL("Tài liệu", "https://example.vn/tai-lieu")))},
+		{name: "URL button with a script", text: "x",
+			markup: tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonURL("Tài liệu", "javascript:alert(1)"))),
+			want:   "Bad Request: BUTTON_URL_INVALID"},
 		{name: "reply keyboard", text: "x", markup: tgbotapi.NewReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonContact("Gửi số điện thoại")))},
 		{name: "remove keyboard", text: "x", markup: tgbotapi.NewRemoveKeyboard(true)},
 	}
@@ -461,4 +465,81 @@ func TestConcurrentSends(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestReplyTo(t *testing.T) {
+	s := telegramtest.New(t)
+	bot := mustBot(t, s)
+	s.PushUpdate(telegramtest.TextMessage(alice, alice.ID, "Tôi muốn đăng ký"))
+
+	reply := tgbotapi.NewMessage(alice.ID, "Đã đăng ký")
+	reply.ReplyToMessageID = 1
+	got, err := bot.Send(reply)
+	if err != nil {
+		t.Fatalf("Send reply: %v", err)
+	}
+	if got.ReplyToMessage == nil || got.ReplyToMessage.Text != "Tôi muốn đăng ký" {
+		t.Errorf("reply_to_message = %+v, want Alice's message", got.ReplyToMessage)
+	}
+
+	reply.ReplyToMessageID = 42
+	_, err = bot.Send(reply)
+	mustAPIError(t, err, http.StatusBadRequest, "Bad Request: message to be replied not found")
+	reply.AllowSendingWithoutReply = true
+	if _, err := bot.Send(reply); err != nil {
+		t.Errorf("Send with allow_sending_without_reply: %v", err)
+	}
+
+	// A user's reply to the bot's message arrives with the quoted message filled in.
+	u := telegramtest.TextMessage(alice, alice.ID, "cảm ơn")
+	u.Message.ReplyToMessage = &tgbotapi.Message{MessageID: got.MessageID}
+	s.PushUpdate(u)
+	updates, err := bot.GetUpdates(tgbotapi.UpdateConfig{Offset: 1001})
+	if err != nil || len(updates) != 1 {
+		t.Fatalf("GetUpdates = %d updates, %v", len(updates), err)
+	}
+	if quoted := updates[0].Message.ReplyToMessage; quoted == nil || quoted.Text != "Đã đăng ký" || quoted.From.ID != s.Bot().ID {
+		t.Errorf("quoted message = %+v, want the bot's reply", quoted)
+	}
+}
+
+func TestUnblock(t *testing.T) {
+	s := telegramtest.New(t)
+	bot := mustBot(t, s)
+	s.Block(alice.ID)
+	_, err := bot.Send(tgbotapi.NewMessage(alice.ID, "x"))
+	mustAPIError(t, err, http.StatusForbidden, "Forbidden: bot was blocked by the user")
+	s.Unblock(alice.ID)
+	if _, err := bot.Send(tgbotapi.NewMessage(alice.ID, "x")); err != nil {
+		t.Errorf("Send after Unblock: %v", err)
+	}
+}
+
+func TestChatIDByUsername(t *testing.T) {
+	s := telegramtest.New(t)
+	bot := mustBot(t, s)
+	u := telegramtest.TextMessage(alice, -1001000000007, "hi")
+	u.Message.Chat.UserName = "sxsh_2017"
+	s.PushUpdate(u)
+	s.PushUpdate(telegramtest.TextMessage(alice, alice.ID, "hi"))
+
+	if _, err := bot.Send(tgbotapi.NewMessageToChannel("@sxsh_2017", "Thông báo")); err != nil {
+		t.Errorf("send to a public group by username: %v", err)
+	}
+	_, err := bot.Send(tgbotapi.NewMessageToChannel("@alice", "x"))
+	mustAPIError(t, err, http.StatusBadRequest, "Bad Request: chat not found")
+}
+
+func TestCaptionTooLong(t *testing.T) {
+	s := telegramtest.New(t)
+	bot := mustBot(t, s)
+	s.PushUpdate(telegramtest.Photo(alice, alice.ID, "AgACp", "AQADp", "", ""))
+	photo := tgbotapi.NewPhoto(bob.ID, tgbotapi.FileID("AgACp"))
+	photo.Caption = strings.Repeat("ả", 1024)
+	if _, err := bot.Send(photo); err != nil {
+		t.Fatalf("caption of 1024 characters: %v", err)
+	}
+	photo.Caption += "!"
+	_, err := bot.Send(photo)
+	mustAPIError(t, err, http.StatusBadRequest, "Bad Request: message caption is too long")
 }

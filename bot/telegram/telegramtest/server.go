@@ -145,22 +145,21 @@ func WithClock(now func() time.Time) Option {
 func New(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	s := &Server{
-		tb:           tb,
-		token:        DefaultToken,
-		bot:          tgbotapi.User{IsBot: true, FirstName: "Cohort Test Bot", UserName: DefaultBotUsername, CanJoinGroups: true},
-		firstUpdate:  DefaultFirstUpdateID,
-		pollCap:      DefaultLongPollCap,
-		now:          time.Now,
-		client:       &http.Client{Timeout: 30 * time.Second},
-		done:         make(chan struct{}),
-		changed:      make(chan struct{}),
-		callbacks:    make(map[string]bool),
-		chats:        make(map[int64]*chat),
-		users:        make(map[int64]tgbotapi.User),
-		files:        make(map[string]*file),
-		filePath:     make(map[string]*file),
-		commands:     make(map[commandKey][]tgbotapi.BotCommand),
-		nextUpdateID: 0,
+		tb:          tb,
+		token:       DefaultToken,
+		bot:         tgbotapi.User{IsBot: true, FirstName: "Cohort Test Bot", UserName: DefaultBotUsername, CanJoinGroups: true},
+		firstUpdate: DefaultFirstUpdateID,
+		pollCap:     DefaultLongPollCap,
+		now:         time.Now,
+		client:      &http.Client{Timeout: 30 * time.Second},
+		done:        make(chan struct{}),
+		changed:     make(chan struct{}),
+		callbacks:   make(map[string]bool),
+		chats:       make(map[int64]*chat),
+		users:       make(map[int64]tgbotapi.User),
+		files:       make(map[string]*file),
+		filePath:    make(map[string]*file),
+		commands:    make(map[commandKey][]tgbotapi.BotCommand),
 	}
 	for _, opt := range opts {
 		opt(s)

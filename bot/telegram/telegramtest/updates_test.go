@@ -52,6 +52,7 @@ func TestGetUpdatesOffsetConfirms(t *testing.T) {
 		{"again the same", tgbotapi.UpdateConfig{}, []int{1000, 1001, 1002}, 3},
 		{"offset confirms below it", tgbotapi.UpdateConfig{Offset: 1001}, []int{1001, 1002}, 2},
 		{"limit", tgbotapi.UpdateConfig{Offset: 1001, Limit: 1}, []int{1001}, 2},
+		{"negative offset keeps the last ones", tgbotapi.UpdateConfig{Offset: -1}, []int{1002}, 1},
 		{"last update confirmed", tgbotapi.UpdateConfig{Offset: 1003}, []int{}, 0},
 	}
 	for _, step := range steps {
@@ -295,5 +296,27 @@ func TestSetWebhookValidation(t *testing.T) {
 				t.Errorf("webhook set to %q after a refused setWebhook", url)
 			}
 		})
+	}
+}
+
+func TestPushedDocument(t *testing.T) {
+	s := telegramtest.New(t, telegramtest.WithFirstUpdateID(1))
+	bot := mustBot(t, s)
+	const group = -1001000000003
+	id := s.PushUpdate(telegramtest.Document(bob, group, "BQACdoc", "AgADdoc", "Báo cáo SXSH.pdf", "application/pdf", 2048))
+	if id != 1 {
+		t.Errorf("update id = %d, want 1", id)
+	}
+	updates, err := bot.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(updates) != 1 {
+		t.Fatalf("GetUpdates = %d updates, %v", len(updates), err)
+	}
+	want := tgbotapi.Document{FileID: "BQACdoc", FileUniqueID: "AgADdoc", FileName: "Báo cáo SXSH.pdf", MimeType: "application/pdf", FileSize: 2048}
+	if d := updates[0].Message.Document; d == nil || *d != want {
+		t.Errorf("document = %+v, want %+v", d, want)
+	}
+	file, err := bot.GetFile(tgbotapi.FileConfig{FileID: "BQACdoc"})
+	if err != nil || file.FileSize != 2048 || !strings.HasPrefix(file.FilePath, "documents/") || !strings.HasSuffix(file.FilePath, ".pdf") {
+		t.Errorf("GetFile = %+v, %v", file, err)
 	}
 }
