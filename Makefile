@@ -1,0 +1,19 @@
+# The two commands of the README: `make run` chats with the bot in the
+# terminal, `make test` runs every test. The rest are for operators and
+# the long checks.
+GO ?= go
+
+.PHONY: run test bench build docker-check
+
+run:
+	$(GO) run ./cmd/cohortbot console
+
+test:
+	$(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+# Benchmarks and long fault runs (docs/BENCHMARKS.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o cohortbot ./cmd/cohortbot

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+)
+
+// Texts the end-to-end tests look for, from the Vietnamese catalogue, so a
+// reworded catalogue entry fails here and not in a dozen places.
+var (
+	textHelp       = bot.Text(bot.VI, "help.title")
+	textRole       = bot.Text(bot.VI, "err.role")
+	textNotMember  = bot.Text(bot.VI, "err.not_member")
+	textStale      = bot.Text(bot.VI, "err.stale_button")
+	textFlood      = bot.Text(bot.VI, "err.flood")
+	textAskName    = "họ và tên đầy đủ"
+	textAskOrg     = "đơn vị"
+	textAskGroup   = "nhóm nào"
+	textRegistered = "Đăng ký xong"
+)
+
+// key is the user key of a Telegram user id.
+func key(id int64) bot.UserKey { return bot.NewUserKey(bot.Telegram, fmt.Sprint(id)) }
+
+// createInvite runs `cohortbot invite create ... --json` and returns the
+// invite it printed.
+func (e *env) createInvite(args ...string) inviteJSON {
+	e.t.Helper()
+	code, out, errs := e.run(append([]string{"invite", "create", "--json"}, args...)...)
+	if code != 0 {
+		e.t.Fatalf("invite create %v: exit %d\n%s", args, code, errs)
+	}
+	var inv inviteJSON
+	if err := json.Unmarshal([]byte(out), &inv); err != nil {
+		e.t.Fatalf("invite create output %q: %v", out, err)
+	}
+	return inv
+}
+
+// member reads a membership from Redis; nil when the user is not a member.
+func (e *env) member(cohort string, id int64) *bot.Member {
+	e.t.Helper()
+	m, err := e.store().Member(context.Background(), cohort, key(id))
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return m
+}
+
+// invite reads an invite from Redis.
+func (e *env) invite(code string) *bot.Invite {
+	e.t.Helper()
+	inv, err := e.store().Invite(context.Background(), code)
+	if err != nil {
+		e.t.Fatalf("invite %s: %v", code, err)
+	}
+	return inv
+}
+
+// profile reads a user's profile from Redis.
+func (e *env) profile(id int64) bot.Profile {
+	e.t.Helper()
+	p, err := e.store().Profile(context.Background(), key(id))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// notMember fails the test unless the user has no trace in the cohort:
+// no member record, the cohort not in their list, not their active one.
+func (e *env) notMember(cohort string, id int64) {
+	e.t.Helper()
+	if m := e.member(cohort, id); m != nil {
+		e.t.Errorf("user %d is a member: %+v", id, *m)
+	}
+	p := e.profile(id)
+	if slices.Contains(p.Cohorts, cohort) || p.Active == cohort {
+		e.t.Errorf("user %d profile still names cohort %s: %+v", id, cohort, p)
+	}
+}
+
+// alert waits for the answer to a button press and checks that it is an
+// alert containing want.
+func (e *env) alert(callbackID, want string) telegramtest.Call {
+	e.t.Helper()
+	a := e.answered(callbackID)
+	if a.Params["show_alert"] != "true" || !strings.Contains(a.Params["text"], want) {
+		e.t.Errorf("press %s answered show_alert=%q text=%q, want an alert with %q", callbackID, a.Params["show_alert"], a.Params["text"], want)
+	}
+	return a
+}
+
+// sentTexts lists the texts sent to a chat, for failure messages.
+func (e *env) sentTexts(chatID int64) string {
+	var texts []string
+	for _, c := range e.tg.Sent(chatID) {
+		texts = append(texts, c.Method+": "+truncateForLog(c.Params["text"]))
+	}
+	return strings.Join(texts, "\n---\n")
+}
+
+func truncateForLog(s string) string {
+	if r := []rune(s); len(r) > 200 {
+		return string(r[:200]) + "…"
+	}
+	return s
+}
+
+// next waits for the next message to the person after the ones seen.
+func (p *person) next(seen *int) telegramtest.Call {
+	p.e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var got telegramtest.Call
+	err := p.e.tg.WaitFor(ctx, func([]telegramtest.Call) bool {
+		sent := p.e.tg.Sent(p.user.ID)
+		if len(sent) > *seen {
+			got = sent[*seen]
+			*seen++
+			return true
+		}
+		return false
+	})
+	if err != nil {
+		p.e.t.Fatalf("no message to %d after %d; sent so far:\n%s", p.user.ID, *seen, p.e.sentTexts(p.user.ID))
+	}
+	return got
+}
+
+// push queues an update the person causes.
+func (p *person) push(u tgbotapi.Update) int { return p.e.tg.PushUpdate(u) }
+
+// pressData presses a button with arbitrary data on the last message the
+// bot sent the person (or a made-up message id when none), as a forged
+// press would.
+func (p *person) pressData(data string) string {
+	id := 1
+	if ms := p.e.tg.Messages(p.user.ID); len(ms) > 0 {
+		id = ms[len(ms)-1].MessageID
+	}
+	return p.press(id, data)
+}
+
+// register takes the person through registration with the invite: the
+// name typed, the organisation skipped, the group (for trainees) the one
+// of index group. It returns the "registered" message.
+func (p *person) register(seen *int, code, name string, group int) telegramtest.Call {
+	p.e.t.Helper()
+	p.say("/start " + code)
+	p.reply(seen, textAskName)
+	p.say(name)
+	p.reply(seen, textAskOrg)
+	p.say("/skip")
+	for {
+		c := p.next(seen)
+		text := c.Params["text"]
+		switch {
+		case strings.Contains(text, textRegistered):
+			return c
+		case strings.Contains(text, textAskGroup):
+			p.press(p.e.messageID(p.user.ID, c), fmt.Sprintf("reg:g:%d", group))
+		default:
+			p.e.t.Fatalf("registration of %d: unexpected %q", p.user.ID, text)
+		}
+	}
+}
+
+// quiet checks that cause makes the bot send nothing to the person's chat
+// (nor to the chats listed in also): it runs cause, then sends /help and
+// waits for its answer; one user's updates are handled in order, so by
+// then cause was handled.
+func (p *person) quiet(what string, cause func(), also ...int64) {
+	p.e.t.Helper()
+	before := map[int64]int{}
+	for _, chat := range also {
+		before[chat] = len(p.e.tg.Sent(chat))
+	}
+	seen := len(p.e.tg.Sent(p.user.ID))
+	start := seen
+	cause()
+	p.say("/help")
+	got := p.next(&seen)
+	if !strings.Contains(got.Params["text"], textHelp) {
+		p.e.t.Errorf("%s: the bot answered %q before /help's answer; want nothing", what, truncateForLog(got.Params["text"]))
+		return
+	}
+	if seen != start+1 {
+		p.e.t.Errorf("%s: %d messages sent, want only /help's answer", what, seen-start)
+	}
+	for _, chat := range also {
+		if n := len(p.e.tg.Sent(chat)); n != before[chat] {
+			p.e.t.Errorf("%s: %d messages sent to chat %d, want none:\n%s", what, n-before[chat], chat, p.e.sentTexts(chat))
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+)
+
+// docKeyPatterns reads the key list of the package doc (doc.go) and turns
+// each documented key into a regexp, so that the test and the doc cannot
+// drift apart.
+func docKeyPatterns(t *testing.T) map[string]*regexp.Regexp {
+	t.Helper()
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatalf("read doc.go: %v", err)
+	}
+	holes := strings.NewReplacer(
+		"ID", `[^{}]+`, // a cohort id, or an update id after PLATFORM
+		"CODE", `[A-Za-z0-9_-]+`,
+		"USER", `[a-z]+:[^{}]+`,
+		"PLATFORM", `[a-z]+`,
+	)
+	out := make(map[string]*regexp.Regexp)
+	for _, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "//"))
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		key := strings.Fields(line)[0]
+		out[key] = regexp.MustCompile("^" + holes.Replace(regexp.QuoteMeta(key)) + "$")
+	}
+	if len(out) < 10 {
+		t.Fatalf("found %d documented keys in doc.go, want the whole list", len(out))
+	}
+	return out
+}
+
+func TestKeysFollowTheDocumentedLayout(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	patterns := docKeyPatterns(t)
+
+	// Exercise every operation that writes.
+	cohorts := []string{"Coh7xQ", "Coh9zR"}
+	for i, id := range cohorts {
+		c := MustCohort(t, st, id, t0.Add(time.Duration(i)*time.Hour))
+		if _, err := st.SavePlan(ctx, id, MustSamplePlan(t)); err != nil {
+			t.Fatalf("SavePlan: %v", err)
+		}
+		if err := st.SetGroupChat(ctx, c.ID, bot.ChatKey("telegram:-100"+c.ID)); err != nil {
+			t.Fatalf("SetGroupChat: %v", err)
+		}
+		MustMember(t, st, id, alice, t0)
+		MustMember(t, st, id, carol, t0)
+		code := "Inv" + strconv.Itoa(i)
+		MustInvite(t, st, &bot.Invite{Code: code, Cohort: id, Role: bot.Trainee, Uses: -1, Created: t0})
+		if _, err := st.RedeemInvite(ctx, code, bob, t0); err != nil {
+			t.Fatalf("RedeemInvite: %v", err)
+		}
+	}
+	MustMember(t, st, cohorts[0], bob, t0)
+	for _, u := range []bot.UserKey{alice, bob, carol} {
+		if _, err := st.Load(ctx, u, time.Minute); err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if err := st.SetLang(ctx, u, bot.EN); err != nil {
+			t.Fatalf("SetLang: %v", err)
+		}
+		if err := st.SetActive(ctx, u, cohorts[0]); err != nil {
+			t.Fatalf("SetActive: %v", err)
+		}
+		if err := st.TouchProfile(ctx, u, "N", "n"); err != nil {
+			t.Fatalf("TouchProfile: %v", err)
+		}
+		if err := st.SetConv(ctx, u, &bot.Conv{Flow: "f", Step: "s"}, time.Hour); err != nil {
+			t.Fatalf("SetConv: %v", err)
+		}
+		if _, err := st.Lease(ctx, u, "replica-1", time.Minute); err != nil {
+			t.Fatalf("Lease: %v", err)
+		}
+	}
+	if err := st.RemoveMember(ctx, cohorts[1], carol); err != nil {
+		t.Fatalf("RemoveMember: %v", err)
+	}
+	if err := st.EnsureInbox(ctx); err != nil {
+		t.Fatalf("EnsureInbox: %v", err)
+	}
+	if _, err := st.Record(ctx, bot.Telegram, []bot.Update{textUpdate(bot.Telegram, 10)}, 11); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	if _, err := st.Record(ctx, bot.Zalo, []bot.Update{textUpdate(bot.Zalo, 10)}, 0); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+
+	keys := MustKeys(t, st.Client(), "*")
+	seen := make(map[string]bool)
+	for _, k := range keys {
+		matched := ""
+		for doc, re := range patterns {
+			if re.MatchString(k) {
+				matched = doc
+				break
+			}
+		}
+		if matched == "" {
+			t.Errorf("key %q matches no key documented in doc.go", k)
+		}
+		seen[matched] = true
+		for _, id := range cohorts {
+			if strings.Contains(k, id) && !strings.HasPrefix(k, "{c:"+id+"}:") {
+				t.Errorf("key %q names cohort %s without the {c:%s} hash tag", k, id, id)
+			}
+		}
+		// Redis Cluster hashes the first {...}: every key must have one.
+		if open, end := strings.Index(k, "{"), strings.Index(k, "}"); open != 0 || end < 2 {
+			t.Errorf("key %q does not start with a hash tag", k)
+		}
+	}
+	// Every documented key was produced, so the patterns were tried.
+	for doc := range patterns {
+		if !seen[doc] {
+			t.Errorf("no key of the documented form %s was written", doc)
+		}
+	}
+}

@@ -1,0 +1,259 @@
+package store_test
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+func TestLoadAndProfile(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	for _, id := range []string{"c1", "c2", "c10"} {
+		MustCohort(t, st, id, t0)
+	}
+
+	tests := []struct {
+		name     string
+		user     bot.UserKey
+		setup    func(t *testing.T, u bot.UserKey)
+		want     bot.Profile
+		wantConv *bot.Conv
+	}{
+		{
+			name: "unknown user",
+			user: "telegram:1",
+			want: bot.Profile{User: "telegram:1"},
+		},
+		{
+			name: "profile fields",
+			user: "telegram:2",
+			setup: func(t *testing.T, u bot.UserKey) {
+				if err := st.SetLang(ctx, u, bot.EN); err != nil {
+					t.Fatalf("SetLang: %v", err)
+				}
+				if err := st.TouchProfile(ctx, u, "Nguyễn Văn A", "nva"); err != nil {
+					t.Fatalf("TouchProfile: %v", err)
+				}
+				if err := st.SetActive(ctx, u, "c2"); err != nil {
+					t.Fatalf("SetActive: %v", err)
+				}
+			},
+			want: bot.Profile{User: "telegram:2", Lang: bot.EN, Active: "c2", Name: "Nguyễn Văn A", Username: "nva"},
+		},
+		{
+			name: "touch replaces name and username",
+			user: "telegram:3",
+			setup: func(t *testing.T, u bot.UserKey) {
+				if err := st.TouchProfile(ctx, u, "Old", "old"); err != nil {
+					t.Fatalf("TouchProfile: %v", err)
+				}
+				if err := st.TouchProfile(ctx, u, "New", ""); err != nil {
+					t.Fatalf("TouchProfile: %v", err)
+				}
+				if err := st.SetLang(ctx, u, bot.VI); err != nil {
+					t.Fatalf("SetLang: %v", err)
+				}
+			},
+			want: bot.Profile{User: "telegram:3", Lang: bot.VI, Name: "New"},
+		},
+		{
+			name: "cohorts sorted",
+			user: "zalo:4",
+			setup: func(t *testing.T, u bot.UserKey) {
+				for _, c := range []string{"c2", "c10", "c1"} {
+					MustMember(t, st, c, u, t0)
+				}
+				if err := st.SetActive(ctx, u, "c10"); err != nil {
+					t.Fatalf("SetActive: %v", err)
+				}
+			},
+			want: bot.Profile{User: "zalo:4", Active: "c10", Cohorts: []string{"c1", "c10", "c2"}},
+		},
+		{
+			name: "conversation",
+			user: "telegram:5",
+			setup: func(t *testing.T, u bot.UserKey) {
+				c := &bot.Conv{Flow: "register", Step: "org", Data: map[string]string{"name": "Trần Thị B 🌿", "group": "Lạng Sơn"}, Last: 77}
+				if err := st.SetConv(ctx, u, c, time.Hour); err != nil {
+					t.Fatalf("SetConv: %v", err)
+				}
+			},
+			want:     bot.Profile{User: "telegram:5"},
+			wantConv: &bot.Conv{Flow: "register", Step: "org", Data: map[string]string{"name": "Trần Thị B 🌿", "group": "Lạng Sơn"}, Last: 77},
+		},
+		{
+			// A conversation that cannot be read is dropped rather than
+			// blocking every later update of the user.
+			name: "corrupt conversation is ignored",
+			user: "telegram:6",
+			setup: func(t *testing.T, u bot.UserKey) {
+				if err := st.Client().Set(ctx, "{u:"+string(u)+"}:conv", "{not json", time.Hour).Err(); err != nil {
+					t.Fatalf("SET: %v", err)
+				}
+			},
+			want: bot.Profile{User: "telegram:6"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.setup != nil {
+				tt.setup(t, tt.user)
+			}
+			got, err := st.Load(ctx, tt.user, time.Minute)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			assertProfile(t, "Load", got.Profile, tt.want)
+			if !reflect.DeepEqual(got.Conv, tt.wantConv) {
+				t.Errorf("Load conv = %+v, want %+v", got.Conv, tt.wantConv)
+			}
+			if got.Flood != 1 {
+				t.Errorf("Load flood = %d, want 1", got.Flood)
+			}
+
+			p, err := st.Profile(ctx, tt.user)
+			if err != nil {
+				t.Fatalf("Profile: %v", err)
+			}
+			assertProfile(t, "Profile", p, tt.want)
+		})
+	}
+}
+
+// assertProfile compares profiles, treating a nil and an empty cohort list
+// alike.
+func assertProfile(t *testing.T, what string, got, want bot.Profile) {
+	t.Helper()
+	gc, wc := got.Cohorts, want.Cohorts
+	got.Cohorts, want.Cohorts = nil, nil
+	if got != want || !slices.Equal(gc, wc) {
+		got.Cohorts, want.Cohorts = gc, wc
+		t.Errorf("%s profile = %+v, want %+v", what, got, want)
+	}
+}
+
+func TestLoadFloodWindow(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	rdb := st.Client()
+	const window = 200 * time.Millisecond
+	floodKey := "{u:" + string(alice) + "}:flood"
+
+	var firstTTL time.Duration
+	for want := int64(1); want <= 5; want++ {
+		got, err := st.Load(ctx, alice, window)
+		if err != nil {
+			t.Fatalf("Load %d: %v", want, err)
+		}
+		if got.Flood != want {
+			t.Errorf("Load %d: flood = %d, want %d", want, got.Flood, want)
+		}
+		ttl, err := rdb.PTTL(ctx, floodKey).Result()
+		if err != nil {
+			t.Fatalf("PTTL: %v", err)
+		}
+		if ttl <= 0 || ttl > window {
+			t.Errorf("Load %d: flood PTTL = %v, want in (0, %v]", want, ttl, window)
+		}
+		// The window is fixed by the first update: later ones must not
+		// push it back, or a steady flood would never be forgiven.
+		if want == 1 {
+			firstTTL = ttl
+		} else if ttl > firstTTL {
+			t.Errorf("Load %d: flood PTTL grew to %v from %v", want, ttl, firstTTL)
+		}
+	}
+	// Another user has a counter of their own.
+	if got, err := st.Load(ctx, bob, window); err != nil || got.Flood != 1 {
+		t.Errorf("Load(bob) flood = %d, %v; want 1, nil", got.Flood, err)
+	}
+
+	waitGone(t, rdb, floodKey)
+	got, err := st.Load(ctx, alice, window)
+	if err != nil {
+		t.Fatalf("Load after the window: %v", err)
+	}
+	if got.Flood != 1 {
+		t.Errorf("Load after the window: flood = %d, want 1", got.Flood)
+	}
+}
+
+func TestSetConvAndClearConv(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	rdb := st.Client()
+	convKey := "{u:" + string(alice) + "}:conv"
+
+	first := &bot.Conv{Flow: "register", Step: "name"}
+	if err := st.SetConv(ctx, alice, first, time.Hour); err != nil {
+		t.Fatalf("SetConv: %v", err)
+	}
+	ttl, err := rdb.PTTL(ctx, convKey).Result()
+	if err != nil {
+		t.Fatalf("PTTL: %v", err)
+	}
+	if ttl <= 0 || ttl > time.Hour {
+		t.Errorf("conv PTTL = %v, want in (0, 1h]", ttl)
+	}
+
+	second := &bot.Conv{Flow: "register", Step: "group", Data: map[string]string{"name": `a_b*c[d](e)<f>&g`}, Last: 9}
+	if err := st.SetConv(ctx, alice, second, 2*time.Hour); err != nil {
+		t.Fatalf("SetConv again: %v", err)
+	}
+	got, err := st.Load(ctx, alice, time.Minute)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if !reflect.DeepEqual(got.Conv, second) {
+		t.Errorf("conv = %+v, want the latest %+v", got.Conv, second)
+	}
+	if ttl, _ := rdb.PTTL(ctx, convKey).Result(); ttl <= time.Hour {
+		t.Errorf("conv PTTL after the second SetConv = %v, want it renewed past 1h", ttl)
+	}
+
+	if err := st.ClearConv(ctx, alice); err != nil {
+		t.Fatalf("ClearConv: %v", err)
+	}
+	got, err = st.Load(ctx, alice, time.Minute)
+	if err != nil {
+		t.Fatalf("Load after ClearConv: %v", err)
+	}
+	if got.Conv != nil {
+		t.Errorf("conv after ClearConv = %+v, want nil", got.Conv)
+	}
+	if err := st.ClearConv(ctx, alice); err != nil {
+		t.Errorf("ClearConv without a conversation: %v", err)
+	}
+}
+
+func TestSetConvExpires(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	if err := st.SetConv(ctx, alice, &bot.Conv{Flow: "caption", Step: "text"}, 100*time.Millisecond); err != nil {
+		t.Fatalf("SetConv: %v", err)
+	}
+	waitGone(t, st.Client(), "{u:"+string(alice)+"}:conv")
+	got, err := st.Load(ctx, alice, time.Minute)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got.Conv != nil {
+		t.Errorf("conv after its TTL = %+v, want nil", got.Conv)
+	}
+}
+
+func TestErrNotFoundIsBots(t *testing.T) {
+	if !errors.Is(store.ErrNotFound, bot.ErrNotFound) {
+		t.Errorf("store.ErrNotFound is not bot.ErrNotFound")
+	}
+}
