@@ -47,6 +47,9 @@ type Store interface {
 	// same invite again for the same user takes nothing and succeeds, so a
 	// redelivered /start changes nothing.
 	RedeemInvite(ctx context.Context, code string, user UserKey, now time.Time) (*Invite, error)
+
+	SetUnreachable(ctx context.Context, user UserKey, unreachable bool) error
+	SetGroupChat(ctx context.Context, cohort string, chat ChatKey) error
 }
 
 // Loaded is what Store.Load returns.
@@ -101,6 +104,8 @@ type Bot struct {
 	log     *slog.Logger
 	metrics Observer
 	menus   Menus
+	outbox  Outbox
+	done    DoneChecker
 	router  *Router
 
 	mu      sync.Mutex
@@ -119,6 +124,10 @@ type Observer interface {
 type Menus interface {
 	OrganiserMenu(ctx context.Context, user UserKey, lang Lang, organiser bool) error
 }
+
+// WithOutbox sets the durable outbox for messages that are not direct
+// answers. Without one (console), they are sent directly.
+func WithOutbox(o Outbox) Option { return func(b *Bot) { b.outbox = o } }
 
 // WithMenus sets the command-menu updater.
 func WithMenus(m Menus) Option { return func(b *Bot) { b.menus = m } }

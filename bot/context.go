@@ -127,6 +127,13 @@ func (b *Bot) load(next HandlerFunc) HandlerFunc {
 		}
 		c.Profile, c.Conv = l.Profile, l.Conv
 		c.Lang = pickLang(l.Profile.Lang, u.LangCode)
+		if l.Profile.Unreachable && u.ChatType == Private {
+			// They write again, so they can be reached again.
+			if err := b.store.SetUnreachable(c.Context, u.User, false); err != nil {
+				return &fatalError{fmt.Errorf("mark reachable: %w", err)}
+			}
+			c.Profile.Unreachable = false
+		}
 		if l.Flood > b.cfg.FloodLimit {
 			return c.floodNotice(l.Flood == b.cfg.FloodLimit+1)
 		}

@@ -83,6 +83,9 @@ type Profile struct {
 	Name     string // platform profile name, last seen
 	Username string
 	Cohorts  []string
+	// Unreachable is set when the platform said the person blocked the
+	// bot; it is cleared when they write again.
+	Unreachable bool
 }
 
 // Invite lets people join a cohort with a role.

@@ -158,4 +158,10 @@ var textsEN = map[string]string{
 	"err.unsupported":         "The bot reads text, commands and photos only. Type /menu to see what I can do.",
 	"err.photo_not_now":       "The photo contest is not taking photos now.",
 	"err.not_yet":             "This feature is coming soon. The organisers will announce it.",
+
+	"report.title":        "📬 Delivery of «%s»:",
+	"report.delivered":    "Received: %d of %d.",
+	"report.blocked":      "Blocked the bot (%d): %s.",
+	"report.failed":       "Could not be sent (%d): %s.",
+	"report.blocked_hint": "People who blocked the bot get messages again once they write to it. You can tell them in the group chat.",
 }

@@ -158,4 +158,10 @@ var textsVI = map[string]string{
 	"err.unsupported":         "Bot chỉ đọc được tin nhắn chữ, lệnh và ảnh. Gõ /menu để xem các chức năng.",
 	"err.photo_not_now":       "Cuộc thi ảnh hiện chưa nhận ảnh.",
 	"err.not_yet":             "Chức năng này sẽ sớm có. Ban tổ chức sẽ thông báo khi dùng được.",
+
+	"report.title":        "📬 Kết quả gửi «%s»:",
+	"report.delivered":    "Đã nhận: %d/%d người.",
+	"report.blocked":      "Đã chặn bot (%d): %s.",
+	"report.failed":       "Không gửi được (%d): %s.",
+	"report.blocked_hint": "Người đã chặn bot sẽ nhận lại tin khi họ nhắn cho bot. Bạn có thể báo họ qua nhóm chat.",
 }

@@ -22,6 +22,22 @@
 //	{in}:stream                   stream recorded updates waiting to be handled (group "bot")
 //	{in}:seen:PLATFORM:ID         string dedupe marker of a recorded update, 7 days
 //	{in}:offset:PLATFORM          string next getUpdates offset
+//	{o}:ready                     zset   outbox job id → not before (unix ms)
+//	{o}:flight                    zset   outbox job id → lease deadline (unix ms) while being sent
+//	{o}:j:JOB                     hash   b batch, u user, c chat, m message, st state, n attempts, o owner, r reason
+//	{o}:b:BATCH                   hash   batch: id, cohort, kind, report_to, lang, title, total, delivered, unreachable, failed, reported
+//	{o}:b:BATCH:fail              list   recipients not reached: "u|user|chat|reason" (unreachable) or "x|…" (failed)
+//	{o}:done                      zset   batch id → time, finished batches whose report is to be sent
+//	{o}:cf:COHORT                 zset   outbox job id → time, a cohort's undelivered messages
+//	{l:PLATFORM}:all              string rate limiter: theoretical arrival time (ms) of the bot's sends
+//	{l:PLATFORM}:c:CHAT           string rate limiter: the same for one chat
+//	{l:PLATFORM}:pause            string sending paused until (ms), after a 429
+//	{due}:z                       zset   due item id → due time (unix ms)
+//	{due}:claimed                 zset   due item id → lease deadline (unix ms) while being processed
+//	{due}:i:ID                    hash   kind, cohort, ref, at, lead, payload
+//	{due}:c:COHORT                set    a cohort's pending due items
+//	{due}:done:ID                 string processed marker, 60 days
+//	{due}:run:JOB:UNIX            string a recurring job's run claimed by one replica, 2 days
 //
 // USER is a bot.UserKey such as telegram:123456.
 package store

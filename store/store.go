@@ -116,6 +116,8 @@ func profileFrom(user bot.UserKey, h map[string]string, cohorts []string) bot.Pr
 		Name:     h["name"],
 		Username: h["username"],
 		Cohorts:  cohorts,
+		// A person who blocked the bot is unreachable until they write.
+		Unreachable: h["unreachable"] == "1",
 	}
 }
 

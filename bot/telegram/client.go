@@ -367,3 +367,11 @@ func splitCaption(s string) (caption, rest string) {
 
 // RateLimited reports whether Telegram answered 429.
 func (e *APIError) RateLimited() bool { return e.Code == 429 }
+
+// RateLimitedFor is a 429's retry_after.
+func (e *APIError) RateLimitedFor() time.Duration {
+	if e.Code != 429 {
+		return 0
+	}
+	return max(e.RetryAfter, time.Second)
+}
