@@ -106,6 +106,7 @@ type Bot struct {
 	menus   Menus
 	outbox  Outbox
 	done    DoneChecker
+	due     Schedule
 	router  *Router
 
 	mu      sync.Mutex

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/cohortbot/cohortbot/bot"
 )
 
 // Due-item keys, under the {due} tag:
@@ -26,19 +28,6 @@ const (
 )
 
 func dueCohortKey(c string) string { return "{due}:c:" + c }
-
-// DueItem is a one-off thing to do at a time: a reminder, a scheduled
-// announcement.
-type DueItem struct {
-	ID      string
-	Kind    string
-	Cohort  string
-	Ref     string        // the session, deadline or announcement id
-	At      time.Time     // when the event itself happens
-	Lead    time.Duration // how long before the event the item is meant to run
-	Due     time.Time
-	Payload string
-}
 
 // replaceScript makes the cohort's pending items of one kind prefix
 // exactly the given ones: it drops pending items not listed, and adds or
@@ -73,7 +62,7 @@ return {added, removed}
 // exactly items (plan apply re-plans reminders with it). Items already
 // processed are not added again. It returns how many were added and
 // removed.
-func (s *Store) ReplaceDue(ctx context.Context, cohort, prefix string, items []DueItem) (added, removed int, err error) {
+func (s *Store) ReplaceDue(ctx context.Context, cohort, prefix string, items []bot.DueItem) (added, removed int, err error) {
 	args := []any{prefix, duePrefix, dueDonePrefix}
 	for _, it := range items {
 		args = append(args, it.ID, unixMS(it.Due), it.Kind, it.Cohort, it.Ref, unixMS(it.At), it.Lead.Milliseconds(), it.Payload)
@@ -87,7 +76,7 @@ func (s *Store) ReplaceDue(ctx context.Context, cohort, prefix string, items []D
 
 // AddDue schedules one item (a scheduled announcement) unless it was
 // processed already.
-func (s *Store) AddDue(ctx context.Context, it DueItem) error {
+func (s *Store) AddDue(ctx context.Context, it bot.DueItem) error {
 	args := []any{"\x00", duePrefix, dueDonePrefix, it.ID, unixMS(it.Due), it.Kind, it.Cohort, it.Ref, unixMS(it.At), it.Lead.Milliseconds(), it.Payload}
 	if err := replaceScript.Run(ctx, s.rdb, []string{keyDueZ, dueCohortKey(it.Cohort)}, args...).Err(); err != nil {
 		return fmt.Errorf("add due item %s: %w", it.ID, err)
@@ -136,12 +125,12 @@ return items
 `)
 
 // ClaimDue takes up to n items due by now, leased for lease.
-func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, n int) ([]DueItem, error) {
+func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, n int) ([]bot.DueItem, error) {
 	res, err := claimDueScript.Run(ctx, s.rdb, []string{keyDueZ, keyDueClaimed}, unixMS(now), lease.Milliseconds(), n, duePrefix).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("claim due items: %w", err)
 	}
-	var out []DueItem
+	var out []bot.DueItem
 	for _, r := range res {
 		f, _ := r.([]any)
 		if len(f) != 8 {
@@ -149,7 +138,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 		}
 		str := func(i int) string { s, _ := f[i].(string); return s }
 		num := func(i int) int64 { n, _ := strconv.ParseInt(str(i), 10, 64); return n }
-		out = append(out, DueItem{
+		out = append(out, bot.DueItem{
 			ID: str(0), Due: fromMS(num(1)), Kind: str(2), Cohort: str(3), Ref: str(4),
 			At: fromMS(num(5)), Lead: time.Duration(num(6)) * time.Millisecond, Payload: str(7),
 		})
@@ -169,7 +158,7 @@ return 1
 
 // FinishDue marks a claimed item processed (sent or skipped): it will not
 // run again, nor be added again by a re-plan.
-func (s *Store) FinishDue(ctx context.Context, it DueItem) error {
+func (s *Store) FinishDue(ctx context.Context, it bot.DueItem) error {
 	err := finishDueScript.Run(ctx, s.rdb, []string{keyDueClaimed, duePrefix + it.ID, dueDonePrefix + it.ID, keyDueZ},
 		it.ID, int64(60*24*time.Hour/time.Second), it.Cohort, "{due}:c:").Err()
 	if err != nil {
@@ -191,12 +180,12 @@ func (s *Store) DeferDue(ctx context.Context, id string, at time.Time) error {
 }
 
 // PendingDue lists a cohort's pending items of a kind prefix, by due time.
-func (s *Store) PendingDue(ctx context.Context, cohort, prefix string) ([]DueItem, error) {
+func (s *Store) PendingDue(ctx context.Context, cohort, prefix string) ([]bot.DueItem, error) {
 	ids, err := s.rdb.SMembers(ctx, dueCohortKey(cohort)).Result()
 	if err != nil {
 		return nil, err
 	}
-	var out []DueItem
+	var out []bot.DueItem
 	for _, id := range ids {
 		if len(id) < len(prefix) || id[:len(prefix)] != prefix {
 			continue
@@ -214,14 +203,14 @@ func (s *Store) PendingDue(ctx context.Context, cohort, prefix string) ([]DueIte
 		}
 		at, _ := strconv.ParseInt(h["at"], 10, 64)
 		lead, _ := strconv.ParseInt(h["lead"], 10, 64)
-		out = append(out, DueItem{ID: id, Kind: h["kind"], Cohort: h["cohort"], Ref: h["ref"], At: fromMS(at),
+		out = append(out, bot.DueItem{ID: id, Kind: h["kind"], Cohort: h["cohort"], Ref: h["ref"], At: fromMS(at),
 			Lead: time.Duration(lead) * time.Millisecond, Due: fromMS(int64(score)), Payload: h["payload"]})
 	}
 	sortDue(out)
 	return out, nil
 }
 
-func sortDue(items []DueItem) {
+func sortDue(items []bot.DueItem) {
 	for i := 1; i < len(items); i++ {
 		for j := i; j > 0 && items[j].Due.Before(items[j-1].Due); j-- {
 			items[j], items[j-1] = items[j-1], items[j]
