@@ -19,6 +19,8 @@ type Store interface {
 	// this update).
 	Load(ctx context.Context, user UserKey, floodWindow time.Duration) (Loaded, error)
 	Profile(ctx context.Context, user UserKey) (Profile, error)
+	// Profiles reads many profiles in one round trip.
+	Profiles(ctx context.Context, users []UserKey) (map[UserKey]Profile, error)
 	SetLang(ctx context.Context, user UserKey, lang Lang) error
 	SetActive(ctx context.Context, user UserKey, cohort string) error
 	TouchProfile(ctx context.Context, user UserKey, name, username string) error

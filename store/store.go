@@ -449,3 +449,23 @@ func (s *Store) RemoveMember(ctx context.Context, cohort string, user bot.UserKe
 	}
 	return nil
 }
+
+// Profiles reads many profiles in one round trip (the languages of a
+// broadcast's recipients).
+func (s *Store) Profiles(ctx context.Context, users []bot.UserKey) (map[bot.UserKey]bot.Profile, error) {
+	cmds := make([]*redis.MapStringStringCmd, len(users))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, u := range users {
+			cmds[i] = p.HGetAll(ctx, userKey(u))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	out := make(map[bot.UserKey]bot.Profile, len(users))
+	for i, u := range users {
+		out[u] = profileFrom(u, cmds[i].Val(), nil)
+	}
+	return out, nil
+}
