@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/delivery"
 	"github.com/cohortbot/cohortbot/bot/metrics"
 	"github.com/cohortbot/cohortbot/bot/telegram"
 	"github.com/cohortbot/cohortbot/bot/web"
@@ -46,8 +47,18 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("connected to telegram", "bot", tg.Username(), "token", telegram.Token(cfg.TelegramToken))
 
 	met := metrics.New()
-	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, met.Sender(bot.Telegram, tg),
-		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg))
+	// Every send to Telegram, direct or queued, passes one limiter.
+	limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate}
+	tgSender := met.Sender(bot.Telegram, tg)
+	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Log: log}
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct,
+		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
+		bot.WithOutbox(st), bot.WithSchedule(st))
+	worker := &delivery.Worker{
+		Outbox: st, Reach: st, Log: log, Owner: consumerName(), Report: b.DeliveryReport,
+		Limiters: map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter},
+		Senders:  map[bot.Platform]bot.Sender{bot.Telegram: tgSender},
+	}
 
 	routes := web.Routes{Ready: st.Ping, Metrics: met.Handler(), Extra: map[string]http.Handler{}}
 	if cfg.Webhook() {
@@ -84,11 +95,17 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	intake := &bot.Intake{Bot: b, Inbox: st, Consumer: consumerName(), Leases: true}
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		if err := intake.Run(ctx); err != nil {
 			errs <- fmt.Errorf("intake: %w", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := worker.Run(ctx); err != nil {
+			errs <- fmt.Errorf("delivery: %w", err)
 		}
 	}()
 	if !cfg.Webhook() {
