@@ -52,6 +52,8 @@ type Store interface {
 
 	SetUnreachable(ctx context.Context, user UserKey, unreachable bool) error
 	SetGroupChat(ctx context.Context, cohort string, chat ChatKey) error
+	// Undelivered counts a cohort's messages not delivered since a time.
+	Undelivered(ctx context.Context, cohort string, since time.Time) (int64, error)
 }
 
 // Loaded is what Store.Load returns.
@@ -110,6 +112,8 @@ type Bot struct {
 	done    DoneChecker
 	due     Schedule
 	router  *Router
+
+	digestParts []DigestPart
 
 	mu      sync.Mutex
 	cohorts map[string]*Cohort // cache, checked against the stored version

@@ -164,4 +164,18 @@ var textsEN = map[string]string{
 	"report.blocked":      "Blocked the bot (%d): %s.",
 	"report.failed":       "Could not be sent (%d): %s.",
 	"report.blocked_hint": "People who blocked the bot get messages again once they write to it. You can tell them in the group chat.",
+
+	"remind.session":     "⏰ Reminder: «%s» — %s at %s (in %s).",
+	"remind.deadline":    "⏰ Deadline: «%s» — due %s at %s (in %s).",
+	"remind.place":       "Place: %s",
+	"remind.days":        "%d day(s)",
+	"remind.hours":       "%d hour(s)",
+	"remind.minutes":     "%d minute(s)",
+	"digest.title":       "📊 Daily digest — «%s», %s",
+	"digest.members":     "Members: %d (%d trainees, %d lecturers, %d organisers).",
+	"digest.new":         "New (%d): %s.",
+	"digest.no_new":      "No new members.",
+	"digest.unfinished":  "Registration not finished: %d.",
+	"digest.undelivered": "Messages not delivered: %d.",
+	"digest.next":        "Next: %s.",
 }

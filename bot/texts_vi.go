@@ -164,4 +164,18 @@ var textsVI = map[string]string{
 	"report.blocked":      "Đã chặn bot (%d): %s.",
 	"report.failed":       "Không gửi được (%d): %s.",
 	"report.blocked_hint": "Người đã chặn bot sẽ nhận lại tin khi họ nhắn cho bot. Bạn có thể báo họ qua nhóm chat.",
+
+	"remind.session":     "⏰ Nhắc lịch: «%s» — %s lúc %s (còn %s).",
+	"remind.deadline":    "⏰ Nhắc hạn: «%s» — hạn chót %s lúc %s (còn %s).",
+	"remind.place":       "Địa điểm: %s",
+	"remind.days":        "%d ngày",
+	"remind.hours":       "%d giờ",
+	"remind.minutes":     "%d phút",
+	"digest.title":       "📊 Tin hằng ngày — «%s», %s",
+	"digest.members":     "Thành viên: %d (%d học viên, %d giảng viên, %d BTC).",
+	"digest.new":         "Mới tham gia (%d): %s.",
+	"digest.no_new":      "Không có thành viên mới.",
+	"digest.unfinished":  "Chưa đăng ký xong: %d người.",
+	"digest.undelivered": "Tin nhắn chưa gửi được: %d.",
+	"digest.next":        "Sắp tới: %s.",
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/bot/telegram"
+	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
 )
 
@@ -157,6 +158,9 @@ func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error
 	}
 	nc, err := bot.CreateCohort(ctx, st, p, a.Clock())
 	if err != nil {
+		return err
+	}
+	if _, _, err := scheduler.Sync(ctx, st, nc.Cohort, a.Clock()); err != nil {
 		return err
 	}
 	out := cohortJSON{
@@ -362,7 +366,14 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
+	updated := *old
+	updated.Plan, updated.Name, updated.Version = p, p.Name, version
+	added, removed, err := scheduler.Sync(ctx, st, &updated, a.Clock())
+	if err != nil {
+		return err
+	}
 	ch := plan.Diff(old.Plan, p)
-	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s\n", fs.Arg(0), *cohort, version, ch)
+	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s; reminders: %d planned, %d cancelled\n",
+		fs.Arg(0), *cohort, version, ch, added, removed)
 	return nil
 }

@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// ReminderItems plans the reminders of a cohort's sessions and deadlines
+// at the plan's leads, moved out of quiet hours, keeping only those still
+// to come after now. An item's id holds the event's time, so a session
+// moved by plan apply gets new reminders, while one left alone keeps the
+// ids of the reminders already sent.
+func ReminderItems(c *Cohort, now time.Time) []DueItem {
+	p := c.Plan
+	var out []DueItem
+	add := func(kind, ref string, at time.Time, leads []time.Duration) {
+		for _, lead := range leads {
+			due := QuietAdjust(at.Add(-lead), at, p.QuietHours, p.Location)
+			if !due.After(now) {
+				continue
+			}
+			id := kind + ":" + c.ID + ":" + ref + ":" + strconv.FormatInt(int64(lead/time.Minute), 10) + "m:" + strconv.FormatInt(at.Unix(), 10)
+			out = append(out, DueItem{ID: id, Kind: kind, Cohort: c.ID, Ref: ref, At: at, Lead: lead, Due: due})
+		}
+	}
+	for _, s := range p.Sessions {
+		add(DueSessionReminder, s.ID, s.Starts, p.Reminders.Sessions)
+	}
+	for _, d := range p.Deadlines {
+		add(DueDeadlineReminder, d.ID, d.Due, p.Reminders.Deadlines)
+	}
+	return out
+}
+
+// QuietAdjust moves a reminder out of quiet hours: it goes out when they
+// end, unless that is not before the event, in which case it goes out
+// just before they start.
+func QuietAdjust(due, event time.Time, q *plan.ClockRange, loc *time.Location) time.Time {
+	if q == nil {
+		return due
+	}
+	local := due.In(loc)
+	if !q.Contains(local) {
+		return due
+	}
+	if end := q.End(local); end.Before(event) {
+		return end
+	}
+	return quietStart(local, q).Add(-time.Minute)
+}
+
+// quietStart is when the quiet hours containing t began.
+func quietStart(t time.Time, q *plan.ClockRange) time.Time {
+	s := q.Start(t.Add(-24 * time.Hour))
+	for {
+		next := q.Start(s.Add(time.Minute))
+		if next.After(t) {
+			return s
+		}
+		s = next
+	}
+}
+
+// ReminderOutcome is what became of a due reminder.
+type ReminderOutcome int
+
+// Outcomes of RunReminder.
+const (
+	ReminderSent     ReminderOutcome = iota // queued for every recipient
+	ReminderSkipped                         // stale, moved or removed: never sent
+	ReminderDeferred                        // now in quiet hours: run again at the returned time
+)
+
+// RunReminder sends a due reminder to its recipients through the outbox.
+// One that is no longer useful (the event has begun, or was moved or
+// removed) is skipped; one that falls due in quiet hours waits for their
+// end when that is still before the event.
+func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (ReminderOutcome, time.Time, error) {
+	c, err := b.cohort(ctx, it.Cohort, 0)
+	if isNotFound(err) {
+		return ReminderSkipped, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	p := c.Plan
+	var title, place string
+	switch it.Kind {
+	case DueSessionReminder:
+		s, ok := p.Session(it.Ref)
+		if !ok || !s.Starts.Equal(it.At) {
+			return ReminderSkipped, time.Time{}, nil
+		}
+		title, place = s.Title, s.Place
+	case DueDeadlineReminder:
+		d, ok := p.Deadline(it.Ref)
+		if !ok || !d.Due.Equal(it.At) {
+			return ReminderSkipped, time.Time{}, nil
+		}
+		title = d.Title
+	default:
+		return ReminderSkipped, time.Time{}, fmt.Errorf("not a reminder: %s", it.Kind)
+	}
+	if !now.Before(it.At) {
+		b.log.Warn("stale reminder skipped", "item", it.ID, "due", it.Due, "event", it.At)
+		return ReminderSkipped, time.Time{}, nil
+	}
+	if q := p.QuietHours; q != nil && q.Contains(now.In(p.Location)) {
+		if end := q.End(now.In(p.Location)); end.Before(it.At) {
+			return ReminderDeferred, end, nil
+		}
+	}
+	if now.Sub(it.Due) > time.Minute {
+		b.log.Info("late reminder sent", "item", it.ID, "due", it.Due, "late", now.Sub(it.Due).Round(time.Second))
+	}
+	members, err := b.store.Members(ctx, c.ID)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("reminder recipients: %w", err)
+	}
+	var to []*Member
+	for _, m := range members {
+		if !m.Registered {
+			continue
+		}
+		if it.Kind == DueDeadlineReminder {
+			if m.Role != Trainee {
+				continue
+			}
+			d, _ := p.Deadline(it.Ref)
+			done, err := b.done.Done(ctx, c, d, m.Group)
+			if err != nil {
+				return 0, time.Time{}, err
+			}
+			if done {
+				continue
+			}
+		}
+		to = append(to, m)
+	}
+	langs, err := b.langs(ctx, to)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	jobs := make([]Job, 0, len(to))
+	for _, m := range to {
+		lang := langs[m.User]
+		at := it.At.In(p.Location)
+		var text string
+		if it.Kind == DueSessionReminder {
+			text = Text(lang, "remind.session", title, formatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+			if place != "" {
+				text += "\n" + Text(lang, "remind.place", place)
+			}
+		} else {
+			text = Text(lang, "remind.deadline", title, formatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+		}
+		jobs = append(jobs, Job{ID: string(m.User), User: m.User, Msg: Message{Chat: m.User.PrivateChat(), Text: text}})
+	}
+	if err := b.deliver(ctx, Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
+		return 0, time.Time{}, fmt.Errorf("queue reminder: %w", err)
+	}
+	return ReminderSent, time.Time{}, nil
+}
+
+// langs returns each member's language, Vietnamese by default.
+func (b *Bot) langs(ctx context.Context, ms []*Member) (map[UserKey]Lang, error) {
+	users := make([]UserKey, len(ms))
+	for i, m := range ms {
+		users[i] = m.User
+	}
+	profiles, err := b.store.Profiles(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[UserKey]Lang, len(ms))
+	for _, u := range users {
+		l := profiles[u].Lang
+		if l == "" {
+			l = VI
+		}
+		out[u] = l
+	}
+	return out, nil
+}
+
+// leadText says how far ahead something is: "1 ngày", "2 giờ", "45 phút".
+func leadText(d time.Duration, l Lang) string {
+	switch {
+	case d >= 24*time.Hour:
+		return Text(l, "remind.days", int((d+time.Hour)/(24*time.Hour)))
+	case d >= time.Hour:
+		return Text(l, "remind.hours", int((d+5*time.Minute)/time.Hour))
+	default:
+		return Text(l, "remind.minutes", max(1, int(d/time.Minute)))
+	}
+}
+
+// Digest writes the organisers' daily digest of a cohort: members and
+// what is new since the last one, undelivered messages, what comes next.
+// Later features add their lines through WithDigest.
+func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error {
+	members, err := b.store.Members(ctx, c.ID)
+	if err != nil {
+		return fmt.Errorf("digest members: %w", err)
+	}
+	var organisers []*Member
+	counts := map[Role]int{}
+	var newNames []string
+	unfinished := 0
+	for _, m := range members {
+		counts[m.Role]++
+		if m.Role == Organiser && m.Registered {
+			organisers = append(organisers, m)
+		}
+		if !m.Registered {
+			unfinished++
+		} else if !m.Joined.Before(since) {
+			newNames = append(newNames, m.Name)
+		}
+	}
+	if len(organisers) == 0 {
+		return nil
+	}
+	undelivered, err := b.store.Undelivered(ctx, c.ID, since)
+	if err != nil {
+		return fmt.Errorf("digest undelivered: %w", err)
+	}
+	langs, err := b.langs(ctx, organisers)
+	if err != nil {
+		return err
+	}
+	p := c.Plan
+	local := now.In(p.Location)
+	var jobs []Job
+	for _, o := range organisers {
+		l := langs[o.User]
+		lines := []string{
+			Text(l, "digest.title", c.Name, formatDate(local, l)),
+			Text(l, "digest.members", len(members), counts[Trainee], counts[Lecturer], counts[Organiser]),
+		}
+		if len(newNames) > 0 {
+			lines = append(lines, Text(l, "digest.new", len(newNames), strings.Join(newNames, ", ")))
+		} else {
+			lines = append(lines, Text(l, "digest.no_new"))
+		}
+		if unfinished > 0 {
+			lines = append(lines, Text(l, "digest.unfinished", unfinished))
+		}
+		lines = append(lines, Text(l, "digest.undelivered", undelivered))
+		for _, part := range b.digestParts {
+			line, err := part(ctx, c, since, now, l)
+			if err != nil {
+				return err
+			}
+			if line != "" {
+				lines = append(lines, line)
+			}
+		}
+		if next := nextEvent(p, now); next != "" {
+			lines = append(lines, Text(l, "digest.next", next))
+		}
+		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: Message{Chat: o.User.PrivateChat(), Text: strings.Join(lines, "\n")}})
+	}
+	id := "digest:" + c.ID + ":" + local.Format("20060102")
+	return b.deliver(ctx, Batch{ID: id, Cohort: c.ID, Kind: "digest", Title: "digest"}, jobs)
+}
+
+// DigestPart adds a line to the organisers' digest, in lang; "" adds none.
+type DigestPart func(ctx context.Context, c *Cohort, since, now time.Time, lang Lang) (string, error)
+
+// WithDigest adds a part to the daily digest.
+func WithDigest(p DigestPart) Option {
+	return func(b *Bot) { b.digestParts = append(b.digestParts, p) }
+}
+
+func nextEvent(p *plan.Plan, now time.Time) string {
+	best, title := time.Time{}, ""
+	for _, s := range p.Sessions {
+		if s.Starts.After(now) && (best.IsZero() || s.Starts.Before(best)) {
+			best, title = s.Starts, s.Title
+		}
+	}
+	for _, d := range p.Deadlines {
+		if d.Due.After(now) && (best.IsZero() || d.Due.Before(best)) {
+			best, title = d.Due, d.Title
+		}
+	}
+	if title == "" {
+		return ""
+	}
+	t := best.In(p.Location)
+	return t.Format("02/01 15:04") + " " + title
+}
+
+// Cohort returns a cohort (for the scheduler).
+func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.cohort(ctx, id, 0) }
