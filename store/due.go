@@ -228,3 +228,18 @@ func (s *Store) ClaimRun(ctx context.Context, job string, instant time.Time) (bo
 	}
 	return ok, nil
 }
+
+var dropDueScript = redis.NewScript(`
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('DEL', ARGV[1] .. id)
+end
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
+// dropDue removes every pending item of a deleted cohort.
+func (s *Store) dropDue(ctx context.Context, cohort string) error {
+	return dropDueScript.Run(ctx, s.rdb, []string{dueCohortKey(cohort), keyDueZ, keyDueClaimed}, duePrefix).Err()
+}

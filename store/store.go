@@ -343,6 +343,9 @@ func (s *Store) DeleteCohort(ctx context.Context, id string) error {
 			return fmt.Errorf("delete invite %s: %w", code, err)
 		}
 	}
+	if err := s.dropDue(ctx, id); err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
+	}
 	if err := s.deleteTag(ctx, "{c:"+id+"}:*"); err != nil {
 		return fmt.Errorf("delete cohort %s: %w", id, err)
 	}
@@ -441,6 +444,19 @@ func (s *Store) Members(ctx context.Context, cohort string) ([]*bot.Member, erro
 // cohort leaves the user's list. Later features delete their own data of
 // the member through the same call.
 func (s *Store) RemoveMember(ctx context.Context, cohort string, user bot.UserKey) error {
+	// The invite the member joined with no longer lets them pass as its
+	// earlier user: coming back takes a use like anyone else, so a removed
+	// organiser cannot return on a used-up single-use invite. This goes
+	// first, so a retry after a crash still finds the member's record.
+	m, err := s.Member(ctx, cohort, user)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("remove member %s: %w", user, err)
+	}
+	if m != nil && m.Invite != "" {
+		if err := s.rdb.SRem(ctx, inviteUsersKey(m.Invite), string(user)).Err(); err != nil {
+			return fmt.Errorf("remove member %s: %w", user, err)
+		}
+	}
 	if err := s.rdb.HDel(ctx, cohortKey(cohort, "members"), string(user)).Err(); err != nil {
 		return fmt.Errorf("remove member %s: %w", user, err)
 	}
