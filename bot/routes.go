@@ -31,6 +31,7 @@ func (b *Bot) routes() *Router {
 	r.Handle(And(InFlow(flowProfile), Or(IsKind(KindText), Command("skip"))), b.profileInput, RequireMember)
 	r.Handle(Command("schedule"), b.schedule, RequireMember)
 	r.Handle(Command("deadlines"), b.deadlines, RequireMember)
+	r.Handle(CallbackPrefix("ics:"), b.calendar, RequireMember)
 
 	r.Handle(Command("members"), b.members, organiser)
 	r.Handle(CallbackPrefix("mb:"), b.memberAction, organiser)

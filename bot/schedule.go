@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
 // schedule lists the sessions by phase in the cohort's zone, marking the
@@ -44,7 +46,56 @@ func (b *Bot) schedule(c *Context) error {
 	if next == "" {
 		sb.WriteString("\n\n" + c.T("schedule.all_done"))
 	}
-	return c.Reply(sb.String())
+	row := []Button{{Text: c.T("btn.ics_all"), Data: "ics:all"}}
+	if next != "" {
+		row = append(row, Button{Text: c.T("btn.ics_next"), Data: "ics:next"})
+	}
+	return c.Reply(sb.String(), row)
+}
+
+// calendar sends an .ics file: the whole course ("ics:all"), the next
+// session ("ics:next"), or one item ("ics:s:<id>", "ics:d:<id>").
+func (b *Bot) calendar(c *Context) error {
+	p := c.Cohort.Plan
+	now := b.clock()
+	var sessions []plan.Session
+	var deadlines []plan.Deadline
+	name := "lich-hoc"
+	switch data := strings.TrimPrefix(c.U.Callback.Data, "ics:"); {
+	case data == "all":
+		sessions, deadlines = p.Sessions, p.Deadlines
+	case data == "next":
+		var best *plan.Session
+		for i, s := range p.Sessions {
+			if s.Ends.After(now) && (best == nil || s.Starts.Before(best.Starts)) {
+				best = &p.Sessions[i]
+			}
+		}
+		if best == nil {
+			return c.Refuse(c.T("schedule.all_done"))
+		}
+		sessions, name = []plan.Session{*best}, best.ID
+	case strings.HasPrefix(data, "s:"):
+		s, ok := p.Session(strings.TrimPrefix(data, "s:"))
+		if !ok {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		sessions, name = []plan.Session{s}, s.ID
+	case strings.HasPrefix(data, "d:"):
+		d, ok := p.Deadline(strings.TrimPrefix(data, "d:"))
+		if !ok {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		deadlines, name = []plan.Deadline{d}, d.ID
+	default:
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	if len(sessions)+len(deadlines) == 0 {
+		return c.Refuse(c.T("schedule.none"))
+	}
+	doc := &File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(c.Cohort, sessions, deadlines, now, c.Lang)}
+	_, err := c.Send(Message{Text: c.T("ics.caption"), Document: doc})
+	return err
 }
 
 // endClock shows the end time, with the date when it is another day.
@@ -68,11 +119,33 @@ func (b *Bot) deadlines(c *Context) error {
 		due := d.Due.In(p.Location)
 		mark := "⏰"
 		if due.Before(now) {
-			mark = "✓"
+			mark = "⌛"
 		}
-		fmt.Fprintf(&sb, "\n%s %s %s: %s", mark, formatDate(due, c.Lang), due.Format("15:04"), d.Title)
+		fmt.Fprintf(&sb, "\n\n%s %s %s: %s", mark, formatDate(due, c.Lang), due.Format("15:04"), d.Title)
+		if !due.Before(now) {
+			sb.WriteString(" (" + c.T("deadlines.left", leadText(due.Sub(now), c.Lang)) + ")")
+		}
+		// For a trainee's group, say whether it is done, where some
+		// feature can tell.
+		if c.Member.Group != "" && b.done.Doable(d.Kind) {
+			done, err := b.done.Done(c.Context, c.Cohort, d, c.Member.Group)
+			if err != nil {
+				return err
+			}
+			status := c.T("deadlines.not_done", c.Member.Group)
+			if done {
+				status = c.T("deadlines.done", c.Member.Group)
+			}
+			sb.WriteString("\n   " + status)
+		}
 	}
-	return c.Reply(sb.String())
+	rows := [][]Button{{{Text: c.T("btn.ics_all"), Data: "ics:all"}}}
+	for _, d := range p.Deadlines {
+		if d.Due.After(now) && len(rows) < 6 {
+			rows = append(rows, []Button{{Text: "📆 " + truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
+		}
+	}
+	return c.Reply(sb.String(), rows...)
 }
 
 // formatDate writes a date the way Vietnamese readers expect ("Thứ Hai,

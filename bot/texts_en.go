@@ -178,4 +178,12 @@ var textsEN = map[string]string{
 	"digest.unfinished":  "Registration not finished: %d.",
 	"digest.undelivered": "Messages not delivered: %d.",
 	"digest.next":        "Next: %s.",
+
+	"btn.ics_all":        "📆 Add all to my calendar",
+	"btn.ics_next":       "📆 Next session",
+	"ics.caption":        "Open this file to add it to your phone's calendar.",
+	"ics.deadline":       "Due: %s",
+	"deadlines.left":     "%s left",
+	"deadlines.done":     "✅ Group %s has done it",
+	"deadlines.not_done": "⏳ Group %s has not done it yet",
 }

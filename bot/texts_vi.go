@@ -178,4 +178,12 @@ var textsVI = map[string]string{
 	"digest.unfinished":  "Chưa đăng ký xong: %d người.",
 	"digest.undelivered": "Tin nhắn chưa gửi được: %d.",
 	"digest.next":        "Sắp tới: %s.",
+
+	"btn.ics_all":        "📆 Thêm cả lịch vào điện thoại",
+	"btn.ics_next":       "📆 Buổi tiếp theo",
+	"ics.caption":        "Mở tệp này để thêm vào lịch điện thoại.",
+	"ics.deadline":       "Hạn: %s",
+	"deadlines.left":     "còn %s",
+	"deadlines.done":     "✅ Nhóm %s đã hoàn thành",
+	"deadlines.not_done": "⏳ Nhóm %s chưa hoàn thành",
 }
