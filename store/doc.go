@@ -12,7 +12,7 @@
 //	{c:ID}:meta                   hash   name, plan (JSON), view_key, created, version, group_chat
 //	{c:ID}:members                hash   user key → member JSON
 //	{c:ID}:invites                set    invite codes of the cohort
-//	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires, revoked, created
+//	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to
@@ -40,4 +40,9 @@
 //	{due}:run:JOB:UNIX            string a recurring job's run claimed by one replica, 2 days
 //
 // USER is a bot.UserKey such as telegram:123456.
+//
+// Two kinds of key name a cohort without its tag, on purpose: {o}:cf:COHORT
+// and {due}:c:COHORT belong to the outbox and due-item slots, because the
+// scripts that write them run on those slots; DeleteCohort removes them
+// with the cohort.
 package store

@@ -61,10 +61,18 @@ func ExampleStore_RedeemInvite() {
 	}
 
 	inv, err := st.RedeemInvite(ctx, "org-7Qx", "telegram:1", now)
-	fmt.Println("first:", inv.Role, "uses left", inv.Uses, err)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("first:", inv.Role, "uses left", inv.Uses)
 
 	inv, err = st.RedeemInvite(ctx, "org-7Qx", "telegram:1", now.Add(time.Minute))
-	fmt.Println("same person again:", inv.Role, "used", inv.Used, err)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("same person again:", inv.Role, "used", inv.Used)
 
 	_, err = st.RedeemInvite(ctx, "org-7Qx", "telegram:2", now)
 	fmt.Println("someone else:", errors.Is(err, bot.ErrInviteUsedUp))
@@ -72,8 +80,8 @@ func ExampleStore_RedeemInvite() {
 	_, err = st.RedeemInvite(ctx, "org-7Qx", "telegram:1", now.Add(8*24*time.Hour))
 	fmt.Println("a week later:", errors.Is(err, bot.ErrInviteExpired))
 	// Output:
-	// first: organiser uses left 0 <nil>
-	// same person again: organiser used 1 <nil>
+	// first: organiser uses left 0
+	// same person again: organiser used 1
 	// someone else: true
 	// a week later: true
 }

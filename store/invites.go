@@ -16,7 +16,7 @@ import (
 func (s *Store) CreateInvite(ctx context.Context, inv *bot.Invite) error {
 	var expires int64
 	if !inv.Expires.IsZero() {
-		expires = inv.Expires.Unix()
+		expires = inv.Expires.UnixMilli()
 	}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, inviteKey(inv.Code), "cohort", inv.Cohort, "role", string(inv.Role), "uses", inv.Uses,
@@ -61,7 +61,7 @@ func decodeInvite(code string, h map[string]string) (*bot.Invite, error) {
 		Created: time.Unix(num("created"), 0),
 	}
 	if e := num("expires"); e > 0 {
-		inv.Expires = time.Unix(e, 0)
+		inv.Expires = time.UnixMilli(e)
 	}
 	return inv, nil
 }
@@ -147,7 +147,7 @@ return 'ok'
 
 // RedeemInvite implements bot.Store.
 func (s *Store) RedeemInvite(ctx context.Context, code string, user bot.UserKey, now time.Time) (*bot.Invite, error) {
-	res, err := redeemScript.Run(ctx, s.rdb, []string{inviteKey(code), inviteUsersKey(code)}, string(user), now.Unix()).Text()
+	res, err := redeemScript.Run(ctx, s.rdb, []string{inviteKey(code), inviteUsersKey(code)}, string(user), now.UnixMilli()).Text()
 	if err != nil {
 		return nil, fmt.Errorf("redeem invite: %w", err)
 	}

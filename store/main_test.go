@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	exampleAddr = srv.addr
+	// TestRedisDownAndBack makes go-redis log every failed dial on purpose;
+	// the test itself checks what callers see.
+	redis.SetLogger(discardLogger{})
 	code := m.Run()
 	srv.stop()
 	os.Exit(code)
@@ -107,3 +110,7 @@ func (p *redisProc) stop() {
 	_ = p.cmd.Wait()
 	_ = os.RemoveAll(p.dir)
 }
+
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}

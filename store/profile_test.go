@@ -131,10 +131,11 @@ func TestLoadAndProfile(t *testing.T) {
 // alike.
 func assertProfile(t *testing.T, what string, got, want bot.Profile) {
 	t.Helper()
-	gc, wc := got.Cohorts, want.Cohorts
+	if !slices.Equal(got.Cohorts, want.Cohorts) {
+		t.Errorf("%s cohorts = %q, want %q", what, got.Cohorts, want.Cohorts)
+	}
 	got.Cohorts, want.Cohorts = nil, nil
-	if got != want || !slices.Equal(gc, wc) {
-		got.Cohorts, want.Cohorts = gc, wc
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s profile = %+v, want %+v", what, got, want)
 	}
 }
@@ -144,46 +145,72 @@ func TestLoadFloodWindow(t *testing.T) {
 	st, _ := MustStore(t)
 	ctx := MustContext(t)
 	rdb := st.Client()
-	const window = 200 * time.Millisecond
-	floodKey := "{u:" + string(alice) + "}:flood"
+	floodKey := func(u bot.UserKey) string { return "{u:" + string(u) + "}:flood" }
 
-	var firstTTL time.Duration
-	for want := int64(1); want <= 5; want++ {
-		got, err := st.Load(ctx, alice, window)
-		if err != nil {
-			t.Fatalf("Load %d: %v", want, err)
+	t.Run("counts every call", func(t *testing.T) {
+		for want := int64(1); want <= 5; want++ {
+			got, err := st.Load(ctx, alice, time.Minute)
+			if err != nil {
+				t.Fatalf("Load %d: %v", want, err)
+			}
+			if got.Flood != want {
+				t.Errorf("Load %d: flood = %d, want %d", want, got.Flood, want)
+			}
 		}
-		if got.Flood != want {
-			t.Errorf("Load %d: flood = %d, want %d", want, got.Flood, want)
+		// Another user has a counter of their own.
+		if got, err := st.Load(ctx, bob, time.Minute); err != nil || got.Flood != 1 {
+			t.Errorf("Load(bob) flood = %d, %v; want 1, nil", got.Flood, err)
 		}
-		ttl, err := rdb.PTTL(ctx, floodKey).Result()
+	})
+
+	t.Run("window starts at the first update", func(t *testing.T) {
+		if _, err := st.Load(ctx, carol, time.Minute); err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		ttl, err := rdb.PTTL(ctx, floodKey(carol)).Result()
 		if err != nil {
 			t.Fatalf("PTTL: %v", err)
 		}
-		if ttl <= 0 || ttl > window {
-			t.Errorf("Load %d: flood PTTL = %v, want in (0, %v]", want, ttl, window)
+		if ttl <= 50*time.Second || ttl > time.Minute {
+			t.Errorf("flood PTTL = %v, want the window (1m)", ttl)
 		}
-		// The window is fixed by the first update: later ones must not
-		// push it back, or a steady flood would never be forgiven.
-		if want == 1 {
-			firstTTL = ttl
-		} else if ttl > firstTTL {
-			t.Errorf("Load %d: flood PTTL grew to %v from %v", want, ttl, firstTTL)
+		// Later updates must not push the window back, or a steady flood
+		// would never be forgiven: shorten what is left and load again.
+		if err := rdb.PExpire(ctx, floodKey(carol), 30*time.Second).Err(); err != nil {
+			t.Fatalf("PEXPIRE: %v", err)
 		}
-	}
-	// Another user has a counter of their own.
-	if got, err := st.Load(ctx, bob, window); err != nil || got.Flood != 1 {
-		t.Errorf("Load(bob) flood = %d, %v; want 1, nil", got.Flood, err)
-	}
+		got, err := st.Load(ctx, carol, time.Minute)
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		if got.Flood != 2 {
+			t.Errorf("flood = %d, want 2", got.Flood)
+		}
+		if ttl, _ := rdb.PTTL(ctx, floodKey(carol)).Result(); ttl <= 0 || ttl > 30*time.Second {
+			t.Errorf("flood PTTL after a second update = %v, want what was left (<= 30s)", ttl)
+		}
+	})
 
-	waitGone(t, rdb, floodKey)
-	got, err := st.Load(ctx, alice, window)
-	if err != nil {
-		t.Fatalf("Load after the window: %v", err)
-	}
-	if got.Flood != 1 {
-		t.Errorf("Load after the window: flood = %d, want 1", got.Flood)
-	}
+	t.Run("resets after the window", func(t *testing.T) {
+		const window = 200 * time.Millisecond
+		user := bot.UserKey("telegram:flood")
+		for range 3 {
+			if _, err := st.Load(ctx, user, window); err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+		}
+		if ttl, _ := rdb.PTTL(ctx, floodKey(user)).Result(); ttl <= 0 || ttl > window {
+			t.Errorf("flood PTTL = %v, want in (0, %v]", ttl, window)
+		}
+		waitGone(t, rdb, floodKey(user))
+		got, err := st.Load(ctx, user, window)
+		if err != nil {
+			t.Fatalf("Load after the window: %v", err)
+		}
+		if got.Flood != 1 {
+			t.Errorf("Load after the window: flood = %d, want 1", got.Flood)
+		}
+	})
 }
 
 func TestSetConvAndClearConv(t *testing.T) {

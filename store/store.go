@@ -198,28 +198,34 @@ func decodeMember(raw string) (*bot.Member, error) {
 	return &m, nil
 }
 
-// CreateCohort implements bot.Store.
+// createScript writes a new cohort's meta in one step, refusing a taken id.
+var createScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'created', ARGV[1], 'name', ARGV[2], 'plan', ARGV[3], 'view_key', ARGV[4], 'version', ARGV[5], 'group_chat', ARGV[6])
+return 1
+`)
+
+// CreateCohort implements bot.Store. The cohort is indexed first: a crash
+// between the two writes leaves an index entry without a cohort, which
+// listing skips, never a cohort nobody can list.
 func (s *Store) CreateCohort(ctx context.Context, c *bot.Cohort) error {
 	raw, err := json.Marshal(c.Plan)
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	meta := cohortKey(c.ID, "meta")
-	ok, err := s.rdb.HSetNX(ctx, meta, "created", c.Created.Unix()).Result()
-	if err != nil {
-		return fmt.Errorf("create cohort %s: %w", c.ID, err)
-	}
-	if !ok {
-		return fmt.Errorf("create cohort %s: id taken", c.ID)
-	}
 	if c.Version == 0 {
 		c.Version = 1
 	}
-	if err := s.rdb.HSet(ctx, meta, "name", c.Name, "plan", raw, "view_key", c.ViewKey, "version", c.Version, "group_chat", string(c.GroupChat)).Err(); err != nil {
+	if err := s.rdb.ZAddNX(ctx, keyCohorts, redis.Z{Score: float64(c.Created.Unix()), Member: c.ID}).Err(); err != nil {
+		return fmt.Errorf("index cohort %s: %w", c.ID, err)
+	}
+	ok, err := createScript.Run(ctx, s.rdb, []string{cohortKey(c.ID, "meta")},
+		c.Created.Unix(), c.Name, raw, c.ViewKey, c.Version, string(c.GroupChat)).Int()
+	if err != nil {
 		return fmt.Errorf("create cohort %s: %w", c.ID, err)
 	}
-	if err := s.rdb.ZAdd(ctx, keyCohorts, redis.Z{Score: float64(c.Created.Unix()), Member: c.ID}).Err(); err != nil {
-		return fmt.Errorf("index cohort %s: %w", c.ID, err)
+	if ok == 0 {
+		return fmt.Errorf("create cohort %s: id taken", c.ID)
 	}
 	return nil
 }
@@ -254,6 +260,25 @@ func decodeCohort(id string, h map[string]string) (*bot.Cohort, error) {
 	}, nil
 }
 
+// updateMetaScript sets fields of an existing cohort's meta and bumps its
+// version, in one step: a cohort deleted meanwhile is not brought back.
+var updateMetaScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i+1]) end
+return redis.call('HINCRBY', KEYS[1], 'version', 1)
+`)
+
+func (s *Store) updateMeta(ctx context.Context, id string, fields ...any) (int64, error) {
+	v, err := updateMetaScript.Run(ctx, s.rdb, []string{cohortKey(id, "meta")}, fields...).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("update cohort %s: %w", id, err)
+	}
+	if v < 0 {
+		return 0, ErrNotFound
+	}
+	return v, nil
+}
+
 // SavePlan implements bot.Store: it replaces the plan and bumps the
 // version so every replica's cache reloads it.
 func (s *Store) SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, error) {
@@ -261,34 +286,12 @@ func (s *Store) SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("encode plan: %w", err)
 	}
-	meta := cohortKey(id, "meta")
-	n, err := s.rdb.Exists(ctx, meta).Result()
-	if err != nil {
-		return 0, fmt.Errorf("save plan of %s: %w", id, err)
-	}
-	if n == 0 {
-		return 0, ErrNotFound
-	}
-	var v *redis.IntCmd
-	_, err = s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
-		tx.HSet(ctx, meta, "plan", raw, "name", p.Name)
-		v = tx.HIncrBy(ctx, meta, "version", 1)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("save plan of %s: %w", id, err)
-	}
-	return v.Val(), nil
+	return s.updateMeta(ctx, id, "plan", raw, "name", p.Name)
 }
 
 // SetGroupChat links a platform group chat to the cohort.
 func (s *Store) SetGroupChat(ctx context.Context, id string, chat bot.ChatKey) error {
-	meta := cohortKey(id, "meta")
-	_, err := s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
-		tx.HSet(ctx, meta, "group_chat", string(chat))
-		tx.HIncrBy(ctx, meta, "version", 1)
-		return nil
-	})
+	_, err := s.updateMeta(ctx, id, "group_chat", string(chat))
 	return err
 }
 
@@ -342,6 +345,9 @@ func (s *Store) DeleteCohort(ctx context.Context, id string) error {
 		if err := s.rdb.Del(ctx, inviteKey(code), inviteUsersKey(code)).Err(); err != nil {
 			return fmt.Errorf("delete invite %s: %w", code, err)
 		}
+	}
+	if err := s.rdb.Del(ctx, cohortFailKey(id)).Err(); err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
 	}
 	if err := s.dropDue(ctx, id); err != nil {
 		return fmt.Errorf("delete cohort %s: %w", id, err)
@@ -436,7 +442,12 @@ func (s *Store) Members(ctx context.Context, cohort string) ([]*bot.Member, erro
 		}
 		out = append(out, m)
 	}
-	slices.SortFunc(out, func(a, b *bot.Member) int { return a.Joined.Compare(b.Joined) })
+	slices.SortFunc(out, func(a, b *bot.Member) int {
+		if c := a.Joined.Compare(b.Joined); c != 0 {
+			return c
+		}
+		return compareStrings(string(a.User), string(b.User))
+	})
 	return out, nil
 }
 
