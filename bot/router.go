@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // HandlerFunc handles one update.
@@ -29,6 +30,9 @@ type Router struct {
 	mw       []Middleware
 	fallback HandlerFunc
 	chain    HandlerFunc
+	// built makes the first updates, handled concurrently, build the
+	// chain once.
+	built sync.Once
 }
 
 // Use appends middleware; the first added runs outermost.
@@ -67,9 +71,7 @@ func (r *Router) dispatch(c *Context) error {
 }
 
 func (r *Router) serve(ctx context.Context, b *Bot, u *Update) error {
-	if r.chain == nil {
-		r.build()
-	}
+	r.built.Do(r.build)
 	c := &Context{Context: ctx, Bot: b, U: u, Lang: VI}
 	err := r.chain(c)
 	var fatal *fatalError

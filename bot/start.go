@@ -36,7 +36,9 @@ func (b *Bot) start(c *Context) error {
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("read member: %w", err)
 	}
-	if existing != nil && existing.Role == inv.Role {
+	// An invite vouches for its user once: someone whose role an organiser
+	// changed since they used it keeps that role.
+	if existing != nil && (existing.Role == inv.Role || existing.Invite == code) {
 		return b.rejoin(c, existing)
 	}
 	now := b.clock()
@@ -63,7 +65,7 @@ func (b *Bot) start(c *Context) error {
 	if existing != nil {
 		// A member given an invite for another role takes that role; the
 		// group only belongs to trainees.
-		existing.Role = inv.Role
+		existing.Role, existing.Invite = inv.Role, code
 		if inv.Role != Trainee {
 			existing.Group = ""
 		}
@@ -102,6 +104,13 @@ func (b *Bot) rejoin(c *Context, m *Member) error {
 		return err
 	}
 	if !m.Registered {
+		if c.Conv == nil || c.Conv.Flow != flowRegister {
+			// Joined but never asked anything: the process stopped between
+			// adding the member and the privacy notice. Show it now.
+			if err := c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(m.Role)))); err != nil {
+				return err
+			}
+		}
 		return b.askStep(c)
 	}
 	return b.sendMenu(c, c.T("start.already", cohort.Name, c.T("role."+string(m.Role))))
@@ -184,8 +193,18 @@ func (b *Bot) menuRows(c *Context) [][]Button {
 		{btn("schedule"), btn("deadlines")},
 		{btn("profile"), btn("help")},
 	}
+	if c.Cohort != nil && c.Cohort.Plan.Contest != nil {
+		switch c.Member.Role {
+		case Trainee:
+			rows = append(rows, []Button{btn("myphotos"), btn("vote")})
+		case Lecturer:
+			rows = append(rows, []Button{btn("vote"), btn("top")})
+		case Organiser:
+			rows = append(rows, []Button{btn("contest"), btn("pending")})
+		}
+	}
 	if c.IsOrganiser() {
-		rows = append(rows, []Button{btn("members"), btn("invites")})
+		rows = append(rows, []Button{btn("members"), btn("invites")}, []Button{btn("announce")})
 	}
 	return rows
 }

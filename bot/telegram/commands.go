@@ -44,12 +44,22 @@ func (c *Client) SetCommands(ctx context.Context, organisers map[int64]bot.Lang)
 		}
 	}
 	for chat, lang := range organisers {
-		scope := `{"type":"chat","chat_id":` + strconv.FormatInt(chat, 10) + `}`
-		if err := c.setCommands(ctx, bot.MenuCommands(true), lang, scope, ""); err != nil {
+		if err := c.organiserCommands(ctx, strconv.FormatInt(chat, 10), lang); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// organiserCommands sets the organisers' list in one chat: in the
+// person's chosen language by default, and in English for an English
+// client, like the everyone list.
+func (c *Client) organiserCommands(ctx context.Context, chat string, lang bot.Lang) error {
+	scope := `{"type":"chat","chat_id":` + chat + `}`
+	if err := c.setCommands(ctx, bot.MenuCommands(true), lang, scope, ""); err != nil {
+		return err
+	}
+	return c.setCommands(ctx, bot.MenuCommands(true), bot.EN, scope, "en")
 }
 
 func (c *Client) setCommands(ctx context.Context, specs []bot.CommandSpec, lang bot.Lang, scope, code string) error {
@@ -77,12 +87,18 @@ func (c *Client) OrganiserMenu(ctx context.Context, user bot.UserKey, lang bot.L
 	if user.Platform() != bot.Telegram {
 		return nil
 	}
-	scope := `{"type":"chat","chat_id":` + user.NativeID() + `}`
 	if organiser {
-		return c.setCommands(ctx, bot.MenuCommands(true), lang, scope, "")
+		return c.organiserCommands(ctx, user.NativeID(), lang)
 	}
-	if _, err := c.raw(ctx, "deleteMyCommands", tgbotapi.Params{"scope": scope}); err != nil {
-		return fmt.Errorf("delete organiser commands: %w", err)
+	scope := `{"type":"chat","chat_id":` + user.NativeID() + `}`
+	for _, code := range []string{"", "en"} {
+		params := tgbotapi.Params{"scope": scope}
+		if code != "" {
+			params["language_code"] = code
+		}
+		if _, err := c.raw(ctx, "deleteMyCommands", params); err != nil {
+			return fmt.Errorf("delete organiser commands: %w", err)
+		}
 	}
 	return nil
 }
