@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 )
 
@@ -20,7 +19,7 @@ func (b *Bot) DeliveryReport(ctx context.Context, r BatchReport) (Message, error
 	names := func(fs []Failure) string {
 		var out []string
 		for _, f := range fs {
-			out = append(out, b.displayName(ctx, r.Batch.Cohort, f))
+			out = append(out, b.displayName(ctx, r.Batch.Cohort, f, lang))
 		}
 		return strings.Join(out, ", ")
 	}
@@ -36,9 +35,10 @@ func (b *Bot) DeliveryReport(ctx context.Context, r BatchReport) (Message, error
 	return Message{Chat: r.Batch.ReportTo, Text: sb.String()}, nil
 }
 
-// displayName names a recipient for organisers: the member's name, or the
-// chat for a group chat or a member who has left.
-func (b *Bot) displayName(ctx context.Context, cohort string, f Failure) string {
+// displayName names a recipient for organisers: the member's name, the
+// user key of a member who has left, or "the course's group chat" for
+// the linked group (the only chat sent to that is not a person's).
+func (b *Bot) displayName(ctx context.Context, cohort string, f Failure, lang Lang) string {
 	if f.User != "" && cohort != "" {
 		if m, err := b.store.Member(ctx, cohort, f.User); err == nil && m.Name != "" {
 			return m.Name
@@ -47,5 +47,10 @@ func (b *Bot) displayName(ctx context.Context, cohort string, f Failure) string 
 	if f.User != "" {
 		return string(f.User)
 	}
-	return fmt.Sprintf("%s", f.Chat)
+	if cohort != "" {
+		if co, err := b.store.Cohort(ctx, cohort); err == nil && co.GroupChat == f.Chat {
+			return Text(lang, "report.group_chat")
+		}
+	}
+	return string(f.Chat)
 }

@@ -38,6 +38,18 @@ func (b *Bot) routes() *Router {
 	r.Handle(Command("invites"), b.invites, organiser)
 	r.Handle(CallbackPrefix("iv:"), b.inviteAction, organiser)
 
+	r.Handle(Command("announce"), b.announce, organiser)
+	r.Handle(CallbackPrefix("ann:"), b.announcePress, organiser)
+	// Only an organiser's text goes to their draft: someone who stopped
+	// being one mid-draft is not held in it.
+	r.Handle(And(InFlow(flowAnnounce), IsKind(KindText), (*Context).IsOrganiser), b.announceText, organiser)
+	r.Handle(Command("link"), b.link, organiser)
+	r.Handle(CallbackPrefix("lk:"), b.linkPress, organiser)
+
+	// The photo contest (contest.go): photos and files, its commands,
+	// buttons and conversations.
+	b.contestRoutes(r, organiser)
+
 	// Commands of features still to come: organisers' are refused for
 	// everyone else exactly like the built ones.
 	for _, spec := range Commands() {

@@ -96,7 +96,9 @@ func fromMessage(u *bot.Update, m *tgbotapi.Message, botUsername string) {
 	default:
 		u.Kind = bot.KindOther
 	}
-	if r := m.ReplyToMessage; r != nil {
+	// Only a reply to one of the sender's own messages is kept: /announce
+	// as a reply re-sends what the organiser wrote, never the bot's text.
+	if r := m.ReplyToMessage; r != nil && r.From != nil && m.From != nil && r.From.ID == m.From.ID {
 		q := &bot.Quoted{MessageID: int64(r.MessageID), Text: r.Text}
 		if len(r.Photo) > 0 {
 			q.Photo, q.Text = largest(r.Photo), r.Caption

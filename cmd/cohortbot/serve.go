@@ -14,6 +14,7 @@ import (
 
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/delivery"
+	"github.com/cohortbot/cohortbot/bot/gallery"
 	"github.com/cohortbot/cohortbot/bot/metrics"
 	"github.com/cohortbot/cohortbot/bot/telegram"
 	"github.com/cohortbot/cohortbot/bot/web"
@@ -53,7 +54,8 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Log: log}
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
-		bot.WithOutbox(st), bot.WithSchedule(st))
+		bot.WithOutbox(st), bot.WithSchedule(st),
+		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
 	worker := &delivery.Worker{
 		Outbox: st, Reach: st, Log: log, Owner: consumerName(), Report: b.DeliveryReport,
 		Limiters: map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter},
@@ -63,6 +65,12 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	routes := web.Routes{Ready: st.Ping, Metrics: met.Handler(), Extra: map[string]http.Handler{}}
 	if cfg.Webhook() {
 		routes.Extra["POST "+telegram.WebhookPath] = telegram.Webhook(st, cfg.WebhookSecret, tg.Username(), log)
+	}
+	// The award ceremony's projector page, its JSON and the photos it
+	// shows, fetched from Telegram by the server (the token stays here).
+	galleryHandler := gallery.Handler(b, tg, a.Clock, log)
+	for _, pattern := range gallery.Patterns() {
+		routes.Extra[pattern] = galleryHandler
 	}
 	srv := web.Server(cfg.HTTPAddr, web.Handler(routes))
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -88,7 +96,17 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Reminders of plans changed while the bot was down are planned again;
+	// the due items and the digests run from cron, claimed once whatever
+	// the number of replicas.
+	if err := scheduler.SyncAll(ctx, st, a.Clock()); err != nil {
+		log.Warn("plan reminders", "err", err)
+	}
 	sched := scheduler.New(ctx, loc, a.Clock, log)
+	runner := &scheduler.Runner{Store: st, Bot: b, Log: log}
+	if err := runner.Register(sched); err != nil {
+		return err
+	}
 	sched.Start()
 
 	// intake and polling stop with ctx; the intake drains what it took.

@@ -1,0 +1,691 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Announcements: an organiser drafts one with /announce (text, or a reply
+// to their own message, photo or document), picks the audience, sees the
+// exact message recipients will get, then sends it now through the
+// outbox or schedules it as a due item. Every press is checked again: the
+// route requires an organiser, and the draft must still be there and
+// belong to the organiser's active cohort.
+
+const flowAnnounce = "ann"
+
+// Steps of the announcement conversation.
+const (
+	annStepAudience = "aud"  // choosing who gets it
+	annStepPreview  = "prev" // preview shown: send, schedule or cancel
+	annStepWhen     = "when" // waiting for a typed date and time
+	annStepConfirm  = "at"   // a time was typed: confirm the schedule
+)
+
+// Audiences.
+const (
+	audAll   = "all"
+	audGroup = "group"
+	audRole  = "role"
+)
+
+const (
+	// annMaxRunes bounds an announcement's text: one Telegram message
+	// with the header.
+	annMaxRunes = 4000
+	// annLate is how late a scheduled announcement may still go out
+	// (the bot was down when it fell due); later it is dropped and its
+	// organiser told, since "the session starts in an hour" sent a day
+	// late misleads.
+	annLate = 12 * time.Hour
+	// annDuePrefix starts every scheduled announcement's due-item id:
+	// "an:<cohort>:<ref>".
+	annDuePrefix = DueAnnouncement + ":"
+	// annListMax bounds the scheduled announcements shown by /announce.
+	annListMax = 20
+)
+
+// announcement is a draft, and the payload of a scheduled announcement.
+type announcement struct {
+	Cohort   string `json:"cohort"`
+	Text     string `json:"text,omitempty"`
+	Photo    string `json:"photo,omitempty"` // platform file id, sent again by id
+	Doc      string `json:"doc,omitempty"`
+	DocName  string `json:"doc_name,omitempty"`
+	Audience string `json:"aud,omitempty"`
+	Group    string `json:"group,omitempty"`
+	Role     Role   `json:"role,omitempty"`
+	// By and Lang are the organiser who scheduled it and their language
+	// (for the delivery report); only in the payload.
+	By   UserKey `json:"by,omitempty"`
+	Lang Lang    `json:"lang,omitempty"`
+	// At is the chosen time while confirming a schedule.
+	At time.Time `json:"-"`
+}
+
+func (d *announcement) data() map[string]string {
+	m := map[string]string{"cohort": d.Cohort}
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	set("text", d.Text)
+	set("photo", d.Photo)
+	set("doc", d.Doc)
+	set("doc_name", d.DocName)
+	set("aud", d.Audience)
+	set("group", d.Group)
+	set("role", string(d.Role))
+	if !d.At.IsZero() {
+		m["at"] = strconv.FormatInt(d.At.Unix(), 10)
+	}
+	return m
+}
+
+// draft reads the announcement being written from the conversation. It
+// reports false when there is none, or when it belongs to a cohort other
+// than the active one (the organiser switched since).
+func (c *Context) draft() (*announcement, bool) {
+	if c.Conv == nil || c.Conv.Flow != flowAnnounce || c.Cohort == nil {
+		return nil, false
+	}
+	m := c.Conv.Data
+	d := &announcement{
+		Cohort: m["cohort"], Text: m["text"], Photo: m["photo"], Doc: m["doc"], DocName: m["doc_name"],
+		Audience: m["aud"], Group: m["group"], Role: Role(m["role"]),
+	}
+	if d.Cohort != c.Cohort.ID || d.Text == "" && d.Photo == "" && d.Doc == "" {
+		return nil, false
+	}
+	if at, err := strconv.ParseInt(m["at"], 10, 64); err == nil {
+		d.At = time.Unix(at, 0)
+	}
+	return d, true
+}
+
+// recipients are the registered members the announcement is for, in a
+// stable order.
+func (d *announcement) recipients(members []*Member) []UserKey {
+	var out []UserKey
+	for _, m := range members {
+		if !m.Registered {
+			continue
+		}
+		switch d.Audience {
+		case audAll:
+		case audGroup:
+			if m.Role != Trainee || m.Group != d.Group {
+				continue
+			}
+		case audRole:
+			if m.Role != d.Role {
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, m.User)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// toGroupChat reports whether the announcement is also posted in the
+// cohort's linked group chat: only when it is for the whole cohort.
+func (d *announcement) toGroupChat(co *Cohort) bool {
+	return d.Audience == audAll && co.GroupChat != ""
+}
+
+// message is the announcement as one recipient sees it: the header in
+// their language, then the organiser's text verbatim, as plain text.
+func (d *announcement) message(co *Cohort, lang Lang, chat ChatKey) Message {
+	text := Text(lang, "ann.header", co.Name)
+	if d.Text != "" {
+		text += "\n\n" + d.Text
+	}
+	m := Message{Chat: chat, Text: text}
+	switch {
+	case d.Photo != "":
+		m.Photo = &File{ID: d.Photo}
+	case d.Doc != "":
+		m.Document = &File{ID: d.Doc, Name: d.DocName}
+	}
+	return m
+}
+
+// title names the announcement in reports and lists.
+func (d *announcement) title(lang Lang) string {
+	if t := strings.Join(strings.Fields(d.Text), " "); t != "" {
+		return truncate(t, 40)
+	}
+	if d.Doc != "" && d.DocName != "" {
+		return truncate(d.DocName, 40)
+	}
+	if d.Doc != "" {
+		return Text(lang, "ann.title_doc")
+	}
+	return Text(lang, "ann.title_photo")
+}
+
+// audienceLabel says who gets it ("cả khóa", "nhóm Lạng Sơn", ...).
+func (d *announcement) audienceLabel(lang Lang) string {
+	switch d.Audience {
+	case audGroup:
+		return Text(lang, "ann.aud_group", d.Group)
+	case audRole:
+		return Text(lang, "ann.aud_"+string(d.Role))
+	}
+	return Text(lang, "ann.aud_all")
+}
+
+// announce starts a draft from "/announce TEXT" or from "/announce" sent
+// as a reply; with neither it shows how, and the scheduled announcements.
+func (b *Bot) announce(c *Context) error {
+	d := &announcement{Cohort: c.Cohort.ID, Text: strings.TrimSpace(c.U.Args)}
+	if q := c.U.ReplyTo; q != nil {
+		switch {
+		case q.Photo != nil:
+			d.Photo = q.Photo.ID
+		case q.Document != nil:
+			d.Doc, d.DocName = q.Document.ID, q.Document.Name
+		}
+		if d.Text == "" {
+			d.Text = strings.TrimSpace(q.Text)
+		}
+	}
+	if d.Text == "" && d.Photo == "" && d.Doc == "" {
+		return b.announceUsage(c)
+	}
+	if n := utf8.RuneCountInString(d.Text); n > annMaxRunes {
+		return c.Reply(c.T("ann.too_long", n, annMaxRunes))
+	}
+	if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
+		return err
+	}
+	return b.askAudience(c, c.T("ann.ask_audience"))
+}
+
+func (b *Bot) askAudience(c *Context, text string) error {
+	rows := [][]Button{{{Text: c.T("ann.btn_all"), Data: "ann:a"}}}
+	if len(c.Cohort.Plan.Groups) > 0 {
+		rows = append(rows, []Button{{Text: c.T("ann.btn_group"), Data: "ann:g"}})
+	}
+	rows = append(rows,
+		[]Button{{Text: c.T("ann.btn_role"), Data: "ann:r"}},
+		[]Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+	return c.Reply(text, rows...)
+}
+
+// announceUsage explains /announce and lists the scheduled announcements,
+// each with a button that cancels it.
+func (b *Bot) announceUsage(c *Context) error {
+	text := c.T("ann.usage")
+	if b.due == nil {
+		return c.Reply(text)
+	}
+	items, err := b.due.PendingDue(c.Context, c.Cohort.ID, annDuePrefix+c.Cohort.ID+":")
+	if err != nil {
+		return fmt.Errorf("list scheduled announcements: %w", err)
+	}
+	if len(items) == 0 {
+		return c.Reply(text + "\n\n" + c.T("ann.none_scheduled"))
+	}
+	loc := c.Cohort.Plan.Location
+	var sb strings.Builder
+	sb.WriteString(text + "\n\n" + c.T("ann.scheduled_title"))
+	var rows [][]Button
+	for i, it := range items[:min(len(items), annListMax)] {
+		var d announcement
+		if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
+			b.log.Warn("unreadable scheduled announcement", "item", it.ID, "err", err)
+		}
+		fmt.Fprintf(&sb, "\n%d. %s — %s — «%s»", i+1, formatDateTime(it.Due.In(loc), c.Lang), d.audienceLabel(c.Lang), d.title(c.Lang))
+		rows = append(rows, []Button{{Text: c.T("ann.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
+	}
+	return c.Reply(sb.String(), rows...)
+}
+
+// announcePress handles every "ann:" button.
+func (b *Bot) announcePress(c *Context) error {
+	data := strings.TrimPrefix(c.U.Callback.Data, "ann:")
+	if ref, ok := strings.CutPrefix(data, "x:"); ok {
+		return b.unschedule(c, ref)
+	}
+	d, ok := c.draft()
+	if !ok {
+		return c.Refuse(c.T("ann.gone"))
+	}
+	groups := c.Cohort.Plan.Groups
+	switch {
+	case data == "cancel":
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ann.cancelled"))
+	case data == "aud":
+		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
+			return err
+		}
+		return b.askAudience(c, c.T("ann.ask_audience"))
+	case data == "a":
+		d.Audience, d.Group, d.Role = audAll, "", ""
+		return b.annPreview(c, d)
+	case data == "g":
+		if len(groups) == 0 {
+			return c.Refuse(c.T("ann.no_groups"))
+		}
+		return c.Reply(c.T("ann.pick_group"), b.groupButtons(c, "ann:g:")...)
+	case strings.HasPrefix(data, "g:"):
+		idx, err := strconv.Atoi(strings.TrimPrefix(data, "g:"))
+		if err != nil || idx < 0 || idx >= len(groups) {
+			return c.Refuse(c.T("reg.group_bad"))
+		}
+		d.Audience, d.Group, d.Role = audGroup, groups[idx], ""
+		return b.annPreview(c, d)
+	case data == "r":
+		var row []Button
+		for _, r := range Roles {
+			row = append(row, Button{Text: c.T("role." + string(r)), Data: "ann:r:" + string(r[0])})
+		}
+		return c.Reply(c.T("ann.pick_role"), row)
+	case strings.HasPrefix(data, "r:"):
+		var role Role
+		for _, r := range Roles {
+			if "r:"+string(r[0]) == data {
+				role = r
+			}
+		}
+		if role == "" {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		d.Audience, d.Group, d.Role = audRole, "", role
+		return b.annPreview(c, d)
+	case d.Audience == "":
+		// send, when, at before an audience was chosen: an old button.
+		return c.Refuse(c.T("err.stale_button"))
+	case data == "send":
+		return b.annSendNow(c, d)
+	case data == "when":
+		if b.due == nil {
+			return c.Refuse(c.T("ann.no_schedule"))
+		}
+		d.At = time.Time{}
+		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
+			return err
+		}
+		return b.askWhen(c)
+	case data == "at":
+		if c.Conv.Step != annStepConfirm || d.At.IsZero() {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		return b.annSchedule(c, d)
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+// annPreview shows the exact message, then who gets it with the choices.
+func (b *Bot) annPreview(c *Context, d *announcement) error {
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return fmt.Errorf("list members: %w", err)
+	}
+	people := len(d.recipients(members))
+	group := d.toGroupChat(c.Cohort)
+	if people == 0 && !group {
+		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
+			return err
+		}
+		return b.askAudience(c, c.T("ann.nobody"))
+	}
+	if err := c.SetConv(flowAnnounce, annStepPreview, d.data()); err != nil {
+		return err
+	}
+	if _, err := c.Send(d.message(c.Cohort, c.Lang, c.U.Chat)); err != nil {
+		return err
+	}
+	text := c.T("ann.preview", d.audienceLabel(c.Lang), people)
+	if group {
+		text += "\n" + c.T("ann.preview_group")
+	}
+	row := []Button{{Text: c.T("ann.btn_send"), Data: "ann:send"}}
+	if b.due != nil {
+		row = append(row, Button{Text: c.T("ann.btn_when"), Data: "ann:when"})
+	}
+	return c.Reply(text, row,
+		[]Button{{Text: c.T("ann.btn_audience"), Data: "ann:aud"}, {Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+}
+
+// annSendNow queues the announcement as one batch whose id comes from the
+// confirming press, so a redelivered press adds nothing; the draft is
+// consumed, so a second press finds it gone.
+func (b *Bot) annSendNow(c *Context, d *announcement) error {
+	d.By, d.Lang = c.U.User, c.Lang
+	id := fmt.Sprintf("announce:%s:%s", c.Cohort.ID, updateRef(c.U))
+	people, group, err := b.sendAnnouncement(c.Context, c.Cohort, d, id)
+	if err != nil {
+		return err
+	}
+	if people == 0 && !group {
+		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
+			return err
+		}
+		return b.askAudience(c, c.T("ann.nobody"))
+	}
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	b.log.Info("announcement sent", "cohort", c.Cohort.ID, "batch", id, "by", c.U.User, "people", people, "group_chat", group)
+	andGroup := ""
+	if group {
+		andGroup = c.T("ann.and_group")
+	}
+	if b.outbox == nil {
+		return c.Reply(c.T("ann.sent_direct", people, andGroup))
+	}
+	return c.Reply(c.T("ann.sending", people, andGroup))
+}
+
+// sendAnnouncement queues one message per recipient, each with the header
+// in the recipient's language, plus the linked group chat for the whole
+// cohort. It returns how many people and whether the group chat were
+// queued; nothing is queued when nobody matches.
+func (b *Bot) sendAnnouncement(ctx context.Context, co *Cohort, d *announcement, batchID string) (people int, group bool, err error) {
+	members, err := b.store.Members(ctx, co.ID)
+	if err != nil {
+		return 0, false, fmt.Errorf("list members: %w", err)
+	}
+	users := d.recipients(members)
+	group = d.toGroupChat(co)
+	if len(users) == 0 && !group {
+		return 0, false, nil
+	}
+	profiles, err := b.store.Profiles(ctx, users)
+	if err != nil {
+		return 0, false, fmt.Errorf("read recipients' languages: %w", err)
+	}
+	jobs := make([]Job, 0, len(users)+1)
+	for _, u := range users {
+		lang := VI
+		if p := profiles[u]; p.Lang != "" {
+			lang = p.Lang
+		}
+		jobs = append(jobs, Job{ID: string(u), User: u, Msg: d.message(co, lang, u.PrivateChat())})
+	}
+	if group {
+		// The group reads the organiser's language: they wrote the text.
+		jobs = append(jobs, Job{ID: "chat:" + string(co.GroupChat), Msg: d.message(co, cmp.Or(d.Lang, VI), co.GroupChat)})
+	}
+	batch := Batch{ID: batchID, Cohort: co.ID, Kind: "announce", ReportTo: d.By.PrivateChat(), Lang: cmp.Or(d.Lang, VI), Title: d.title(cmp.Or(d.Lang, VI))}
+	if err := b.deliver(ctx, batch, jobs); err != nil {
+		return 0, false, fmt.Errorf("queue announcement %s: %w", batchID, err)
+	}
+	return len(users), group, nil
+}
+
+// updateRef is a short id derived from an update, stable when the update
+// is handled again after a crash. The update's time is part of it because
+// the console numbers its updates from 1 at every start.
+func updateRef(u *Update) string {
+	ref := string(u.Platform)[:min(1, len(u.Platform))] + strconv.FormatInt(u.ID, 36)
+	if t := u.Time.Unix(); t > 0 && u.Platform != Telegram {
+		ref += strconv.FormatInt(t, 36)
+	}
+	return ref
+}
+
+func (b *Bot) askWhen(c *Context) error {
+	loc := c.Cohort.Plan.Location
+	example := b.clock().In(loc).AddDate(0, 0, 1)
+	example = time.Date(example.Year(), example.Month(), example.Day(), 8, 0, 0, 0, loc)
+	return c.Reply(c.T("ann.ask_when", loc.String(), example.Format("02/01/2006 15:04")))
+}
+
+// announceText takes the typed date and time of a schedule.
+func (b *Bot) announceText(c *Context) error {
+	d, ok := c.draft()
+	if !ok {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ann.gone"))
+	}
+	if c.Conv.Step != annStepWhen || d.Audience == "" {
+		return c.Reply(c.T("ann.use_buttons"))
+	}
+	loc := c.Cohort.Plan.Location
+	now := b.clock().In(loc)
+	at, problem := parseWhen(c.U.Text, now)
+	switch problem {
+	case whenBad:
+		return c.Reply(c.T("ann.when_bad", truncate(strings.TrimSpace(c.U.Text), 40)))
+	case whenPast:
+		return c.Reply(c.T("ann.when_past", formatDateTime(at, c.Lang)))
+	case whenFar:
+		return c.Reply(c.T("ann.when_far", formatDateTime(now.AddDate(1, 0, 0), c.Lang)))
+	}
+	d.At = at
+	if err := c.SetConv(flowAnnounce, annStepConfirm, d.data()); err != nil {
+		return err
+	}
+	return c.Reply(c.T("ann.confirm_when", formatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
+		[]Button{{Text: c.T("ann.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("ann.btn_change_time"), Data: "ann:when"}},
+		[]Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+}
+
+// annSchedule stores the confirmed schedule as a due item whose id comes
+// from the confirming press.
+func (b *Bot) annSchedule(c *Context, d *announcement) error {
+	loc := c.Cohort.Plan.Location
+	if !d.At.After(b.clock()) {
+		// The time passed while the organiser was confirming.
+		past := d.At.In(loc)
+		d.At = time.Time{}
+		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
+			return err
+		}
+		if err := c.Reply(c.T("ann.when_past", formatDateTime(past, c.Lang))); err != nil {
+			return err
+		}
+		return b.askWhen(c)
+	}
+	d.By, d.Lang = c.U.User, c.Lang
+	payload, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode announcement: %w", err)
+	}
+	ref := updateRef(c.U)
+	it := DueItem{
+		ID: annDuePrefix + c.Cohort.ID + ":" + ref, Kind: DueAnnouncement, Cohort: c.Cohort.ID, Ref: ref,
+		At: d.At, Due: d.At, Payload: string(payload),
+	}
+	if err := b.due.AddDue(c.Context, it); err != nil {
+		return fmt.Errorf("schedule announcement: %w", err)
+	}
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	b.log.Info("announcement scheduled", "cohort", c.Cohort.ID, "item", it.ID, "due", d.At, "by", c.U.User)
+	return c.Reply(c.T("ann.scheduled", formatDateTime(d.At.In(loc), c.Lang), d.audienceLabel(c.Lang)))
+}
+
+var annRef = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
+
+// unschedule cancels a scheduled announcement of the organiser's active
+// cohort (the item id is built from it, so another cohort's is out of
+// reach).
+func (b *Bot) unschedule(c *Context, ref string) error {
+	if b.due == nil {
+		return c.Refuse(c.T("ann.no_schedule"))
+	}
+	if !annRef.MatchString(ref) {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	id := annDuePrefix + c.Cohort.ID + ":" + ref
+	items, err := b.due.PendingDue(c.Context, c.Cohort.ID, id)
+	if err != nil {
+		return fmt.Errorf("read scheduled announcement: %w", err)
+	}
+	idx := slices.IndexFunc(items, func(it DueItem) bool { return it.ID == id })
+	if idx < 0 {
+		return c.Refuse(c.T("ann.unschedule_gone"))
+	}
+	ok, err := b.due.CancelDue(c.Context, c.Cohort.ID, id)
+	if err != nil {
+		return fmt.Errorf("cancel scheduled announcement: %w", err)
+	}
+	if !ok {
+		return c.Refuse(c.T("ann.unschedule_gone"))
+	}
+	var d announcement
+	_ = json.Unmarshal([]byte(items[idx].Payload), &d)
+	b.log.Info("scheduled announcement cancelled", "cohort", c.Cohort.ID, "item", id, "by", c.U.User)
+	return c.Reply(c.T("ann.unscheduled", formatDateTime(items[idx].Due.In(c.Cohort.Plan.Location), c.Lang), d.title(c.Lang)))
+}
+
+// RunAnnouncement sends a scheduled announcement that fell due (the
+// scheduler calls it) to its audience as it is at that moment. The batch
+// id comes from the item, so running it again adds nothing. It is dropped,
+// with a word to its organiser, when it is more than annLate late; and
+// silently when its cohort is gone or its author is no longer one of the
+// cohort's organisers.
+func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) error {
+	var d announcement
+	if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
+		b.log.Error("unreadable scheduled announcement dropped", "item", it.ID, "err", err)
+		return nil
+	}
+	co, err := b.cohort(ctx, it.Cohort, 0)
+	if isNotFound(err) {
+		b.log.Info("scheduled announcement of a deleted cohort dropped", "item", it.ID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, err := b.store.Member(ctx, it.Cohort, d.By)
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("read author of %s: %w", it.ID, err)
+	}
+	if m == nil || !m.Registered || m.Role != Organiser {
+		b.log.Warn("scheduled announcement dropped: its author no longer organises the cohort", "item", it.ID, "by", d.By)
+		return nil
+	}
+	lang := cmp.Or(d.Lang, VI)
+	if late := now.Sub(it.Due); late > annLate {
+		b.log.Warn("scheduled announcement too late, dropped", "item", it.ID, "due", it.Due, "late", late)
+		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.late", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		batch := Batch{ID: "announce-late:" + it.ID, Cohort: co.ID, Kind: "notice"}
+		return b.deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+	}
+	people, group, err := b.sendAnnouncement(ctx, co, &d, "announce:"+it.ID)
+	if err != nil {
+		return err
+	}
+	if people == 0 && !group {
+		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.run_nobody", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		batch := Batch{ID: "announce-nobody:" + it.ID, Cohort: co.ID, Kind: "notice"}
+		return b.deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+	}
+	b.log.Info("scheduled announcement sent", "cohort", co.ID, "item", it.ID, "people", people, "group_chat", group)
+	return nil
+}
+
+// Problems with a typed time.
+const (
+	whenOK = iota
+	whenBad
+	whenPast
+	whenFar
+)
+
+var (
+	// "9h30", "9h" → "9:30", "9:00", as Vietnamese often write times.
+	hourH  = regexp.MustCompile(`(?i)\b(\d{1,2})h(\d{2})?\b`)
+	spaces = regexp.MustCompile(`\s+`)
+)
+
+// parseWhen reads "DD/MM/YYYY HH:MM", "DD/MM HH:MM" (this year) or "HH:MM"
+// (today, or tomorrow when that time has passed) in now's zone. It
+// returns the time and whether it is unreadable, past, or more than a
+// year ahead.
+func parseWhen(input string, now time.Time) (time.Time, int) {
+	s := strings.TrimSpace(spaces.ReplaceAllString(input, " "))
+	s = hourH.ReplaceAllStringFunc(s, func(m string) string {
+		p := hourH.FindStringSubmatch(m)
+		return p[1] + ":" + cmp.Or(p[2], "00")
+	})
+	s = strings.NewReplacer("-", "/", ".", "/").Replace(s)
+	loc := now.Location()
+	var t time.Time
+	if p, err := time.ParseInLocation("2/1/2006 15:04", s, loc); err == nil {
+		t = p
+	} else if p, err := time.ParseInLocation("2/1 15:04", s, loc); err == nil {
+		t = time.Date(now.Year(), p.Month(), p.Day(), p.Hour(), p.Minute(), 0, 0, loc)
+		if t.Day() != p.Day() {
+			// 29/02 in a year without it.
+			return time.Time{}, whenBad
+		}
+	} else if p, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		t = time.Date(now.Year(), now.Month(), now.Day(), p.Hour(), p.Minute(), 0, 0, loc)
+		if !t.After(now) {
+			t = time.Date(now.Year(), now.Month(), now.Day()+1, p.Hour(), p.Minute(), 0, 0, loc)
+		}
+	} else {
+		return time.Time{}, whenBad
+	}
+	switch {
+	case !t.After(now):
+		return t, whenPast
+	case t.After(now.AddDate(1, 0, 0)):
+		return t, whenFar
+	}
+	return t, whenOK
+}
+
+// link links the Telegram group it is sent in to the organiser's active
+// cohort; in a private chat it explains how.
+func (b *Bot) link(c *Context) error {
+	co := c.Cohort
+	if c.U.ChatType == Private {
+		text := c.T("link.howto")
+		if co.GroupChat == "" {
+			return c.Reply(text + "\n\n" + c.T("link.none", co.Name))
+		}
+		return c.Reply(text+"\n\n"+c.T("link.current", co.Name), []Button{{Text: c.T("link.btn_off"), Data: "lk:off"}})
+	}
+	if co.GroupChat == c.U.Chat {
+		return c.Reply(c.T("link.already", co.Name))
+	}
+	if err := b.store.SetGroupChat(c.Context, co.ID, c.U.Chat); err != nil {
+		return fmt.Errorf("link group chat: %w", err)
+	}
+	b.forget(co.ID)
+	b.log.Info("group chat linked", "cohort", co.ID, "chat", c.U.Chat, "previous", co.GroupChat, "by", c.U.User)
+	return c.Reply(c.T("link.done", co.Name))
+}
+
+// linkPress handles "lk:off": unlink the cohort's group chat.
+func (b *Bot) linkPress(c *Context) error {
+	if c.U.Callback.Data != "lk:off" {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	co := c.Cohort
+	if co.GroupChat == "" {
+		return c.Reply(c.T("link.none", co.Name))
+	}
+	if err := b.store.SetGroupChat(c.Context, co.ID, ""); err != nil {
+		return fmt.Errorf("unlink group chat: %w", err)
+	}
+	b.forget(co.ID)
+	b.log.Info("group chat unlinked", "cohort", co.ID, "chat", co.GroupChat, "by", c.U.User)
+	return c.Reply(c.T("link.removed", co.Name))
+}
