@@ -1,7 +1,12 @@
 package bot
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
 // Entry is one photo of the contest.
@@ -19,7 +24,13 @@ type Entry struct {
 	Status     string    `json:"status"`
 	Reason     string    `json:"reason,omitempty"`
 	Created    time.Time `json:"created"`
+	// Document is set for a JPEG or PNG sent as a file: it is shown again
+	// as a document, since a platform refuses a document's id as a photo.
+	Document bool `json:"doc,omitempty"`
 }
+
+// File is the entry's picture as it is sent again.
+func (e *Entry) File() *File { return &File{ID: e.FileID, UniqueID: e.UniqueID} }
 
 // Entry states.
 const (
@@ -54,4 +65,240 @@ type Leaderboard struct {
 	TotalsVisible bool
 	Prizes        int
 	Standings     []Standing
+}
+
+// The phases whose windows organisers can change, as the store names
+// them.
+const (
+	PhaseSub  = "sub"
+	PhaseVote = "vote"
+)
+
+// ErrWindowClosed is returned by the store when a change needs a window
+// that is shut.
+var ErrWindowClosed = errors.New("window closed")
+
+// ContestStore is the contest's state (store.Store). Every check that
+// must hold at the moment of a change (the window, the picture not yet
+// entered, the limit, the status, the voter's group and quota) is made
+// inside the store in one atomic step; the handlers' own checks only
+// choose the answer.
+type ContestStore interface {
+	ContestMeta(ctx context.Context, cohort string) (ContestMeta, error)
+	ContestSnapshot(ctx context.Context, cohort string) (*ContestSnapshot, error)
+	SetContestWindow(ctx context.Context, cohort, phase string, w plan.Window, by UserKey, now time.Time, action string) error
+	MarkResults(ctx context.Context, cohort, field, value string, by UserKey, now time.Time) (bool, error)
+
+	// SubmitEntry records e as a draft with a new number, checking the
+	// submissions window w (the plan's; the store applies overrides),
+	// that its picture is not an entry yet, and that the author has
+	// fewer than limit entries not withdrawn (0: no limit).
+	SubmitEntry(ctx context.Context, e *Entry, limit int, w plan.Window, now time.Time) (SubmitResult, error)
+	Entry(ctx context.Context, cohort string, n int64) (*Entry, error)
+	AuthorEntries(ctx context.Context, cohort string, author UserKey) ([]*Entry, error)
+	// UpdateEntries applies the changes whose entry still has the
+	// expected status and belongs to author (anyone when empty), and
+	// returns the numbers changed. With a window it returns
+	// ErrWindowClosed, changing nothing, once submissions are shut.
+	UpdateEntries(ctx context.Context, cohort string, author UserKey, changes []EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error)
+	// DecideEntry moves a pending entry to approved or rejected. It
+	// reports false and the entry's status when it was not pending.
+	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by UserKey, now time.Time) (bool, string, error)
+
+	Vote(ctx context.Context, v VoteRequest) (VoteResult, error)
+	VoteView(ctx context.Context, cohort string, n int64, voter UserKey) (VoteView, error)
+	PhotoVoters(ctx context.Context, cohort string, n int64) (map[UserKey]float64, error)
+	GroupEntries(ctx context.Context, cohort, group string) (int, error)
+}
+
+// contests returns the contest store, nil when the bot's store has none.
+func (b *Bot) contests() ContestStore {
+	cs, _ := b.store.(ContestStore)
+	return cs
+}
+
+// ContestMeta is what organisers changed and what the contest counts. A
+// nil window bound means the plan's.
+type ContestMeta struct {
+	SubOpens, SubCloses   *time.Time
+	VoteOpens, VoteCloses *time.Time
+	// Proposed is the voting close (unix ms) whose results were sent to
+	// the organisers for confirmation.
+	Proposed  int64
+	Announced bool
+	Votes     int64 // votes cast and not withdrawn
+	Voters    int64 // people with at least one vote
+}
+
+// Windows returns the effective submissions and voting windows: the
+// plan's, with the organisers' overrides.
+func (m ContestMeta) Windows(pc *plan.Contest) (sub, vote plan.Window) {
+	sub, vote = pc.Submissions, pc.Voting
+	pick := func(t *time.Time, def time.Time) time.Time {
+		if t != nil {
+			return *t
+		}
+		return def
+	}
+	sub.Opens, sub.Closes = pick(m.SubOpens, sub.Opens), pick(m.SubCloses, sub.Closes)
+	vote.Opens, vote.Closes = pick(m.VoteOpens, vote.Opens), pick(m.VoteCloses, vote.Closes)
+	return sub, vote
+}
+
+// Phase is the contest's state at now, as the leaderboard reports it:
+// closed once voting has closed, voting while it is open, submissions
+// otherwise.
+func Phase(vote plan.Window, now time.Time) string {
+	switch {
+	case !vote.Closes.IsZero() && !now.Before(vote.Closes):
+		return PhaseClosed
+	case vote.Open(now):
+		return PhaseVoting
+	}
+	return PhaseSubmissions
+}
+
+// ContestSnapshot is the whole contest at one moment.
+type ContestSnapshot struct {
+	Entries []*Entry // every entry, by number
+	Tally   map[int64]Tally
+	Meta    ContestMeta
+}
+
+// Tally is an entry's votes.
+type Tally struct {
+	Votes int     // voters
+	Score float64 // weighted
+}
+
+// Outcomes of SubmitEntry.
+const (
+	SubmitOK     = "ok"
+	SubmitDup    = "dup"    // the picture is entry N already
+	SubmitLimit  = "limit"  // the author has Count entries not withdrawn
+	SubmitClosed = "closed" // submissions are shut
+)
+
+// SubmitResult is what SubmitEntry did.
+type SubmitResult struct {
+	Status string
+	N      int64
+	// Author and Current are the existing entry's, for a duplicate.
+	Author  UserKey
+	Current string
+	Count   int
+}
+
+// EntryChange is one entry's checked transition.
+type EntryChange struct {
+	N    int64
+	From string // the status the entry must still have
+	To   string // the new status, "" to keep it
+	// Entry, when set, replaces the entry's fields (caption, category,
+	// enterprise).
+	Entry *Entry
+	// Free lets the picture be entered again (a withdrawal).
+	Free bool
+}
+
+// VoteRequest is one press of a cast or withdraw button.
+type VoteRequest struct {
+	Cohort string
+	Voter  UserKey
+	Group  string // the voter's group, "" for lecturers
+	N      int64
+	Cast   bool // false withdraws
+	Weight float64
+	Quota  int         // votes per voter, 0 for no quota
+	Window plan.Window // the plan's voting window; the store applies overrides
+	Now    time.Time
+}
+
+// VoteResult is what a vote press did.
+type VoteResult string
+
+// Vote outcomes. Only VoteOK changed anything.
+const (
+	VoteOK          VoteResult = "ok"
+	VoteNoop        VoteResult = "noop"        // cast twice, or withdrawn without a vote
+	VoteClosed      VoteResult = "closed"      // outside the voting window
+	VoteMissing     VoteResult = "missing"     // no such entry
+	VoteUnavailable VoteResult = "unavailable" // not approved (pending, rejected, withdrawn)
+	VoteOwn         VoteResult = "own"         // the voter's own group's photo
+	VoteQuota       VoteResult = "quota"       // votes_per_voter used up
+)
+
+// VoteView is what a voter's page shows about one approved entry.
+type VoteView struct {
+	Entry *Entry // nil when the entry does not exist
+	// Position is the entry's place among the approved ones, 1-based,
+	// of Total; 0 when it is not approved.
+	Position, Total int
+	// Prev and Next are the neighbouring approved entries, wrapping
+	// around; 0 when there is none other.
+	Prev, Next int64
+	Voted      bool // the voter voted for it
+	Used       int  // the voter's votes
+	Tally      Tally
+}
+
+// AuditEntry is one line of a cohort's contest audit log.
+type AuditEntry struct {
+	ID     string
+	Kind   string // submit, withdraw, recaption, approve, reject, vote, unvote, phase, results_proposed, results_announced
+	User   UserKey
+	Photo  int64
+	Time   time.Time
+	Fields map[string]string
+}
+
+// contestRoutes installs the contest's routes. They go before the
+// fallbacks; organiser is the routes' organiser check.
+func (b *Bot) contestRoutes(r *Router, organiser Middleware) {
+	r.Handle(Command("myphotos"), b.myPhotos, RequireMember)
+	r.Handle(Command("vote"), b.vote, RequireMember)
+	r.Handle(Command("top"), b.top, RequireMember)
+	r.Handle(Command("pending"), b.pending, organiser)
+	r.Handle(Command("contest"), b.contestPanel, organiser)
+	r.Handle(CallbackPrefix("ph:"), b.photoPress, RequireMember)
+	r.Handle(CallbackPrefix("vt:"), b.votePress, RequireMember)
+	r.Handle(CallbackPrefix("mod:"), b.moderatePress, organiser)
+	r.Handle(CallbackPrefix("ct:"), b.contestPress, organiser)
+	r.Handle(CallbackPrefix("res:"), b.resultsPress, organiser)
+	r.Handle(Or(IsKind(KindPhoto), IsKind(KindDocument)), b.contestFile, RequireMember)
+	r.Handle(And(InFlow(flowModerate), Or(IsKind(KindText), Command("skip")), (*Context).IsOrganiser), b.rejectReason, organiser)
+	r.Handle(And(InFlow(flowPhoto), Or(IsKind(KindText), Command("skip"))), b.photoText, RequireMember)
+}
+
+// cbData makes a contest button's data: the fields, then the cohort the
+// button acts on. A member of several courses may press a button of any
+// of them; handlers act only on their active course's.
+func cbData(cohort string, fields ...string) string {
+	return strings.Join(fields, ":") + ":" + cohort
+}
+
+// cbFields splits a contest button's data "<prefix><op>:<args>...:<cohort>".
+// ok is false when it is malformed; other is set when it names another
+// course than the presser's active one.
+func cbFields(c *Context, prefix string) (op string, args []string, ok, other bool) {
+	parts := strings.Split(strings.TrimPrefix(c.U.Callback.Data, prefix), ":")
+	if len(parts) < 2 || c.Cohort == nil {
+		return "", nil, false, false
+	}
+	last := len(parts) - 1
+	return parts[0], parts[1:last], true, parts[last] != c.Cohort.ID
+}
+
+// refuseButton answers a contest button that cannot act here.
+func (c *Context) refuseButton(other bool) error {
+	if other {
+		return c.Refuse(c.T("contest.other_cohort"))
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+// convCohort reports whether the conversation was started in the active
+// course.
+func (c *Context) convCohort() bool {
+	return c.Conv != nil && c.Cohort != nil && c.Conv.Data["co"] == c.Cohort.ID
 }

@@ -12,6 +12,9 @@ type Message struct {
 	// Photo or Document, when set, is sent with Text as its caption.
 	Photo    *File
 	Document *File
+	// Media, when set, is an album of 2 to 10 photos sent by file id,
+	// Text the caption of the first. An album carries no buttons.
+	Media []*File `json:",omitempty"`
 	// Edit, when non-zero, replaces the content of that earlier message
 	// instead of sending a new one (used to page through photos in place).
 	Edit int64

@@ -17,12 +17,14 @@ type Store interface {
 	ReplaceDue(ctx context.Context, cohort, prefix string, items []bot.DueItem) (added, removed int, err error)
 	ClaimRun(ctx context.Context, job string, instant time.Time) (bool, error)
 	Cohorts(ctx context.Context) ([]*bot.Cohort, error)
+	PendingDue(ctx context.Context, cohort, prefix string) ([]bot.DueItem, error)
 }
 
 // Bot is the domain side of the jobs (bot.Bot).
 type Bot interface {
 	RunReminder(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error)
 	RunAnnouncement(ctx context.Context, it bot.DueItem, now time.Time) error
+	RunContestClose(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error)
 	Digest(ctx context.Context, c *bot.Cohort, since, now time.Time) error
 }
 
@@ -95,6 +97,15 @@ func (r *Runner) run(ctx context.Context, it bot.DueItem, now time.Time) error {
 		if err := r.Bot.RunAnnouncement(ctx, it, now); err != nil {
 			return err
 		}
+	case bot.DueContestClose:
+		out, at, err := r.Bot.RunContestClose(ctx, it, now)
+		if err != nil {
+			return err
+		}
+		if out == bot.ReminderDeferred {
+			r.Log.Info("contest close waits for voting to close", "item", it.ID, "at", at)
+			return r.Store.DeferDue(ctx, it.ID, at)
+		}
 	default:
 		r.Log.Warn("unknown due item dropped", "item", it.ID, "kind", it.Kind)
 	}
@@ -134,11 +145,40 @@ func (r *Runner) Digests(ctx context.Context, now time.Time) error {
 
 // Sync re-plans a cohort's reminders from its current plan: reminders of
 // moved or removed sessions and deadlines are dropped, new ones added,
-// those already sent never added again.
+// those already sent never added again. A pending reminder of an
+// unchanged event is kept as it is even when its time has passed (it fell
+// due while the bot was down, or waits for the end of quiet hours): it
+// goes out late, as RunReminder decides, instead of being lost.
 func Sync(ctx context.Context, st Store, c *bot.Cohort, now time.Time) (added, removed int, err error) {
-	added, removed, err = st.ReplaceDue(ctx, c.ID, reminderPrefix, bot.ReminderItems(c, now))
+	items := bot.ReminderItems(c, now)
+	pending, err := st.PendingDue(ctx, c.ID, reminderPrefix)
+	if err != nil {
+		return 0, 0, fmt.Errorf("pending reminders of %s: %w", c.ID, err)
+	}
+	if len(pending) > 0 {
+		listed := map[string]bool{}
+		for _, it := range items {
+			listed[it.ID] = true
+		}
+		// An id names the event's time and the lead, so an id the plan
+		// still yields is a reminder of an unchanged event.
+		valid := map[string]bool{}
+		for _, it := range bot.ReminderItems(c, time.Time{}) {
+			valid[it.ID] = true
+		}
+		for _, it := range pending {
+			if !listed[it.ID] && valid[it.ID] && now.Before(it.At) {
+				items = append(items, it)
+			}
+		}
+	}
+	added, removed, err = st.ReplaceDue(ctx, c.ID, reminderPrefix, items)
 	if err != nil {
 		return 0, 0, fmt.Errorf("plan reminders of %s: %w", c.ID, err)
+	}
+	// The close of the photo vote, when the results go to the organisers.
+	if _, _, err := st.ReplaceDue(ctx, c.ID, bot.ContestClosePrefix(), bot.ContestCloseItems(c, now)); err != nil {
+		return 0, 0, fmt.Errorf("plan contest close of %s: %w", c.ID, err)
 	}
 	return added, removed, nil
 }

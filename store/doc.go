@@ -12,6 +12,23 @@
 //	{c:ID}:meta                   hash   name, plan (JSON), view_key, created, version, group_chat
 //	{c:ID}:members                hash   user key → member JSON
 //	{c:ID}:invites                set    invite codes of the cohort
+//	{c:ID}:ph:seq                 string last photo-contest entry number
+//	{c:ID}:ph:e                   hash   entry number → entry JSON (author, group, file, caption, category, ...)
+//	{c:ID}:ph:st                  hash   entry number → status: draft, pending, approved, rejected, withdrawn
+//	{c:ID}:ph:why                 hash   entry number → reason of a rejection
+//	{c:ID}:ph:ok                  zset   approved entry numbers (score = number): the voting order
+//	{c:ID}:ph:uid                 hash   file unique id (or content hash) → entry number: one entry per picture
+//	{c:ID}:ph:u:USER              set    the author's entry numbers
+//	{c:ID}:ph:grp                 hash   group → its entries submitted and not withdrawn (the "photos" deadline)
+//	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
+//	                                     proposed (voting close whose results went to organisers), announced, votes
+//	{c:ID}:vt:p:ENTRY             hash   voter → weight (thousandths) of their vote for the entry
+//	{c:ID}:vt:u:USER              set    entry numbers the voter voted for
+//	{c:ID}:vt:used                hash   voter → votes cast (the quota; its length is the number of voters)
+//	{c:ID}:vt:score               zset   entry number → weighted score in thousandths
+//	{c:ID}:vt:count               zset   entry number → number of voters
+//	{c:ID}:audit                  stream contest audit: kind, user, photo, time (ms) and details of every
+//	                                     submission, withdrawal, moderation decision, vote, phase change, result
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username

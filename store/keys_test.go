@@ -30,6 +30,7 @@ func docKeyPatterns(t *testing.T) map[string]*regexp.Regexp {
 		"JOB", `[^{}]+`,
 		"BATCH", `[^{}]+`,
 		"UNIX", `[0-9]+`,
+		"ENTRY", `[0-9]+`, // a photo-contest entry number
 	)
 	out := make(map[string]*regexp.Regexp)
 	for _, line := range strings.Split(string(src), "\n") {

@@ -280,6 +280,13 @@ func (s sender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
 	if m.Document != nil {
 		fmt.Fprintf(c.Out, "[tệp %s]\n", fileLabel(m.Document))
 	}
+	if len(m.Media) > 0 {
+		labels := make([]string, len(m.Media))
+		for i, f := range m.Media {
+			labels[i] = fileLabel(f)
+		}
+		fmt.Fprintf(c.Out, "[album %d ảnh: %s]\n", len(m.Media), strings.Join(labels, ", "))
+	}
 	if m.Text != "" {
 		fmt.Fprintln(c.Out, m.Text)
 	}

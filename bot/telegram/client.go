@@ -173,6 +173,15 @@ func (c *Client) Send(ctx context.Context, m bot.Message) (bot.Sent, error) {
 		return bot.Sent{}, err
 	}
 	switch {
+	case len(m.Media) > 0:
+		return c.sendAlbum(ctx, chatID, m)
+	case m.Edit != 0 && editableMedia(m):
+		sent, err := c.editMedia(ctx, chatID, m, markup)
+		if err == nil || !editGone(err) {
+			return sent, err
+		}
+		// The message is gone, or held no media: send a new one.
+		return c.sendFile(ctx, chatID, m, markup)
 	case m.Photo != nil || m.Document != nil:
 		return c.sendFile(ctx, chatID, m, markup)
 	case m.Edit != 0:
@@ -228,6 +237,121 @@ func (c *Client) edit(ctx context.Context, chatID int64, m bot.Message, markup *
 		}
 	}
 	return bot.Sent{Chat: m.Chat, MessageID: m.Edit}, err
+}
+
+// editableMedia reports whether an edit can replace the message's media
+// in place: a file already on Telegram (an id) or at a URL. An upload
+// cannot go through editMessageMedia's plain parameters.
+func editableMedia(m bot.Message) bool {
+	f := m.Photo
+	if f == nil {
+		f = m.Document
+	}
+	return f != nil && f.Bytes == nil && (f.ID != "" || f.URL != "")
+}
+
+// editGone reports whether an edit failed because there is nothing to
+// edit in place, so a new message should be sent instead.
+func editGone(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	m := strings.ToLower(ae.Message)
+	return strings.Contains(m, "message to edit not found") || strings.Contains(m, "no media in the message") ||
+		strings.Contains(m, "message can't be edited")
+}
+
+// editMedia replaces the photo or document of a message, its caption and
+// its keyboard, in place: a voter pages through the photos in one
+// message. The library's EditMessageMedia is untested upstream, so the
+// method is called with explicit parameters.
+func (c *Client) editMedia(ctx context.Context, chatID int64, m bot.Message, markup *tgbotapi.InlineKeyboardMarkup) (bot.Sent, error) {
+	f, kind := m.Photo, "photo"
+	if f == nil {
+		f, kind = m.Document, "document"
+	}
+	ref := f.ID
+	if ref == "" {
+		ref = f.URL
+	}
+	caption, _ := splitCaption(m.Text)
+	media, err := json.Marshal(map[string]string{"type": kind, "media": ref, "caption": caption})
+	if err != nil {
+		return bot.Sent{}, fmt.Errorf("encode media: %w", err)
+	}
+	params := tgbotapi.Params{
+		"chat_id":    strconv.FormatInt(chatID, 10),
+		"message_id": strconv.FormatInt(m.Edit, 10),
+		"media":      string(media),
+	}
+	if markup != nil {
+		raw, err := json.Marshal(markup)
+		if err != nil {
+			return bot.Sent{}, fmt.Errorf("encode keyboard: %w", err)
+		}
+		params["reply_markup"] = string(raw)
+	}
+	sent := bot.Sent{Chat: m.Chat, MessageID: m.Edit}
+	if _, err := c.raw(ctx, "editMessageMedia", params); err != nil {
+		err = asAPIError(err)
+		var ae *APIError
+		if errors.As(err, &ae) && strings.Contains(ae.Message, "message is not modified") {
+			return sent, nil
+		}
+		return sent, err
+	}
+	return sent, nil
+}
+
+// maxAlbum is the most items Telegram takes in one sendMediaGroup.
+const maxAlbum = 10
+
+// sendAlbum sends photos as albums of at most ten, the text as the first
+// one's caption (the rest of a long text follows as a message). A single
+// photo goes as a plain photo: an album needs two.
+func (c *Client) sendAlbum(ctx context.Context, chatID int64, m bot.Message) (bot.Sent, error) {
+	if len(m.Media) == 1 {
+		one := m
+		one.Media, one.Photo = nil, m.Media[0]
+		return c.Send(ctx, one)
+	}
+	caption, rest := splitCaption(m.Text)
+	var sent bot.Sent
+	for start := 0; start < len(m.Media); start += maxAlbum {
+		chunk := m.Media[start:min(start+maxAlbum, len(m.Media))]
+		if len(chunk) == 1 {
+			s, err := c.Send(ctx, bot.Message{Chat: m.Chat, Photo: chunk[0]})
+			if err != nil {
+				return sent, err
+			}
+			sent = s
+			continue
+		}
+		items := make([]any, len(chunk))
+		for i, f := range chunk {
+			p := tgbotapi.NewInputMediaPhoto(fileData(f))
+			if i == 0 && start == 0 {
+				p.Caption = caption
+			}
+			items[i] = p
+		}
+		resp, err := c.request(ctx, tgbotapi.NewMediaGroup(chatID, items))
+		if err != nil {
+			return sent, asAPIError(err)
+		}
+		var msgs []tgbotapi.Message
+		if err := json.Unmarshal(resp.Result, &msgs); err != nil {
+			return sent, fmt.Errorf("decode sent album: %w", err)
+		}
+		if len(msgs) > 0 && sent.MessageID == 0 {
+			sent = bot.Sent{Chat: m.Chat, MessageID: int64(msgs[0].MessageID)}
+		}
+	}
+	if rest != "" {
+		return c.Send(ctx, bot.Message{Chat: m.Chat, Text: rest})
+	}
+	return sent, nil
 }
 
 func (c *Client) sendFile(ctx context.Context, chatID int64, m bot.Message, markup *tgbotapi.InlineKeyboardMarkup) (bot.Sent, error) {

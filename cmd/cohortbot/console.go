@@ -51,7 +51,8 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 	// warnings and errors are shown.
 	quiet := slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	_ = log
-	b := bot.New(bot.Config{Admins: map[bot.UserKey]bool{"console:admin": true}}, st, con.Sender(), bot.WithLogger(quiet), bot.WithClock(a.Clock))
+	b := bot.New(bot.Config{Admins: map[bot.UserKey]bool{"console:admin": true}}, st, con.Sender(), bot.WithLogger(quiet), bot.WithClock(a.Clock),
+		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
 	a.banner(demo)
 	return con.Run(ctx, a.Stdin, b)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -61,6 +60,25 @@ func (e *env) member(cohort string, id int64) *bot.Member {
 	return m
 }
 
+// seed makes the user a registered member of the cohort straight in
+// Redis, with the cohort active, for tests whose subject is not
+// registration: every message of a registration costs a second of the
+// per-chat send limit.
+func (e *env) seed(cohort string, id int64, role bot.Role, name, group string) *person {
+	e.t.Helper()
+	ctx := context.Background()
+	st := e.store()
+	m := &bot.Member{User: key(id), Cohort: cohort, Role: role, Name: name, Group: group, Joined: time.Now().UTC(), Registered: true}
+	if err := st.PutMember(ctx, m); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := st.SetActive(ctx, key(id), cohort); err != nil {
+		e.t.Fatal(err)
+	}
+	words := strings.Fields(name)
+	return e.person(id, words[len(words)-1], strings.Join(words[:len(words)-1], " "), "vi")
+}
+
 // invite reads an invite from Redis.
 func (e *env) invite(code string) *bot.Invite {
 	e.t.Helper()
@@ -103,6 +121,24 @@ func (e *env) alert(callbackID, want string) telegramtest.Call {
 		e.t.Errorf("press %s answered show_alert=%q text=%q, want an alert with %q", callbackID, a.Params["show_alert"], a.Params["text"], want)
 	}
 	return a
+}
+
+// labels returns the button labels of a sent message's inline keyboard.
+func (e *env) labels(c telegramtest.Call) []string {
+	e.t.Helper()
+	var kb tgbotapi.InlineKeyboardMarkup
+	if raw := c.Params["reply_markup"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &kb); err != nil {
+			e.t.Fatalf("reply_markup %s: %v", raw, err)
+		}
+	}
+	var out []string
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	return out
 }
 
 // sentTexts lists the texts sent to a chat, for failure messages.

@@ -1,0 +1,526 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// Moderation and the organisers' contest panel. Each entry submitted to a
+// moderated contest goes to every organiser through the outbox with ✅/❌
+// buttons; the first decision wins (the store moves pending to approved or
+// rejected once), and the author hears of it through the outbox. /contest
+// shows the phase and the counts and lets organisers open, close or extend
+// submissions and voting; every change goes into the cohort's audit log.
+
+const (
+	flowModerate   = "mod"
+	modStepReason  = "why"
+	pendingListMax = 10
+	// extendBy is what one press of an "extend" button adds.
+	extendBy = 24 * time.Hour
+)
+
+// askModerators sends an entry to every organiser. tag makes the batch
+// id, so that a repeated update queues nothing twice.
+func (b *Bot) askModerators(ctx context.Context, c *Cohort, e *Entry, tag string) {
+	members, err := b.store.Members(ctx, c.ID)
+	if err != nil {
+		b.log.Warn("moderation recipients", "cohort", c.ID, "err", err)
+		return
+	}
+	names := memberNames(members)
+	var organisers []*Member
+	for _, m := range members {
+		if m.Role == Organiser && m.Registered {
+			organisers = append(organisers, m)
+		}
+	}
+	langs, err := b.langs(ctx, organisers)
+	if err != nil {
+		b.log.Warn("moderation recipients", "cohort", c.ID, "err", err)
+		return
+	}
+	jobs := make([]Job, 0, len(organisers))
+	for _, o := range organisers {
+		l := langs[o.User]
+		msg := entryMessage(e, moderationText(l, e, names[e.Author]), moderationButtons(l, c.ID, e.N))
+		msg.Chat = o.User.PrivateChat()
+		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: msg})
+	}
+	batch := Batch{ID: fmt.Sprintf("ph-mod:%s:%d:%s", c.ID, e.N, tag), Cohort: c.ID, Kind: "moderation", Title: Text(VI, "ph.title", e.N)}
+	if err := b.deliver(ctx, batch, jobs); err != nil {
+		b.log.Warn("queue moderation", "cohort", c.ID, "entry", e.N, "err", err)
+	}
+}
+
+func memberNames(ms []*Member) map[UserKey]string {
+	out := make(map[UserKey]string, len(ms))
+	for _, m := range ms {
+		out[m.User] = m.Name
+	}
+	return out
+}
+
+// entryMessage shows an entry's picture with a text and buttons.
+func entryMessage(e *Entry, text string, rows [][]Button) Message {
+	m := Message{Text: text, Buttons: rows}
+	if e.Document {
+		m.Document = e.File()
+	} else {
+		m.Photo = e.File()
+	}
+	return m
+}
+
+func moderationButtons(l Lang, cohort string, n int64) [][]Button {
+	id := strconv.FormatInt(n, 10)
+	return [][]Button{{
+		{Text: Text(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
+		{Text: Text(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
+	}}
+}
+
+// moderationText describes an entry for organisers: who sent it, from
+// which group, and everything they wrote.
+func moderationText(l Lang, e *Entry, author string) string {
+	lines := []string{Text(l, "mod.title", e.N), Text(l, "mod.author", orDash(author))}
+	if e.Group != "" {
+		lines = append(lines, Text(l, "profile.group", e.Group))
+	}
+	lines = append(lines, Text(l, "mod.category", orDash(e.Category)), Text(l, "mod.enterprise", orDash(e.Enterprise)))
+	if e.Caption != "" {
+		lines = append(lines, Text(l, "mod.caption", e.Caption))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// moderatePress handles ✅ and ❌ on an entry: "mod:ok:<n>:<cohort>",
+// "mod:no:<n>:<cohort>", and "mod:ns:<n>:<cohort>" (reject without a
+// reason).
+func (b *Bot) moderatePress(c *Context) error {
+	_, cs := b.contest(c)
+	op, args, ok, other := cbFields(c, "mod:")
+	if cs == nil || !ok || other || len(args) != 1 {
+		return c.refuseButton(other)
+	}
+	n, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || n <= 0 {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	switch op {
+	case "ok":
+		return b.approve(c, n)
+	case "no":
+		e, err := cs.Entry(c.Context, c.Cohort.ID, n)
+		if isNotFound(err) {
+			return c.Refuse(c.T("mod.not_found", n))
+		}
+		if err != nil {
+			return err
+		}
+		if e.Status != EntryPending {
+			return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+e.Status)))
+		}
+		if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": args[0], "co": c.Cohort.ID}); err != nil {
+			return err
+		}
+		return c.Reply(c.T("mod.ask_reason", n), []Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
+	case "ns":
+		return b.reject(c, n, "")
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+func (b *Bot) approve(c *Context, n int64) error {
+	_, cs := b.contest(c)
+	now := b.clock()
+	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, true, "", c.U.User, now)
+	if isNotFound(err) {
+		return c.Refuse(c.T("mod.not_found", n))
+	}
+	if err != nil {
+		return err
+	}
+	if !ok && status != EntryApproved {
+		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+	}
+	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
+	if err != nil {
+		return err
+	}
+	// Approved already (by another organiser, or this press again): the
+	// author's notice has the same id, so it is queued at most once.
+	b.tellAuthor(c, e, "ok")
+	if !ok {
+		return c.Answer(c.T("mod.decided", n, c.T("ph.status."+status)), true)
+	}
+	b.log.Info("contest entry approved", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
+	if err := c.Answer(c.T("mod.approved", n), false); err != nil {
+		return err
+	}
+	return b.markModerated(c, e)
+}
+
+// markModerated shows the decision on the organiser's moderation message,
+// without its buttons. Failing costs only the look, so it is logged.
+func (b *Bot) markModerated(c *Context, e *Entry) error {
+	if c.U.Callback == nil || c.U.Callback.MessageID == 0 {
+		return nil
+	}
+	name := ""
+	if a, err := b.store.Member(c.Context, c.Cohort.ID, e.Author); err == nil {
+		name = a.Name
+	}
+	text := moderationText(c.Lang, e, name)
+	// The title said it waits: it does no longer.
+	_, rest, _ := strings.Cut(text, "\n")
+	text = c.T("mod.title_done", e.N) + "\n" + rest + "\n\n" + c.T("mod.done_by", c.T("ph.status."+e.Status), orDash(c.Member.Name))
+	msg := entryMessage(e, text, nil)
+	msg.Edit = c.U.Callback.MessageID
+	if _, err := c.Send(msg); err != nil {
+		b.log.Warn("mark moderation message", "entry", e.N, "err", err)
+	}
+	return nil
+}
+
+// rejectReason takes the organiser's reason (or /skip) for a rejection.
+func (b *Bot) rejectReason(c *Context) error {
+	n, err := strconv.ParseInt(c.Conv.Data["n"], 10, 64)
+	if err != nil || !c.convCohort() {
+		// The organiser switched course since: the entry is the other's.
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("contest.other_cohort"))
+	}
+	reason := ""
+	if c.U.Command != "skip" {
+		reason = truncate(cleanName(c.U.Text), 300)
+		if reason == "" || strings.HasPrefix(reason, "/") {
+			return c.Reply(c.T("mod.ask_reason", n))
+		}
+	}
+	return b.reject(c, n, reason)
+}
+
+func (b *Bot) reject(c *Context, n int64, reason string) error {
+	_, cs := b.contest(c)
+	if c.Conv != nil && c.Conv.Flow == flowModerate {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+	}
+	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, false, reason, c.U.User, b.clock())
+	if isNotFound(err) {
+		return c.Refuse(c.T("mod.not_found", n))
+	}
+	if err != nil {
+		return err
+	}
+	if !ok && status != EntryRejected {
+		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+	}
+	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
+	if err != nil {
+		return err
+	}
+	b.tellAuthor(c, e, "no")
+	if !ok {
+		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+	}
+	b.log.Info("contest entry rejected", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
+	return c.Reply(c.T("mod.rejected", n))
+}
+
+// tellAuthor queues the moderation outcome for the entry's author. The
+// batch id is the entry's and the decision's, so it goes out once
+// whoever decided and however often.
+func (b *Bot) tellAuthor(c *Context, e *Entry, decision string) {
+	lang := VI
+	if p, err := b.store.Profile(c.Context, e.Author); err == nil && p.Lang != "" {
+		lang = p.Lang
+	}
+	text := Text(lang, "ph.approved_notice", e.N)
+	if decision == "no" {
+		text = Text(lang, "ph.rejected_notice", e.N)
+		if e.Reason != "" {
+			text += "\n" + Text(lang, "ph.reason", e.Reason)
+		}
+	}
+	batch := Batch{ID: fmt.Sprintf("ph-%s:%s:%d", decision, c.Cohort.ID, e.N), Cohort: c.Cohort.ID, Kind: "notice", Title: Text(VI, "ph.title", e.N)}
+	job := Job{ID: string(e.Author), User: e.Author, Msg: Message{Chat: e.Author.PrivateChat(), Text: text}}
+	if err := b.deliver(c.Context, batch, []Job{job}); err != nil {
+		b.log.Warn("tell author", "entry", e.N, "err", err)
+	}
+}
+
+// pending shows organisers the entries waiting for a decision, each with
+// its buttons.
+func (b *Bot) pending(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("contest.none"))
+	}
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	var waiting []*Entry
+	for _, e := range snap.Entries {
+		if e.Status == EntryPending {
+			waiting = append(waiting, e)
+		}
+	}
+	if len(waiting) == 0 {
+		return c.Reply(c.T("mod.none"))
+	}
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	names := memberNames(members)
+	if err := c.Reply(c.T("mod.pending_title", len(waiting))); err != nil {
+		return err
+	}
+	for _, e := range waiting[:min(len(waiting), pendingListMax)] {
+		if _, err := c.Send(entryMessage(e, moderationText(c.Lang, e, names[e.Author]), moderationButtons(c.Lang, c.Cohort.ID, e.N))); err != nil {
+			return err
+		}
+	}
+	if more := len(waiting) - pendingListMax; more > 0 {
+		return c.Reply(c.T("mod.pending_more", more))
+	}
+	return nil
+}
+
+// contestPanel is /contest: the phase, the windows, the counts, and the
+// buttons that change the windows.
+func (b *Bot) contestPanel(c *Context) error { return b.showPanel(c, 0) }
+
+func (b *Bot) showPanel(c *Context, edit int64) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("contest.none"))
+	}
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	now := b.clock()
+	sub, vote := snap.Meta.Windows(pc)
+	counts := map[string]int{}
+	for _, e := range snap.Entries {
+		counts[e.Status]++
+	}
+	lines := []string{
+		c.T("contest.title", c.Cohort.Name),
+		c.T("contest.phase", c.T(phaseKey(sub, vote, now))),
+		c.T("contest.sub_window", windowText(c, sub), c.T(openKey(sub, now))),
+	}
+	if vote.Closes.IsZero() {
+		lines = append(lines, c.T("contest.vote_none"))
+	} else {
+		lines = append(lines, c.T("contest.vote_window", windowText(c, vote), c.T(openKey(vote, now))))
+	}
+	lines = append(lines,
+		c.T("contest.entries", len(snap.Entries), counts[EntryPending], counts[EntryApproved], counts[EntryRejected], counts[EntryWithdrawn], counts[EntryDraft]),
+		c.T("contest.votes", snap.Meta.Votes, snap.Meta.Voters),
+	)
+	if snap.Meta.Announced {
+		lines = append(lines, c.T("contest.announced"))
+	}
+	co := c.Cohort.ID
+	bt := func(key, op string, args ...any) Button { return Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)} }
+	var rows [][]Button
+	if sub.Open(now) {
+		rows = append(rows, []Button{bt("btn.sub_close", "sc"), bt("btn.sub_extend", "sx")})
+	} else {
+		rows = append(rows, []Button{bt("btn.sub_open", "so"), bt("btn.sub_extend", "sx")})
+	}
+	if !snap.Meta.Announced {
+		if vote.Open(now) {
+			rows = append(rows, []Button{bt("btn.vote_close", "vc"), bt("btn.vote_extend", "vx")})
+		} else {
+			rows = append(rows, []Button{bt("btn.vote_open", "vo"), bt("btn.vote_extend", "vx")})
+		}
+	}
+	rows = append(rows, []Button{bt("btn.top", "top"), bt("btn.who_voted", "who")})
+	if counts[EntryPending] > 0 {
+		rows = append(rows, []Button{bt("btn.pending_n", "pend", counts[EntryPending])})
+	}
+	if Phase(vote, now) == PhaseClosed && !snap.Meta.Announced {
+		rows = append(rows, []Button{bt("btn.results", "res")})
+	}
+	_, err = c.Send(Message{Text: strings.Join(lines, "\n"), Buttons: rows, Edit: edit})
+	return err
+}
+
+func phaseKey(sub, vote plan.Window, now time.Time) string {
+	switch {
+	case Phase(vote, now) == PhaseClosed:
+		return "contest.phase_closed"
+	case vote.Open(now):
+		return "contest.phase_voting"
+	case sub.Open(now):
+		return "contest.phase_submissions"
+	case now.Before(sub.Opens):
+		return "contest.phase_before"
+	}
+	return "contest.phase_between"
+}
+
+func openKey(w plan.Window, now time.Time) string {
+	switch {
+	case w.Open(now):
+		return "contest.open"
+	case now.Before(w.Opens):
+		return "contest.not_yet"
+	}
+	return "contest.shut"
+}
+
+func windowText(c *Context, w plan.Window) string {
+	return formatWhen(w.Opens, c) + " → " + formatWhen(w.Closes, c)
+}
+
+// contestPress handles the panel's buttons. The route lets only
+// organisers through; each change is checked against the current windows.
+func (b *Bot) contestPress(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Refuse(c.T("contest.none"))
+	}
+	op, args, ok, other := cbFields(c, "ct:")
+	if !ok || other || len(args) != 0 {
+		return c.refuseButton(other)
+	}
+	switch op {
+	case "top":
+		return b.showTop(c, true)
+	case "who":
+		return b.whoVoted(c)
+	case "pend":
+		return b.pending(c)
+	case "res":
+		return b.resultsNow(c)
+	}
+	if len(op) != 2 || op[0] != 's' && op[0] != 'v' {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	sub, vote, meta, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	now := b.clock()
+	phase, w := PhaseSub, sub
+	if strings.HasPrefix(op, "v") {
+		phase, w = PhaseVote, vote
+		if meta.Announced {
+			return c.Refuse(c.T("contest.already_announced"))
+		}
+	}
+	var action string
+	switch op[1:] {
+	case "o":
+		if w.Open(now) {
+			return c.Refuse(c.T("contest.already_open"))
+		}
+		w.Opens = now
+		if !w.Closes.After(now) {
+			w.Closes = now.Add(extendBy)
+		}
+		action = phase + "_open"
+	case "c":
+		if !w.Open(now) {
+			return c.Refuse(c.T("contest.already_shut"))
+		}
+		w.Closes = now
+		action = phase + "_close"
+	case "x":
+		w.Closes = later(w.Closes, now).Add(extendBy)
+		if w.Opens.IsZero() || w.Opens.After(w.Closes) {
+			w.Opens = now
+		}
+		action = phase + "_extend"
+	default:
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	if err := cs.SetContestWindow(c.Context, c.Cohort.ID, phase, w, c.U.User, now, action); err != nil {
+		return err
+	}
+	b.log.Info("contest window changed", "cohort", c.Cohort.ID, "action", action, "opens", w.Opens, "closes", w.Closes, "by", c.U.User)
+	if err := c.Answer(c.T("contest.changed."+action), false); err != nil {
+		return err
+	}
+	if phase == PhaseVote && b.due != nil && w.Closes.After(now) {
+		// The close of voting moved: results are due at the new close.
+		if err := b.due.AddDue(c.Context, contestCloseItem(c.Cohort.ID, w.Closes)); err != nil {
+			b.log.Warn("plan contest close", "cohort", c.Cohort.ID, "err", err)
+		}
+	}
+	if action == PhaseVote+"_close" {
+		if err := b.proposeResults(c.Context, c.Cohort, now, c.U.User); err != nil {
+			return err
+		}
+	}
+	return b.showPanel(c, c.U.Callback.MessageID)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// whoVoted tells an organiser who voted for which photo. It is never
+// shown to anyone else.
+func (b *Bot) whoVoted(c *Context) error {
+	_, cs := b.contest(c)
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	byUser := map[UserKey]*Member{}
+	for _, m := range members {
+		byUser[m.User] = m
+	}
+	lines := []string{c.T("contest.who_title")}
+	for _, e := range snap.Entries {
+		if snap.Tally[e.N].Votes == 0 {
+			continue
+		}
+		voters, err := cs.PhotoVoters(c.Context, c.Cohort.ID, e.N)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for u := range voters {
+			name := string(u)
+			if m := byUser[u]; m != nil {
+				name = orDash(m.Name)
+				if m.Role == Lecturer {
+					name += " (" + c.T("role.lecturer") + ")"
+				}
+			}
+			names = append(names, name)
+		}
+		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(a, b) })
+		lines = append(lines, c.T("contest.who_line", e.N, len(names), strings.Join(names, ", ")))
+	}
+	if len(lines) == 1 {
+		lines = append(lines, c.T("contest.who_none"))
+	}
+	return c.Reply(strings.Join(lines, "\n"))
+}

@@ -1,0 +1,417 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// Results. When voting closes (a due item planned with the reminders, or
+// an organiser closing it from /contest), the organisers get the ranking's
+// top `prizes` with the counts and a button to confirm; on confirmation the
+// winners go to the whole cohort through the outbox, the winning photos as
+// albums. Both steps happen once: their batch ids are fixed, and the
+// announcement is marked in the store.
+
+// DueContestClose is the due-item kind of the close of a cohort's voting.
+const DueContestClose = "cc"
+
+// contestClosePrefix starts the id of every contest-close item.
+const contestClosePrefix = DueContestClose + ":"
+
+// ContestCloseItems plans the close of the cohort's voting, when the plan
+// has a vote that closes after now. The id holds the close time, so a
+// moved close gets a new item.
+func ContestCloseItems(c *Cohort, now time.Time) []DueItem {
+	pc := c.Plan.Contest
+	if pc == nil || pc.Voting.Closes.IsZero() || !pc.Voting.Closes.After(now) {
+		return nil
+	}
+	return []DueItem{contestCloseItem(c.ID, pc.Voting.Closes)}
+}
+
+// ContestClosePrefix is the id prefix of contest-close items, for
+// re-planning them.
+func ContestClosePrefix() string { return contestClosePrefix }
+
+func contestCloseItem(cohort string, at time.Time) DueItem {
+	return DueItem{
+		ID:   contestClosePrefix + cohort + ":" + strconv.FormatInt(at.Unix(), 10),
+		Kind: DueContestClose, Cohort: cohort, Ref: "contest", At: at, Due: at,
+	}
+}
+
+// RunContestClose runs a contest-close item: once voting has closed (the
+// organisers may have moved it), the proposed results go to the
+// organisers. An item that falls due while voting is still open is
+// deferred to the close.
+func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (ReminderOutcome, time.Time, error) {
+	c, err := b.cohort(ctx, it.Cohort, 0)
+	if isNotFound(err) {
+		return ReminderSkipped, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	cs := b.contests()
+	pc := c.Plan.Contest
+	if pc == nil || cs == nil {
+		return ReminderSkipped, time.Time{}, nil
+	}
+	meta, err := cs.ContestMeta(ctx, c.ID)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	_, vote := meta.Windows(pc)
+	switch {
+	case vote.Closes.IsZero() || meta.Announced:
+		return ReminderSkipped, time.Time{}, nil
+	case now.Before(vote.Closes):
+		return ReminderDeferred, vote.Closes, nil
+	}
+	if err := b.proposeResults(ctx, c, now, ""); err != nil {
+		return 0, time.Time{}, err
+	}
+	return ReminderSent, time.Time{}, nil
+}
+
+// rank orders the approved entries: by score, then more voters, then
+// earlier submission (then the lower number, which is the same unless the
+// clock stood still).
+func rank(snap *ContestSnapshot) []Standing {
+	var out []Standing
+	for _, e := range snap.Entries {
+		if e.Status != EntryApproved {
+			continue
+		}
+		t := snap.Tally[e.N]
+		out = append(out, Standing{Entry: *e, Votes: t.Votes, Score: t.Score})
+	}
+	slices.SortFunc(out, func(a, b Standing) int {
+		return cmp.Or(
+			cmp.Compare(b.Score, a.Score),
+			cmp.Compare(b.Votes, a.Votes),
+			a.Created.Compare(b.Created),
+			cmp.Compare(a.N, b.N),
+		)
+	})
+	for i := range out {
+		out[i].Rank = i + 1
+	}
+	return out
+}
+
+// Leaderboard is the contest as the gallery shows it. With organiser
+// false (the public page) totals stay hidden until voting closes unless
+// the plan's totals are live, and no personal data leaves: entries carry
+// no author, no rejection reason, and no group while voting runs in a
+// contest that does not show groups.
+func (b *Bot) Leaderboard(ctx context.Context, c *Cohort, now time.Time, organiser bool) (Leaderboard, error) {
+	cs := b.contests()
+	if c.Plan.Contest == nil || cs == nil {
+		return Leaderboard{State: PhaseSubmissions}, nil
+	}
+	return leaderboard(ctx, cs, c, now, organiser)
+}
+
+func leaderboard(ctx context.Context, cs ContestStore, c *Cohort, now time.Time, organiser bool) (Leaderboard, error) {
+	pc := c.Plan.Contest
+	snap, err := cs.ContestSnapshot(ctx, c.ID)
+	if err != nil {
+		return Leaderboard{}, err
+	}
+	_, vote := snap.Meta.Windows(pc)
+	lb := Leaderboard{State: Phase(vote, now), Prizes: pc.Prizes}
+	lb.TotalsVisible = organiser || pc.Totals == plan.Live || lb.State == PhaseClosed
+	lb.Standings = rank(snap)
+	if !lb.TotalsVisible {
+		slices.SortFunc(lb.Standings, func(a, b Standing) int { return cmp.Compare(a.N, b.N) })
+		for i := range lb.Standings {
+			s := &lb.Standings[i]
+			s.Rank, s.Votes, s.Score = 0, 0, 0
+		}
+	}
+	if !organiser {
+		for i := range lb.Standings {
+			s := &lb.Standings[i]
+			s.Author, s.Reason = "", ""
+			if !pc.ShowGroup && lb.State != PhaseClosed {
+				s.Group = ""
+			}
+		}
+	}
+	return lb, nil
+}
+
+// EntryFile returns the platform file id of an approved entry, for the
+// gallery to fetch; any other entry is ErrNotFound.
+func (b *Bot) EntryFile(ctx context.Context, c *Cohort, n int64) (string, error) {
+	cs := b.contests()
+	if c.Plan.Contest == nil || cs == nil {
+		return "", ErrNotFound
+	}
+	e, err := cs.Entry(ctx, c.ID, n)
+	if err != nil {
+		return "", err
+	}
+	if e.Status != EntryApproved {
+		return "", ErrNotFound
+	}
+	return e.FileID, nil
+}
+
+// winners are the top `prizes` standings (ten when the plan sets none).
+func winners(pc *plan.Contest, st []Standing) []Standing {
+	n := pc.Prizes
+	if n <= 0 {
+		n = topMax
+	}
+	return st[:min(n, len(st))]
+}
+
+// proposeResults sends the organisers the ranking's winners with a button
+// to announce them, once per close of voting: the batch id holds the
+// close, and the outbox queues a batch's jobs once.
+func (b *Bot) proposeResults(ctx context.Context, c *Cohort, now time.Time, by UserKey) error {
+	cs := b.contests()
+	pc := c.Plan.Contest
+	meta, err := cs.ContestMeta(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	_, vote := meta.Windows(pc)
+	closeMS := strconv.FormatInt(vote.Closes.UnixMilli(), 10)
+	if meta.Announced || meta.Proposed == vote.Closes.UnixMilli() {
+		return nil
+	}
+	snap, err := cs.ContestSnapshot(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	members, err := b.store.Members(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	var organisers []*Member
+	for _, m := range members {
+		if m.Role == Organiser && m.Registered {
+			organisers = append(organisers, m)
+		}
+	}
+	langs, err := b.langs(ctx, organisers)
+	if err != nil {
+		return err
+	}
+	names := memberNames(members)
+	jobs := make([]Job, 0, len(organisers))
+	for _, o := range organisers {
+		l := langs[o.User]
+		text, rows := proposalText(l, c, snap, names)
+		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: Message{Chat: o.User.PrivateChat(), Text: text, Buttons: rows}})
+	}
+	batch := Batch{ID: "ph-results:" + c.ID + ":" + closeMS, Cohort: c.ID, Kind: "contest", Title: Text(VI, "res.title_short")}
+	if err := b.deliver(ctx, batch, jobs); err != nil {
+		return fmt.Errorf("queue results proposal: %w", err)
+	}
+	if _, err := cs.MarkResults(ctx, c.ID, "proposed", closeMS, by, now); err != nil {
+		return err
+	}
+	b.log.Info("contest results proposed", "cohort", c.ID, "organisers", len(jobs))
+	return nil
+}
+
+// proposalText is the organisers' view of the winners, with the confirm
+// button.
+func proposalText(l Lang, c *Cohort, snap *ContestSnapshot, names map[UserKey]string) (string, [][]Button) {
+	pc := c.Plan.Contest
+	st := rank(snap)
+	win := winners(pc, st)
+	lines := []string{Text(l, "res.proposal", c.Name, len(st), snap.Meta.Votes, snap.Meta.Voters, len(win))}
+	for _, s := range win {
+		lines = append(lines, standingLine(l, s, names[s.Author], true))
+	}
+	if len(win) == 0 {
+		lines = append(lines, Text(l, "res.no_entries"))
+	}
+	lines = append(lines, "", Text(l, "res.confirm_hint"))
+	return strings.Join(lines, "\n"), [][]Button{{{Text: Text(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
+}
+
+// standingLine is one winner: rank, entry, category, group and author,
+// with the counts when counts is set.
+func standingLine(l Lang, s Standing, author string, counts bool) string {
+	who := orDash(author)
+	if s.Group != "" {
+		who = s.Group + " — " + who
+	}
+	line := Text(l, "res.line", s.Rank, s.N, orDash(s.Category), who)
+	if counts {
+		line += " " + Text(l, "res.counts", formatScore(s.Score), s.Votes)
+	}
+	return line
+}
+
+// resultsNow is the panel's results button: the proposal again, to the
+// organiser who pressed it.
+func (b *Bot) resultsNow(c *Context) error {
+	pc, cs := b.contest(c)
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	_, vote := snap.Meta.Windows(pc)
+	if Phase(vote, b.clock()) != PhaseClosed {
+		return c.Refuse(c.T("res.not_closed"))
+	}
+	if snap.Meta.Announced {
+		return c.Refuse(c.T("contest.already_announced"))
+	}
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	text, rows := proposalText(c.Lang, c.Cohort, snap, memberNames(members))
+	return c.Reply(text, rows...)
+}
+
+// resultsPress is "res:ok:<cohort>": an organiser confirms the results,
+// which go to every member of the cohort (and its linked group chat),
+// once.
+func (b *Bot) resultsPress(c *Context) error {
+	pc, cs := b.contest(c)
+	op, args, ok, other := cbFields(c, "res:")
+	if pc == nil || !ok || other || op != "ok" || len(args) != 0 {
+		return c.refuseButton(other)
+	}
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	now := b.clock()
+	_, vote := snap.Meta.Windows(pc)
+	if Phase(vote, now) != PhaseClosed {
+		return c.Refuse(c.T("res.not_closed"))
+	}
+	if snap.Meta.Announced {
+		return c.Refuse(c.T("contest.already_announced"))
+	}
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return err
+	}
+	var to []*Member
+	for _, m := range members {
+		if m.Registered {
+			to = append(to, m)
+		}
+	}
+	langs, err := b.langs(c.Context, to)
+	if err != nil {
+		return err
+	}
+	names := memberNames(members)
+	win := winners(pc, rank(snap))
+	var jobs []Job
+	add := func(id string, user UserKey, chat ChatKey, l Lang) {
+		for i, m := range resultsMessages(l, c.Cohort, win, names) {
+			m.Chat = chat
+			jobs = append(jobs, Job{ID: fmt.Sprintf("%s#%02d", id, i), User: user, Msg: m})
+		}
+	}
+	for _, m := range to {
+		add(string(m.User), m.User, m.User.PrivateChat(), langs[m.User])
+	}
+	if c.Cohort.GroupChat != "" {
+		add("group", "", c.Cohort.GroupChat, VI)
+	}
+	// The batch id is the cohort's: a second press, or this update again,
+	// queues nothing twice.
+	batch := Batch{ID: "ph-announce:" + c.Cohort.ID, Cohort: c.Cohort.ID, Kind: "contest",
+		ReportTo: c.U.User.PrivateChat(), Lang: c.Lang, Title: Text(c.Lang, "res.title_short")}
+	if err := b.deliver(c.Context, batch, jobs); err != nil {
+		return fmt.Errorf("queue results: %w", err)
+	}
+	if _, err := cs.MarkResults(c.Context, c.Cohort.ID, "announced", "1", c.U.User, now); err != nil {
+		return err
+	}
+	b.log.Info("contest results announced", "cohort", c.Cohort.ID, "by", c.U.User, "recipients", len(to))
+	return c.Reply(c.T("res.sending", len(to)))
+}
+
+// resultsMessages are what each member gets: the winners' list, then the
+// winning photos as albums of at most ten (files one by one).
+func resultsMessages(l Lang, c *Cohort, win []Standing, names map[UserKey]string) []Message {
+	lines := []string{Text(l, "res.announce", c.Name)}
+	for _, s := range win {
+		lines = append(lines, standingLine(l, s, names[s.Author], false))
+	}
+	if len(win) == 0 {
+		lines = append(lines, Text(l, "res.no_entries"))
+	} else {
+		lines = append(lines, "", Text(l, "res.thanks"))
+	}
+	out := []Message{{Text: strings.Join(lines, "\n")}}
+	var photos []Standing
+	for _, s := range win {
+		if s.Document {
+			out = append(out, Message{Document: s.File(), Text: Text(l, "res.caption_one", s.Rank, s.N)})
+			continue
+		}
+		photos = append(photos, s)
+	}
+	for start := 0; start < len(photos); start += 10 {
+		chunk := photos[start:min(start+10, len(photos))]
+		if len(chunk) == 1 {
+			out = append(out, Message{Photo: chunk[0].File(), Text: Text(l, "res.caption_one", chunk[0].Rank, chunk[0].N)})
+			continue
+		}
+		files := make([]*File, len(chunk))
+		for i, s := range chunk {
+			files[i] = s.File()
+		}
+		out = append(out, Message{Media: files, Text: Text(l, "res.caption", chunk[0].Rank, chunk[len(chunk)-1].Rank)})
+	}
+	return out
+}
+
+// PhotosDone is the done seam for deadlines of kind "photos": a group is
+// done once it has an entry submitted and not withdrawn.
+func PhotosDone(cs ContestStore) DoneFunc {
+	return func(ctx context.Context, c *Cohort, _ plan.Deadline, group string) (bool, error) {
+		n, err := cs.GroupEntries(ctx, c.ID, group)
+		return n > 0, err
+	}
+}
+
+// ContestDigest is the contest's line of the organisers' daily digest:
+// new entries, entries waiting for a decision, votes.
+func ContestDigest(cs ContestStore) DigestPart {
+	return func(ctx context.Context, c *Cohort, since, _ time.Time, l Lang) (string, error) {
+		if c.Plan.Contest == nil {
+			return "", nil
+		}
+		snap, err := cs.ContestSnapshot(ctx, c.ID)
+		if err != nil {
+			return "", fmt.Errorf("digest contest: %w", err)
+		}
+		var fresh, pending, approved int
+		for _, e := range snap.Entries {
+			switch e.Status {
+			case EntryPending:
+				pending++
+			case EntryApproved:
+				approved++
+			}
+			if e.Status != EntryDraft && e.Status != EntryWithdrawn && !e.Created.Before(since) {
+				fresh++
+			}
+		}
+		return Text(l, "digest.contest", fresh, pending, approved, snap.Meta.Votes, snap.Meta.Voters), nil
+	}
+}

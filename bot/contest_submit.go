@@ -1,0 +1,799 @@
+package bot
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// Contest entries. A trainee sends a photo (or a JPEG or PNG as a file) in
+// the private chat while submissions are open; the store records it as a
+// draft at once, which is where the window, the one-entry-per-picture rule
+// and the per-member limit are checked atomically. The bot then asks for
+// a description (unless the photo had a caption), the category and the
+// enterprise, and submits the drafts: pending for the organisers when the
+// contest is moderated, approved otherwise.
+//
+// An album arrives as separate updates sharing an album id, the caption on
+// one of them: each photo becomes a draft tagged with the album, the
+// caption wherever it arrives applies to them all, and the questions are
+// asked once for the album. Buttons carry the first entry's number and
+// work from the drafts in the store, so an expired conversation or an old
+// message still finds them; each press checks that the drafts are the
+// presser's.
+
+const flowPhoto = "ph"
+
+// Steps of the photo conversation.
+const (
+	phStepDesc  = "desc" // waiting for the description
+	phStepCat   = "cat"  // waiting for the category
+	phStepEnt   = "ent"  // waiting for the enterprise
+	phStepRecap = "rc"   // waiting for a new caption of a submitted entry
+)
+
+const (
+	// maxEntryBytes is the largest file taken as an entry.
+	maxEntryBytes = 10 << 20
+	// maxCaptionRunes bounds a description: with the header lines it
+	// stays within a photo caption (1,024 characters on Telegram).
+	maxCaptionRunes = 600
+	maxEntRunes     = 120
+	// myPhotosMax bounds the entries /myphotos lists with buttons.
+	myPhotosMax = 20
+)
+
+// contest returns the cohort's contest plan and store, or nil when the
+// cohort has no contest.
+func (b *Bot) contest(c *Context) (*plan.Contest, ContestStore) {
+	cs := b.contests()
+	if c.Cohort == nil || c.Cohort.Plan.Contest == nil || cs == nil {
+		return nil, nil
+	}
+	return c.Cohort.Plan.Contest, cs
+}
+
+// windows reads the effective submissions and voting windows.
+func (b *Bot) windows(c *Context) (sub, vote plan.Window, meta ContestMeta, err error) {
+	pc, cs := b.contest(c)
+	meta, err = cs.ContestMeta(c.Context, c.Cohort.ID)
+	if err != nil {
+		return sub, vote, meta, fmt.Errorf("read contest: %w", err)
+	}
+	sub, vote = meta.Windows(pc)
+	return sub, vote, meta, nil
+}
+
+// contestFile takes a photo or a file sent in the private chat.
+func (b *Bot) contestFile(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("err.photo_not_now"))
+	}
+	switch c.Member.Role {
+	case Organiser:
+		return c.Reply(c.T("ph.not_organiser"))
+	case Lecturer:
+		return c.Reply(c.T("ph.not_lecturer"))
+	}
+	now := b.clock()
+	sub, _, _, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	if !sub.Open(now) {
+		return c.Reply(b.subClosedText(c, sub, now))
+	}
+	f, doc, problem := entryFile(c.U)
+	switch problem {
+	case "":
+	case "ph.too_big":
+		return c.Reply(c.T(problem, maxEntryBytes>>20))
+	default:
+		return c.Reply(c.T(problem))
+	}
+	e := &Entry{
+		Cohort: c.Cohort.ID, Author: c.U.User, Group: c.Member.Group, FileID: f.ID, UniqueID: f.UniqueID,
+		Album: c.U.Album, Caption: cleanCaption(c.U.Text), Created: now, Document: doc,
+	}
+	if e.UniqueID == "" {
+		e.UniqueID = f.ID
+	}
+	conv := c.Conv
+	if conv != nil && (conv.Flow != flowPhoto || !c.convCohort()) {
+		conv = nil
+	}
+	sameAlbum := conv != nil && e.Album != "" && conv.Data["album"] == e.Album
+	if e.Caption == "" && sameAlbum {
+		e.Caption = conv.Data["cap"]
+	}
+	res, err := cs.SubmitEntry(c.Context, e, pc.MaxPhotosPerMember, pc.Submissions, now)
+	if err != nil {
+		return err
+	}
+	var n int64
+	switch res.Status {
+	case SubmitClosed:
+		return c.Reply(b.subClosedText(c, sub, now))
+	case SubmitLimit:
+		return c.Reply(c.T("ph.limit", pc.MaxPhotosPerMember))
+	case SubmitDup:
+		if res.Author != c.U.User {
+			return c.Reply(c.T("ph.dup_other"))
+		}
+		if res.Current != EntryDraft {
+			return c.Reply(c.T("ph.dup_own", res.N))
+		}
+		// A draft of the same picture: this update again after a crash,
+		// or the photo sent twice. Carry on with the draft.
+		n = res.N
+	case SubmitOK:
+		n = res.N
+		b.log.Info("contest entry drafted", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "album", e.Album)
+	default:
+		return fmt.Errorf("submit entry: unexpected %q", res.Status)
+	}
+
+	if conv != nil && (sameAlbum || slices.Contains(convEntries(conv), n)) {
+		ns := convEntries(conv)
+		if !slices.Contains(ns, n) {
+			ns = append(ns, n)
+		}
+		data := map[string]string{"ns": joinEntries(ns), "album": conv.Data["album"], "cap": conv.Data["cap"], "co": c.Cohort.ID}
+		step := conv.Step
+		captionArrived := e.Caption != "" && conv.Data["cap"] == ""
+		if captionArrived {
+			// The album's caption came with this photo: it describes
+			// every photo of the album.
+			data["cap"] = e.Caption
+			if err := b.editDrafts(c, ns, func(d *Entry) { d.Caption = e.Caption }); err != nil {
+				return err
+			}
+			if step == phStepDesc {
+				step = b.afterDesc(c)
+			}
+		}
+		if err := c.SetConv(flowPhoto, step, data); err != nil {
+			return err
+		}
+		if captionArrived && conv.Step == phStepDesc || !sameAlbum {
+			return b.askPhotoStep(c, false)
+		}
+		// Another photo of the album: the questions already asked
+		// cover it.
+		return nil
+	}
+	step := phStepDesc
+	if e.Caption != "" {
+		step = b.afterDesc(c)
+	}
+	data := map[string]string{"ns": strconv.FormatInt(n, 10), "album": e.Album, "cap": e.Caption, "co": c.Cohort.ID}
+	if err := c.SetConv(flowPhoto, step, data); err != nil {
+		return err
+	}
+	return b.askPhotoStep(c, true)
+}
+
+// entryFile checks the file of an update: a photo, or a document that is
+// a JPEG or PNG of at most 10 MB. It returns the catalogue key of the
+// problem otherwise.
+func entryFile(u *Update) (f *File, doc bool, problem string) {
+	if u.Photo != nil {
+		if u.Photo.Size > maxEntryBytes {
+			return nil, false, "ph.too_big"
+		}
+		return u.Photo, false, ""
+	}
+	d := u.Document
+	if d == nil {
+		return nil, false, "ph.not_image"
+	}
+	mime := strings.ToLower(strings.TrimSpace(d.MIME))
+	ext := strings.ToLower(path.Ext(d.Name))
+	switch {
+	case mime == "image/heic" || mime == "image/heif" || ext == ".heic" || ext == ".heif":
+		return nil, false, "ph.heic"
+	case mime == "image/jpeg" || mime == "image/png" || (mime == "" || mime == "application/octet-stream") && (ext == ".jpg" || ext == ".jpeg" || ext == ".png"):
+	case strings.HasPrefix(mime, "image/") || isImageExt(ext):
+		return nil, false, "ph.bad_format"
+	default:
+		return nil, false, "ph.not_image"
+	}
+	if d.Size > maxEntryBytes {
+		return nil, false, "ph.too_big"
+	}
+	return d, true, ""
+}
+
+func isImageExt(ext string) bool {
+	switch ext {
+	case ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".heif", ".svg", ".raw", ".dng", ".cr2", ".nef":
+		return true
+	}
+	return false
+}
+
+// cleanCaption tidies a caption like a name (one line, no control
+// characters) and bounds it.
+func cleanCaption(s string) string { return truncate(cleanName(s), maxCaptionRunes) }
+
+func convEntries(conv *Conv) []int64 {
+	if conv == nil {
+		return nil
+	}
+	var out []int64
+	for _, s := range strings.Split(conv.Data["ns"], ",") {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func joinEntries(ns []int64) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// entryNumbers writes entry numbers for people: "12" or "12, 13, 14".
+func entryNumbers(ns []int64) string { return strings.ReplaceAll(joinEntries(ns), ",", ", ") }
+
+// afterDesc is the step after the description.
+func (b *Bot) afterDesc(c *Context) string {
+	if len(c.Cohort.Plan.Contest.Categories) > 0 {
+		return phStepCat
+	}
+	return phStepEnt
+}
+
+// askPhotoStep asks the question of the conversation's step; first adds
+// that the photos were received.
+func (b *Bot) askPhotoStep(c *Context, first bool) error {
+	ns := convEntries(c.Conv)
+	if len(ns) == 0 {
+		return c.EndConv()
+	}
+	nums, n0, co := entryNumbers(ns), strconv.FormatInt(ns[0], 10), c.Cohort.ID
+	var text string
+	var rows [][]Button
+	switch c.Conv.Step {
+	case phStepDesc:
+		text = c.T("ph.ask_desc")
+		rows = [][]Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:ds", n0)}}}
+	case phStepCat:
+		text = c.T("ph.ask_cat", nums)
+		for i, cat := range c.Cohort.Plan.Contest.Categories {
+			rows = append(rows, []Button{{Text: cat, Data: cbData(co, "ph:cat", n0, strconv.Itoa(i))}})
+		}
+	case phStepEnt:
+		text = c.T("ph.ask_ent")
+		rows = [][]Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:es", n0)}}}
+	case phStepRecap:
+		text = c.T("ph.ask_recaption", nums)
+	default:
+		return c.EndConv()
+	}
+	if first {
+		key := "ph.received"
+		if len(ns) > 1 {
+			key = "ph.received_many"
+		}
+		text = c.T(key, nums) + "\n\n" + text
+	}
+	return c.Reply(text, rows...)
+}
+
+// drafts returns the sender's entries among ns that are still drafts.
+func (b *Bot) drafts(c *Context, ns []int64) ([]*Entry, error) {
+	_, cs := b.contest(c)
+	all, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, e := range all {
+		if e.Status == EntryDraft && slices.Contains(ns, e.N) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// editDrafts changes the sender's drafts among ns.
+func (b *Bot) editDrafts(c *Context, ns []int64, edit func(*Entry)) error {
+	ds, err := b.drafts(c, ns)
+	if err != nil {
+		return err
+	}
+	_, cs := b.contest(c)
+	changes := make([]EntryChange, 0, len(ds))
+	for _, d := range ds {
+		edit(d)
+		changes = append(changes, EntryChange{N: d.N, From: EntryDraft, Entry: d})
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	_, err = cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, nil, "", b.clock())
+	return err
+}
+
+// photoText takes a typed answer (or /skip) of the photo conversation.
+func (b *Bot) photoText(c *Context) error {
+	pc, _ := b.contest(c)
+	if pc == nil || !c.convCohort() {
+		// The member switched course since: the drafts are the other's.
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ph.gone"))
+	}
+	if c.Replayed() {
+		return b.askPhotoStep(c, false)
+	}
+	skip := c.U.Command == "skip"
+	ns := convEntries(c.Conv)
+	if c.Conv.Step == phStepRecap {
+		if len(ns) != 1 {
+			return c.EndConv()
+		}
+		caption := ""
+		if !skip {
+			caption = cleanCaption(c.U.Text)
+			if caption == "" || strings.HasPrefix(caption, "/") {
+				return c.Reply(c.T("ph.desc_bad"))
+			}
+		}
+		return b.recaption(c, ns[0], caption)
+	}
+	ds, err := b.drafts(c, ns)
+	if err != nil {
+		return err
+	}
+	if len(ds) == 0 {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ph.gone"))
+	}
+	switch c.Conv.Step {
+	case phStepDesc:
+		data := map[string]string{}
+		for k, v := range c.Conv.Data {
+			data[k] = v
+		}
+		if !skip {
+			caption := cleanCaption(c.U.Text)
+			if caption == "" || strings.HasPrefix(caption, "/") {
+				return c.Reply(c.T("ph.desc_bad"))
+			}
+			if err := b.editDrafts(c, ns, func(d *Entry) { d.Caption = caption }); err != nil {
+				return err
+			}
+			data["cap"] = caption
+		}
+		if err := c.SetConv(flowPhoto, b.afterDesc(c), data); err != nil {
+			return err
+		}
+		return b.askPhotoStep(c, false)
+	case phStepCat:
+		idx := categoryIndex(pc.Categories, c.U.Text)
+		if skip || idx < 0 {
+			return b.askPhotoStep(c, false)
+		}
+		return b.setCategory(c, ds, idx)
+	case phStepEnt:
+		ent := ""
+		if !skip {
+			var ok bool
+			if ent, ok = validOrg(c.U.Text); !ok || utf8.RuneCountInString(ent) > maxEntRunes {
+				return c.Reply(c.T("ph.ent_bad", maxEntRunes))
+			}
+		}
+		return b.submit(c, ds, ent)
+	}
+	return c.EndConv()
+}
+
+// categoryIndex reads a typed category: its name or its number.
+func categoryIndex(cats []string, text string) int {
+	t := strings.TrimSpace(text)
+	for i, cat := range cats {
+		if strings.EqualFold(cat, t) {
+			return i
+		}
+	}
+	if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(cats) {
+		return i - 1
+	}
+	return -1
+}
+
+func (b *Bot) setCategory(c *Context, ds []*Entry, idx int) error {
+	cat := c.Cohort.Plan.Contest.Categories[idx]
+	ns := make([]int64, len(ds))
+	for i, d := range ds {
+		ns[i] = d.N
+	}
+	if err := b.editDrafts(c, ns, func(d *Entry) { d.Category = cat }); err != nil {
+		return err
+	}
+	if err := c.SetConv(flowPhoto, phStepEnt, b.draftData(ds)); err != nil {
+		return err
+	}
+	return b.askPhotoStep(c, false)
+}
+
+// draftData is the conversation data of a set of drafts.
+func (b *Bot) draftData(ds []*Entry) map[string]string {
+	ns := make([]int64, len(ds))
+	for i, d := range ds {
+		ns[i] = d.N
+	}
+	return map[string]string{"ns": joinEntries(ns), "album": ds[0].Album, "cap": ds[0].Caption, "co": ds[0].Cohort}
+}
+
+// submit turns the drafts into entries: pending when the contest is
+// moderated, approved otherwise. Only drafts that were still drafts
+// change, so a repeated answer submits nothing twice and tells the
+// organisers once.
+func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
+	pc, cs := b.contest(c)
+	to := EntryApproved
+	if pc.Moderation {
+		to = EntryPending
+	}
+	// A photo of the album that arrived after the category was chosen
+	// takes the album's.
+	cat := ""
+	for _, d := range ds {
+		if d.Category != "" {
+			cat = d.Category
+			break
+		}
+	}
+	changes := make([]EntryChange, len(ds))
+	ns := make([]int64, len(ds))
+	for i, d := range ds {
+		d.Enterprise = enterprise
+		if d.Category == "" {
+			d.Category = cat
+		}
+		changes[i] = EntryChange{N: d.N, From: EntryDraft, To: to, Entry: d}
+		ns[i] = d.N
+	}
+	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, nil, "submit", b.clock())
+	if err != nil {
+		return err
+	}
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if !slices.Contains(done, d.N) {
+			continue
+		}
+		d.Status = to
+		b.log.Info("contest entry submitted", "cohort", c.Cohort.ID, "entry", d.N, "user", c.U.User, "status", to)
+		if to == EntryPending {
+			b.askModerators(c.Context, c.Cohort, d, strconv.FormatInt(c.U.ID, 10))
+		}
+	}
+	key := "ph.submitted"
+	if to == EntryPending {
+		key = "ph.submitted_moderated"
+	}
+	return c.Reply(c.T(key, entryNumbers(ns), orDash(ds[0].Category)))
+}
+
+// photoPress handles the buttons of the photo conversation and of
+// /myphotos: "ph:<op>:<n>[:<arg>]:<cohort>".
+func (b *Bot) photoPress(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	op, args, ok, other := cbFields(c, "ph:")
+	switch {
+	case !ok || other:
+		return c.refuseButton(other)
+	case op == "my":
+		return b.myPhotos(c)
+	case len(args) < 1 || len(args) > 2 || len(args) == 2 && op != "cat":
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	n, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || n <= 0 {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	co := c.Cohort.ID
+	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(mine, func(e *Entry) bool { return e.N == n })
+	if i < 0 {
+		// Not the presser's entry: a forged or foreign button.
+		return c.Refuse(c.T("ph.not_yours"))
+	}
+	e := mine[i]
+	switch op {
+	case "ds", "cat", "es", "go":
+		if e.Status != EntryDraft {
+			return c.Refuse(c.T("ph.already_submitted", n))
+		}
+		// The drafts of the album, or the one draft.
+		var ds []*Entry
+		for _, d := range mine {
+			if d.Status == EntryDraft && (d.N == n || e.Album != "" && d.Album == e.Album) {
+				ds = append(ds, d)
+			}
+		}
+		switch op {
+		case "ds":
+			if err := c.SetConv(flowPhoto, b.afterDesc(c), b.draftData(ds)); err != nil {
+				return err
+			}
+			return b.askPhotoStep(c, false)
+		case "cat":
+			idx := -1
+			if len(args) == 2 {
+				idx, _ = strconv.Atoi(args[1])
+			}
+			if idx < 0 || idx >= len(pc.Categories) {
+				return c.Refuse(c.T("err.stale_button"))
+			}
+			return b.setCategory(c, ds, idx)
+		case "es":
+			return b.submit(c, ds, "")
+		default: // go: finish a draft left unfinished
+			sub, _, _, err := b.windows(c)
+			if err != nil {
+				return err
+			}
+			if now := b.clock(); !sub.Open(now) {
+				return c.Refuse(b.subClosedText(c, sub, now))
+			}
+			step := phStepDesc
+			switch {
+			case e.Caption == "":
+			case e.Category == "" && len(pc.Categories) > 0:
+				step = phStepCat
+			default:
+				step = phStepEnt
+			}
+			if err := c.SetConv(flowPhoto, step, b.draftData(ds)); err != nil {
+				return err
+			}
+			return b.askPhotoStep(c, false)
+		}
+	case "wd":
+		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
+			return c.Refuse(c.T("ph.cannot_withdraw", n))
+		}
+		return c.Reply(c.T("ph.confirm_withdraw", n), []Button{
+			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},
+			{Text: c.T("btn.no"), Data: cbData(co, "ph:my")},
+		})
+	case "wdy":
+		return b.withdraw(c, e)
+	case "rc":
+		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
+			return c.Refuse(c.T("ph.cannot_recaption", n))
+		}
+		if e.Status != EntryDraft {
+			sub, _, _, err := b.windows(c)
+			if err != nil {
+				return err
+			}
+			if now := b.clock(); !sub.Open(now) {
+				return c.Refuse(b.subClosedText(c, sub, now))
+			}
+		}
+		if err := c.SetConv(flowPhoto, phStepRecap, map[string]string{"ns": args[0], "co": co}); err != nil {
+			return err
+		}
+		return b.askPhotoStep(c, false)
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+// withdraw takes an entry back: a draft at any time, a submitted entry
+// while submissions are open. Its picture may be entered again.
+func (b *Bot) withdraw(c *Context, e *Entry) error {
+	pc, cs := b.contest(c)
+	if e.Status == EntryWithdrawn {
+		return c.Answer(c.T("ph.withdrawn", e.N), false)
+	}
+	if e.Status == EntryRejected {
+		return c.Refuse(c.T("ph.cannot_withdraw", e.N))
+	}
+	var window *plan.Window
+	if e.Status != EntryDraft {
+		window = &pc.Submissions
+	}
+	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
+		[]EntryChange{{N: e.N, From: e.Status, To: EntryWithdrawn, Free: true}}, window, "withdraw", b.clock())
+	if err == ErrWindowClosed {
+		sub, _, _, werr := b.windows(c)
+		if werr != nil {
+			return werr
+		}
+		return c.Refuse(b.subClosedText(c, sub, b.clock()))
+	}
+	if err != nil {
+		return err
+	}
+	if len(done) == 0 {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	b.log.Info("contest entry withdrawn", "cohort", c.Cohort.ID, "entry", e.N, "user", c.U.User)
+	if c.Conv != nil && c.Conv.Flow == flowPhoto && slices.Contains(convEntries(c.Conv), e.N) {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+	}
+	return c.Reply(c.T("ph.withdrawn", e.N))
+}
+
+// recaption replaces a submitted entry's description while submissions
+// are open. An approved entry of a moderated contest goes back to the
+// organisers: what voters see must have been approved.
+func (b *Bot) recaption(c *Context, n int64, caption string) error {
+	pc, cs := b.contest(c)
+	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
+	if isNotFound(err) || err == nil && e.Author != c.U.User {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ph.not_yours"))
+	}
+	if err != nil {
+		return err
+	}
+	if e.Status == EntryWithdrawn || e.Status == EntryRejected {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ph.cannot_recaption", n))
+	}
+	from, to := e.Status, ""
+	var window *plan.Window
+	if e.Status != EntryDraft {
+		window = &pc.Submissions
+	}
+	if pc.Moderation && e.Status == EntryApproved {
+		to = EntryPending
+	}
+	e.Caption = caption
+	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
+		[]EntryChange{{N: n, From: from, To: to, Entry: e}}, window, "recaption", b.clock())
+	if err == ErrWindowClosed {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		sub, _, _, werr := b.windows(c)
+		if werr != nil {
+			return werr
+		}
+		return c.Reply(b.subClosedText(c, sub, b.clock()))
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	if len(done) == 0 {
+		return c.Reply(c.T("ph.gone"))
+	}
+	if e.Status == EntryDraft {
+		return c.Reply(c.T("ph.recaptioned", n))
+	}
+	if to == EntryPending || from == EntryPending {
+		e.Status = EntryPending
+		b.askModerators(c.Context, c.Cohort, e, strconv.FormatInt(c.U.ID, 10))
+	}
+	if to == EntryPending {
+		return c.Reply(c.T("ph.recaptioned_moderated", n))
+	}
+	return c.Reply(c.T("ph.recaptioned", n))
+}
+
+// myPhotos lists the sender's entries with their status, and buttons to
+// withdraw or re-caption them while submissions are open.
+func (b *Bot) myPhotos(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("err.photo_not_now"))
+	}
+	sub, _, _, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	now := b.clock()
+	open := sub.Open(now)
+	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	if err != nil {
+		return err
+	}
+	if len(mine) == 0 {
+		if c.Member.Role != Trainee {
+			return c.Reply(c.T("ph.my_none_role"))
+		}
+		if open {
+			return c.Reply(c.T("ph.my_none", formatWhen(sub.Closes, c)))
+		}
+		return c.Reply(c.T("ph.my_none_closed") + "\n" + b.subClosedText(c, sub, now))
+	}
+	active := 0
+	for _, e := range mine {
+		if e.Status != EntryWithdrawn {
+			active++
+		}
+	}
+	limit := "∞"
+	if pc.MaxPhotosPerMember > 0 {
+		limit = strconv.Itoa(pc.MaxPhotosPerMember)
+	}
+	lines := []string{c.T("ph.my_title", active, limit)}
+	var rows [][]Button
+	for i, e := range mine {
+		line := c.T("ph.my_line", e.N, orDash(e.Category), c.T("ph.status."+e.Status))
+		if e.Caption != "" {
+			line += " — " + truncate(e.Caption, 60)
+		}
+		if e.Status == EntryRejected && e.Reason != "" {
+			line += "\n   " + c.T("ph.reason", e.Reason)
+		}
+		lines = append(lines, line)
+		if i >= myPhotosMax || !open {
+			continue
+		}
+		id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
+		switch e.Status {
+		case EntryDraft:
+			rows = append(rows, []Button{
+				{Text: c.T("btn.finish", e.N), Data: cbData(co, "ph:go", id)},
+				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
+			})
+		case EntryPending, EntryApproved:
+			rows = append(rows, []Button{
+				{Text: c.T("btn.recaption", e.N), Data: cbData(co, "ph:rc", id)},
+				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
+			})
+		}
+	}
+	if open {
+		lines = append(lines, "", c.T("ph.my_open", formatWhen(sub.Closes, c)))
+	} else {
+		lines = append(lines, "", c.T("ph.my_closed"))
+	}
+	return c.Reply(strings.Join(lines, "\n"), rows...)
+}
+
+// subClosedText says submissions are not open, and when they are.
+func (b *Bot) subClosedText(c *Context, sub plan.Window, now time.Time) string {
+	switch {
+	case sub.Opens.IsZero() && sub.Closes.IsZero():
+		return c.T("err.photo_not_now")
+	case now.Before(sub.Opens):
+		return c.T("ph.not_open_yet", formatWhen(sub.Opens, c))
+	default:
+		return c.T("ph.closed", formatWhen(sub.Closes, c))
+	}
+}
+
+// formatWhen writes an instant in the cohort's zone: "25/10/2017 17:00".
+func formatWhen(t time.Time, c *Context) string {
+	return t.In(c.Cohort.Plan.Location).Format("02/01/2006 15:04")
+}

@@ -1,0 +1,250 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// Voting. /vote shows one approved photo at a time in one message that is
+// edited in place as the voter moves with ◀ and ▶. The cast button's label
+// carries 👍; once cast it becomes a withdraw button without it. Button
+// data carries the intent ("vt:c:<n>" cast, "vt:w:<n>" withdraw, "vt:p:<n>"
+// show, each followed by ":<cohort>"), so pressing cast twice counts once; the store checks the window,
+// the photo's status, the voter's group and quota in the same atomic step
+// that records the vote. Nothing here shows counts to voters unless the
+// plan's totals are live.
+
+// topMax is how many entries /top lists.
+const topMax = 10
+
+// vote is /vote.
+func (b *Bot) vote(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("vote.none"))
+	}
+	if c.Member.Role == Organiser {
+		return c.Reply(c.T("vote.organiser"))
+	}
+	_, w, _, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	if now := b.clock(); !w.Open(now) {
+		return c.Reply(voteClosedText(c, w, now))
+	}
+	view, err := cs.VoteView(c.Context, c.Cohort.ID, 0, c.U.User)
+	if err != nil {
+		return err
+	}
+	if view.Entry == nil {
+		return c.Reply(c.T("vote.no_photos"))
+	}
+	_, err = c.Send(b.voteMessage(c, pc, view, 0))
+	return err
+}
+
+// votePress handles ◀/▶, cast and withdraw.
+func (b *Bot) votePress(c *Context) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Refuse(c.T("vote.none"))
+	}
+	op, args, ok, other := cbFields(c, "vt:")
+	if !ok || other || len(args) != 1 {
+		return c.refuseButton(other)
+	}
+	n, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || n <= 0 {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	if c.Member.Role == Organiser {
+		return c.Refuse(c.T("vote.organiser"))
+	}
+	_, w, _, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	now := b.clock()
+	if !w.Open(now) {
+		return c.Refuse(voteClosedText(c, w, now))
+	}
+	var toast string
+	switch op {
+	case "p":
+	case "c", "w":
+		cast := op == "c"
+		res, err := cs.Vote(c.Context, VoteRequest{
+			Cohort: c.Cohort.ID, Voter: c.U.User, Group: voterGroup(c.Member), N: n, Cast: cast,
+			Weight: voteWeight(pc, c.Member.Role), Quota: pc.VotesPerVoter, Window: pc.Voting, Now: now,
+		})
+		if err != nil {
+			return err
+		}
+		switch res {
+		case VoteOK:
+			b.log.Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
+			toast = c.T("vote.cast", n)
+			if !cast {
+				toast = c.T("vote.withdrawn", n)
+			}
+		case VoteNoop:
+			toast = c.T("vote.already_cast", n)
+			if !cast {
+				toast = c.T("vote.not_cast", n)
+			}
+		case VoteClosed:
+			return c.Refuse(voteClosedText(c, w, now))
+		case VoteOwn:
+			return c.Refuse(c.T("vote.own_refused"))
+		case VoteQuota:
+			return c.Refuse(c.T("vote.quota_full", pc.VotesPerVoter))
+		default: // missing, unavailable
+			return c.Refuse(c.T("vote.unavailable", n))
+		}
+	default:
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	view, err := cs.VoteView(c.Context, c.Cohort.ID, n, c.U.User)
+	if err != nil {
+		return err
+	}
+	if view.Entry == nil || view.Entry.Status != EntryApproved {
+		return c.Refuse(c.T("vote.unavailable", n))
+	}
+	if err := c.Answer(toast, false); err != nil {
+		return err
+	}
+	_, err = c.Send(b.voteMessage(c, pc, view, c.U.Callback.MessageID))
+	return err
+}
+
+// voterGroup is the group whose photos the member may not vote for:
+// lecturers have none.
+func voterGroup(m *Member) string {
+	if m.Role != Trainee {
+		return ""
+	}
+	return m.Group
+}
+
+// voteWeight is how much the member's vote counts in the score.
+func voteWeight(pc *plan.Contest, r Role) float64 {
+	if r == Lecturer && pc.LecturerWeight > 0 {
+		return pc.LecturerWeight
+	}
+	return 1
+}
+
+// ownEntry reports whether the entry is the member's or their group's.
+func ownEntry(m *Member, e *Entry) bool {
+	return e.Author == m.User || voterGroup(m) != "" && e.Group == m.Group
+}
+
+// voteMessage is the voter's page for one photo: the photo, its number,
+// category and caption (its group only when the plan shows groups), and
+// the buttons. edit is the message to replace, 0 for a new one.
+func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) Message {
+	e := v.Entry
+	lines := []string{c.T("vote.photo", e.N, v.Position, v.Total)}
+	if e.Category != "" {
+		lines = append(lines, c.T("vote.category", e.Category))
+	}
+	if e.Caption != "" {
+		lines = append(lines, e.Caption)
+	}
+	if pc.ShowGroup && e.Group != "" {
+		lines = append(lines, c.T("vote.group", e.Group))
+	}
+	own := ownEntry(c.Member, e)
+	switch {
+	case own:
+		lines = append(lines, c.T("vote.own"))
+	case v.Voted:
+		lines = append(lines, c.T("vote.voted"))
+	}
+	if pc.Totals == plan.Live {
+		lines = append(lines, c.T("vote.live", v.Tally.Votes))
+	}
+	if pc.VotesPerVoter > 0 {
+		lines = append(lines, c.T("vote.quota", v.Used, pc.VotesPerVoter))
+	}
+	id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
+	var row []Button
+	if v.Prev != 0 && v.Prev != v.Next {
+		row = append(row, Button{Text: "◀", Data: cbData(co, "vt:p", strconv.FormatInt(v.Prev, 10))})
+	}
+	switch {
+	case own:
+	case v.Voted:
+		row = append(row, Button{Text: c.T("btn.vote_withdraw"), Data: cbData(co, "vt:w", id)})
+	default:
+		row = append(row, Button{Text: c.T("btn.vote_cast"), Data: cbData(co, "vt:c", id)})
+	}
+	if v.Next != 0 {
+		row = append(row, Button{Text: "▶", Data: cbData(co, "vt:p", strconv.FormatInt(v.Next, 10))})
+	}
+	var rows [][]Button
+	if len(row) > 0 {
+		rows = [][]Button{row}
+	}
+	m := entryMessage(e, strings.Join(lines, "\n"), rows)
+	m.Edit = edit
+	return m
+}
+
+// voteClosedText says voting is not open, and when it is.
+func voteClosedText(c *Context, w plan.Window, now time.Time) string {
+	switch {
+	case w.Opens.IsZero() && w.Closes.IsZero():
+		return c.T("vote.none")
+	case now.Before(w.Opens):
+		return c.T("vote.not_open_yet", formatWhen(w.Opens, c))
+	default:
+		return c.T("vote.closed", formatWhen(w.Closes, c))
+	}
+}
+
+// top is /top: the ranking with counts, for everyone when the plan's
+// totals are live or voting has closed, for organisers always.
+func (b *Bot) top(c *Context) error { return b.showTop(c, c.IsOrganiser()) }
+
+func (b *Bot) showTop(c *Context, organiser bool) error {
+	pc, cs := b.contest(c)
+	if pc == nil {
+		return c.Reply(c.T("contest.none"))
+	}
+	now := b.clock()
+	lb, err := leaderboard(c.Context, cs, c.Cohort, now, organiser)
+	if err != nil {
+		return err
+	}
+	if !lb.TotalsVisible {
+		_, vote := ContestMeta{}.Windows(pc)
+		if meta, err := cs.ContestMeta(c.Context, c.Cohort.ID); err == nil {
+			_, vote = meta.Windows(pc)
+		}
+		return c.Reply(c.T("top.hidden", formatWhen(vote.Closes, c)))
+	}
+	if len(lb.Standings) == 0 {
+		return c.Reply(c.T("vote.no_photos"))
+	}
+	lines := []string{c.T("top.title", min(topMax, len(lb.Standings)), len(lb.Standings))}
+	for _, s := range lb.Standings[:min(topMax, len(lb.Standings))] {
+		line := c.T("top.line", s.Rank, s.N, orDash(s.Category), s.Votes, formatScore(s.Score))
+		if s.Group != "" {
+			line += " · " + s.Group
+		}
+		lines = append(lines, line)
+	}
+	if lb.State != PhaseClosed {
+		lines = append(lines, "", c.T("top.provisional"))
+	}
+	return c.Reply(strings.Join(lines, "\n"))
+}
+
+// formatScore writes a score without trailing zeros: "35.5", "31".
+func formatScore(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

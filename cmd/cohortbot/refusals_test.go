@@ -1,0 +1,487 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+)
+
+// TestInviteRefusals: every invite that cannot be used gets its own clear
+// Vietnamese answer, and the person is left out of the cohort.
+func TestInviteRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+
+	revoked := e.createInvite("--cohort", c.ID, "--role", "trainee")
+	if code, _, errs := e.run("invite", "revoke", revoked.Code); code != 0 {
+		t.Fatalf("invite revoke: exit %d\n%s", code, errs)
+	}
+	once := e.createInvite("--cohort", c.ID, "--role", "trainee", "--uses", "1")
+	// Made two hours ago, valid for one: expired by the time serve runs on
+	// the real clock.
+	e.clock = func() time.Time { return time.Now().Add(-2 * time.Hour) }
+	expired := e.createInvite("--cohort", c.ID, "--role", "lecturer", "--expires", "1h")
+	e.clock = nil
+	e.serve()
+
+	// The single-use invite is taken by someone first.
+	first := e.person(2000, "Minh", "Trần", "vi")
+	seen := 0
+	first.say("/start " + once.Code)
+	first.reply(&seen, textAskName)
+
+	tests := []struct {
+		name string
+		arg  string
+		want string
+	}{
+		{"unknown", "KhongCoMaNay42", bot.Text(bot.VI, "invite.unknown")},
+		{"too long", strings.Repeat("a", 33), bot.Text(bot.VI, "invite.unknown")},
+		{"far too long", strings.Repeat("Z9", 300), bot.Text(bot.VI, "invite.unknown")},
+		{"markup", "<script>alert(1)</script>", bot.Text(bot.VI, "invite.unknown")},
+		{"bad chars", c.Invites.Trainee + "'; DEL *", bot.Text(bot.VI, "invite.unknown")},
+		{"revoked", revoked.Code, bot.Text(bot.VI, "invite.revoked")},
+		{"used up", once.Code, bot.Text(bot.VI, "invite.used_up")},
+		{"expired", expired.Code, bot.Text(bot.VI, "invite.expired")},
+	}
+	// The env's helpers fail the test from its own goroutine, so the cases
+	// run in a loop rather than as subtests.
+	for i, tt := range tests {
+		p := e.person(int64(2100+i), "Hoa", "Phạm", "vi")
+		seen := 0
+		p.say("/start " + tt.arg)
+		got := p.next(&seen)
+		if got.Params["text"] != tt.want {
+			t.Errorf("%s: answer = %q\nwant     %q", tt.name, got.Params["text"], tt.want)
+		}
+		if got.Params["parse_mode"] != "" {
+			t.Errorf("%s: answer sent with parse_mode %q", tt.name, got.Params["parse_mode"])
+		}
+		e.notMember(c.ID, p.user.ID)
+		// Nothing else follows: the refusal is the whole answer.
+		p.quiet(tt.name+": after the refusal", func() {})
+	}
+
+	if inv := e.invite(once.Code); inv.Used != 1 || inv.Uses != 0 {
+		t.Errorf("single-use invite after a refusal: used %d, uses left %d; want 1 and 0", inv.Used, inv.Uses)
+	}
+	for _, code := range []string{revoked.Code, expired.Code} {
+		if inv := e.invite(code); inv.Used != 0 {
+			t.Errorf("refused invite %s counts %d uses", code, inv.Used)
+		}
+	}
+	if m := e.member(c.ID, first.user.ID); m == nil || m.Role != bot.Trainee {
+		t.Errorf("first user of the single-use invite: member %+v", m)
+	}
+}
+
+// TestOrganiserInviteSingleUse: the organiser invite of `cohort create`
+// makes one organiser; the next person is refused, and the organiser
+// pressing it again changes nothing.
+func TestOrganiserInviteSingleUse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	e.serve()
+
+	an := e.person(2201, "An", "Đỗ", "vi")
+	seen := 0
+	done := an.register(&seen, c.Invites.Organiser, "Đỗ Văn An", 0)
+	if !strings.Contains(done.Params["text"], "Ban tổ chức") {
+		t.Errorf("registered as %q, want Ban tổ chức", done.Params["text"])
+	}
+
+	// The same person again, twice: already a member, nothing consumed.
+	for range 2 {
+		an.say("/start " + c.Invites.Organiser)
+		got := an.next(&seen)
+		if !strings.Contains(got.Params["text"], "Bạn đã là thành viên") || !strings.Contains(got.Params["text"], "Ban tổ chức") {
+			t.Errorf("replayed /start answered %q", got.Params["text"])
+		}
+	}
+
+	binh := e.person(2202, "Bình", "Vũ", "vi")
+	bseen := 0
+	binh.say("/start " + c.Invites.Organiser)
+	if got := binh.next(&bseen); got.Params["text"] != bot.Text(bot.VI, "invite.used_up") {
+		t.Errorf("second person answered %q", got.Params["text"])
+	}
+	e.notMember(c.ID, binh.user.ID)
+
+	m := e.member(c.ID, an.user.ID)
+	if m == nil || m.Role != bot.Organiser || !m.Registered || m.Name != "Đỗ Văn An" {
+		t.Fatalf("organiser = %+v", m)
+	}
+	if inv := e.invite(c.Invites.Organiser); inv.Used != 1 || inv.Uses != 0 {
+		t.Errorf("organiser invite: used %d, uses left %d; want 1 and 0", inv.Used, inv.Uses)
+	}
+	ms, err := e.store().Members(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 {
+		t.Errorf("cohort has %d members, want 1", len(ms))
+	}
+}
+
+// roleCohort is a cohort with two organisers, a trainee and a lecturer,
+// registered straight in Redis.
+type roleCohort struct {
+	c                            cohortJSON
+	org, org2, trainee, lecturer *person
+}
+
+func newRoleCohort(e *env) *roleCohort {
+	rc := &roleCohort{c: e.createCohort(samplePlan)}
+	rc.org = e.seed(rc.c.ID, 3001, bot.Organiser, "Lý Văn Quang", "")
+	rc.org2 = e.seed(rc.c.ID, 3004, bot.Organiser, "Mạc Thị Hương", "")
+	rc.trainee = e.seed(rc.c.ID, 3002, bot.Trainee, "Ngô Thị Thu", "Lạng Sơn")
+	rc.lecturer = e.seed(rc.c.ID, 3003, bot.Lecturer, "Đinh Văn Hải", "")
+	e.serve()
+	return rc
+}
+
+// TestRoleRefusalCommands: a trainee and a lecturer are refused every
+// organiser command.
+func TestRoleRefusalCommands(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rc := newRoleCohort(e)
+	cmds := append(bot.OrganiserCommands(), "announce Ngày mai nghỉ học", "members@"+telegramtest.DefaultBotUsername)
+	if len(cmds) < 12 {
+		t.Fatalf("only %d organiser commands: %v", len(cmds), cmds)
+	}
+	// Both at once: their chats are paced apart.
+	for _, cmd := range cmds {
+		rc.trainee.say("/" + cmd)
+		rc.lecturer.say("/" + cmd)
+	}
+	for _, p := range []*person{rc.trainee, rc.lecturer} {
+		seen := 0
+		for _, cmd := range cmds {
+			got := p.next(&seen)
+			if got.Params["text"] != textRole {
+				t.Errorf("user %d /%s answered %q, want %q", p.user.ID, cmd, got.Params["text"], textRole)
+			}
+			if len(buttons(t, got)) != 0 {
+				t.Errorf("user %d /%s refusal carries buttons %v", p.user.ID, cmd, buttons(t, got))
+			}
+		}
+	}
+	for _, p := range []*person{rc.org, rc.org2} {
+		if n := len(e.tg.Sent(p.user.ID)); n != 0 {
+			t.Errorf("organiser %d was sent %d messages while others were refused:\n%s", p.user.ID, n, e.sentTexts(p.user.ID))
+		}
+	}
+}
+
+// TestRoleRefusalForgedButtons: organiser buttons pressed by a trainee are
+// refused with an alert and change nothing; the organisers' own presses
+// work (the positive control).
+func TestRoleRefusalForgedButtons(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rc := newRoleCohort(e)
+	ctx := context.Background()
+	st := e.store()
+	tr, org, lec := rc.trainee.user.ID, rc.org.user.ID, rc.lecturer.user.ID
+
+	membersBefore, err := st.Members(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	invitesBefore, err := st.Invites(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	forged := []string{
+		fmt.Sprintf("mb:v:telegram:%d", lec),
+		fmt.Sprintf("mb:sr:o:telegram:%d", tr), // promote oneself
+		fmt.Sprintf("mb:sr:t:telegram:%d", org),
+		fmt.Sprintf("mb:sg:0:telegram:%d", tr), // change one's own group
+		fmt.Sprintf("mb:sg:99:telegram:%d", tr),
+		fmt.Sprintf("mb:xx:telegram:%d", lec),
+		fmt.Sprintf("mb:xx:telegram:%d", org),
+		"mb:p:0",
+		"iv:n:o",
+		"iv:n:t",
+		"iv:x:" + rc.c.Invites.Trainee,
+		"cmd:members",
+		"cmd:invites",
+		"cmd:announce",
+	}
+	var ids []string
+	for _, data := range forged {
+		ids = append(ids, rc.trainee.pressData(data))
+	}
+	for i, id := range ids {
+		a := e.answered(id)
+		if a.Params["show_alert"] != "true" || a.Params["text"] != textRole {
+			t.Errorf("forged %q answered show_alert=%q %q, want an alert %q", forged[i], a.Params["show_alert"], a.Params["text"], textRole)
+		}
+	}
+	for _, p := range []*person{rc.trainee, rc.org, rc.org2, rc.lecturer} {
+		if n := len(e.tg.Sent(p.user.ID)); n != 0 {
+			t.Errorf("forged presses made the bot send %d messages to %d:\n%s", n, p.user.ID, e.sentTexts(p.user.ID))
+		}
+	}
+	membersAfter, err := st.Members(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(membersBefore, membersAfter, func(a, b *bot.Member) bool { return *a == *b }) {
+		t.Errorf("members changed by forged presses:\nbefore %v\nafter  %v", deref(membersBefore), deref(membersAfter))
+	}
+	invitesAfter, err := st.Invites(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(invitesBefore, invitesAfter, func(a, b *bot.Invite) bool { return *a == *b }) {
+		t.Errorf("invites changed by forged presses:\nbefore %v\nafter  %v", deref(invitesBefore), deref(invitesAfter))
+	}
+
+	// Positive control: the organisers do the same things, one the members
+	// and the other the invites, so that their chats are paced apart.
+	o := rc.org
+	seen := 0
+	o.say("/members")
+	list := o.reply(&seen, "Thành viên khóa")
+	for _, id := range []int64{org, rc.org2.user.ID, tr, lec} {
+		if !hasButton(t, list, fmt.Sprintf("mb:v:telegram:%d", id)) {
+			t.Errorf("/members has no button for %d: %v", id, buttons(t, list))
+		}
+	}
+	o.press(e.messageID(org, list), fmt.Sprintf("mb:v:telegram:%d", tr))
+	view := o.reply(&seen, "Ngô Thị Thu")
+	if !hasButton(t, view, fmt.Sprintf("mb:g:telegram:%d", tr)) || !hasButton(t, view, fmt.Sprintf("mb:x:telegram:%d", tr)) {
+		t.Errorf("member view buttons %v", buttons(t, view))
+	}
+	// A group index out of range is refused and moves nobody; lecturers
+	// have no group to move to.
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:99:telegram:%d", tr)), bot.Text(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:-1:telegram:%d", tr)), bot.Text(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", lec)), bot.Text(bot.VI, "reg.group_bad"))
+	if m := e.member(rc.c.ID, tr); m.Group != "Lạng Sơn" {
+		t.Errorf("group after out-of-range moves = %q", m.Group)
+	}
+
+	o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", tr))
+	o.reply(&seen, "Đã chuyển Ngô Thị Thu sang nhóm Hải Phòng")
+	trSeen := 0
+	rc.trainee.reply(&trSeen, "chuyển bạn sang nhóm Hải Phòng")
+	if m := e.member(rc.c.ID, tr); m.Group != "Hải Phòng" {
+		t.Errorf("group after move = %q", m.Group)
+	}
+
+	o.pressData(fmt.Sprintf("mb:sr:o:telegram:%d", tr))
+	o.reply(&seen, "Vai trò của Ngô Thị Thu giờ là Ban tổ chức")
+	if m := e.member(rc.c.ID, tr); m.Role != bot.Organiser || m.Group != "" {
+		t.Errorf("after promotion: %+v", m)
+	}
+
+	o.pressData(fmt.Sprintf("mb:xx:telegram:%d", lec))
+	o.reply(&seen, "Đã xóa Đinh Văn Hải khỏi khóa")
+	e.notMember(rc.c.ID, lec)
+	lseen := 0
+	rc.lecturer.reply(&lseen, "đã xóa bạn khỏi khóa")
+
+	// Invites: create one, then revoke it.
+	o2 := rc.org2
+	seen2 := 0
+	o2.say("/invites")
+	invs := o2.reply(&seen2, "Mã mời của khóa")
+	if !hasButton(t, invs, "iv:n:t") || !hasButton(t, invs, "iv:x:"+rc.c.Invites.Trainee) {
+		t.Errorf("/invites buttons %v", buttons(t, invs))
+	}
+	o2.press(e.messageID(o2.user.ID, invs), "iv:n:t")
+	created := o2.reply(&seen2, "Đã tạo mã mời")
+	all, err := st.Invites(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, inv := range all {
+		if !slices.ContainsFunc(invitesBefore, func(b *bot.Invite) bool { return b.Code == inv.Code }) {
+			code = inv.Code
+		}
+	}
+	if code == "" || !strings.Contains(created.Params["text"], code) {
+		t.Fatalf("new invite %q not in %q", code, created.Params["text"])
+	}
+	if inv := e.invite(code); inv.Role != bot.Trainee || inv.Revoked {
+		t.Errorf("new invite = %+v", inv)
+	}
+	id := o2.pressData("iv:x:" + code)
+	if a := e.answered(id); !strings.Contains(a.Params["text"], "Đã thu hồi mã "+code) {
+		t.Errorf("revoke answered %q", a.Params["text"])
+	}
+	if inv := e.invite(code); !inv.Revoked {
+		t.Errorf("invite %s not revoked", code)
+	}
+	// An invite of another cohort cannot be revoked from this one.
+	other := e.createCohort(samplePlan)
+	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee), bot.Text(bot.VI, "invite.unknown"))
+	if inv := e.invite(other.Invites.Trainee); inv.Revoked {
+		t.Errorf("another cohort's invite was revoked")
+	}
+}
+
+func deref[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+// TestLeave: /leave and its confirmation remove the member's data; the
+// last organiser cannot leave.
+func TestLeave(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+
+	org := e.seed(c.ID, 4001, bot.Organiser, "Hồ Minh Tâm", "")
+	lan := e.seed(c.ID, 4002, bot.Trainee, "Lê Thị Lan", "Hải Phòng")
+	e.serve()
+	oseen, seen := 0, 0
+	if p := e.profile(lan.user.ID); !slices.Contains(p.Cohorts, c.ID) || p.Active != c.ID {
+		t.Fatalf("profile before leaving: %+v", p)
+	}
+
+	lan.say("/leave")
+	ask := lan.reply(&seen, "Bạn chắc chắn muốn rời khóa")
+	if !hasButton(t, ask, "leave:yes") || !hasButton(t, ask, "leave:no") {
+		t.Fatalf("/leave buttons %v", buttons(t, ask))
+	}
+	// "No" keeps everything.
+	lan.press(e.messageID(lan.user.ID, ask), "leave:no")
+	lan.reply(&seen, bot.Text(bot.VI, "leave.kept"))
+	if e.member(c.ID, lan.user.ID) == nil {
+		t.Fatal("leave:no removed the member")
+	}
+
+	lan.press(e.messageID(lan.user.ID, ask), "leave:yes")
+	lan.reply(&seen, "Đã xóa dữ liệu của bạn khỏi khóa")
+	e.notMember(c.ID, lan.user.ID)
+
+	lan.say("/profile")
+	if got := lan.next(&seen); got.Params["text"] != textNotMember {
+		t.Errorf("/profile after leaving answered %q", got.Params["text"])
+	}
+	// Pressing the old confirmation again changes nothing.
+	e.alert(lan.press(e.messageID(lan.user.ID, ask), "leave:yes"), textNotMember)
+
+	// The last organiser is told why they cannot leave, and stays.
+	org.say("/leave")
+	oask := org.reply(&oseen, "Bạn chắc chắn muốn rời khóa")
+	e.alert(org.press(e.messageID(org.user.ID, oask), "leave:yes"), bot.Text(bot.VI, "members.last_organiser"))
+	if m := e.member(c.ID, org.user.ID); m == nil || m.Role != bot.Organiser {
+		t.Errorf("last organiser after leaving: %+v", m)
+	}
+}
+
+// TestCancelAndRestartMidRegistration: /cancel stops registration, /start
+// resumes it, and a restart of serve loses nothing because the
+// conversation lives in Redis.
+func TestCancelAndRestartMidRegistration(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	srv := e.serve()
+	rdb := e.redis.Client()
+	convKey := "{u:telegram:5001}:conv"
+
+	p := e.person(5001, "Nga", "Bùi", "vi")
+	seen := 0
+	p.say("/start " + c.Invites.Trainee)
+	p.reply(&seen, textAskName)
+	p.say("/cancel")
+	p.reply(&seen, bot.Text(bot.VI, "cancel.registration"))
+	if n := rdb.Exists(context.Background(), convKey).Val(); n != 0 {
+		t.Errorf("conversation kept after /cancel")
+	}
+	// Text now is not taken as the name.
+	p.say("Bùi Thị Nga")
+	if got := p.next(&seen); strings.Contains(got.Params["text"], textAskOrg) {
+		t.Fatalf("text after /cancel taken as the name: %q", got.Params["text"])
+	}
+	if m := e.member(c.ID, p.user.ID); m == nil || m.Name != "" || m.Registered {
+		t.Fatalf("member after /cancel = %+v", m)
+	}
+
+	p.say("/start")
+	p.reply(&seen, textAskName)
+	p.say("Bùi Thị Nga")
+	p.reply(&seen, textAskOrg)
+
+	if code := srv.stop(); code != 0 {
+		t.Fatalf("serve exited %d:\n%s", code, srv.log)
+	}
+	if ttl := rdb.TTL(context.Background(), convKey).Val(); ttl <= 0 {
+		t.Fatalf("conversation state in Redis has TTL %v, want a positive TTL", ttl)
+	}
+	e.serve()
+
+	p.say("Sở Công Thương Thanh Hóa")
+	groups := p.reply(&seen, textAskGroup)
+	p.press(e.messageID(p.user.ID, groups), "reg:g:3")
+	done := p.reply(&seen, textRegistered)
+	if !strings.Contains(done.Params["text"], "Bùi Thị Nga") {
+		t.Errorf("done = %q", done.Params["text"])
+	}
+	m := e.member(c.ID, p.user.ID)
+	if m == nil || !m.Registered || m.Name != "Bùi Thị Nga" || m.Org != "Sở Công Thương Thanh Hóa" || m.Group != "Thanh Hóa" {
+		t.Errorf("member = %+v", m)
+	}
+	if n := rdb.Exists(context.Background(), convKey).Val(); n != 0 {
+		t.Errorf("conversation kept after registration")
+	}
+}
+
+// TestUsedOrganiserInviteAfterDemotionOrRemoval: an organiser demoted or
+// removed by another cannot take the role back with the single-use invite
+// they once used.
+func TestUsedOrganiserInviteAfterDemotionOrRemoval(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	b := e.seed(c.ID, 5102, bot.Organiser, "Hà Văn Long", "")
+	e.serve()
+
+	a := e.person(5101, "Vy", "Phan", "vi")
+	aseen := 0
+	a.register(&aseen, c.Invites.Organiser, "Phan Thảo Vy", 0)
+	bseen := 0
+
+	b.pressData(fmt.Sprintf("mb:sr:t:telegram:%d", a.user.ID))
+	b.reply(&bseen, "Vai trò của Phan Thảo Vy giờ là Học viên")
+	a.reply(&aseen, "đổi vai trò của bạn thành Học viên")
+
+	a.say("/start " + c.Invites.Organiser)
+	got := a.next(&aseen)
+	if m := e.member(c.ID, a.user.ID); m == nil || m.Role != bot.Trainee {
+		t.Fatalf("demoted organiser used the old invite (answered %q) and is now %+v", got.Params["text"], m)
+	}
+
+	b.pressData(fmt.Sprintf("mb:xx:telegram:%d", a.user.ID))
+	b.reply(&bseen, "Đã xóa Phan Thảo Vy khỏi khóa")
+	a.reply(&aseen, "đã xóa bạn khỏi khóa")
+
+	a.say("/start " + c.Invites.Organiser)
+	if got := a.next(&aseen); got.Params["text"] != bot.Text(bot.VI, "invite.used_up") {
+		t.Errorf("removed organiser's old invite answered %q", got.Params["text"])
+	}
+	e.notMember(c.ID, a.user.ID)
+	if inv := e.invite(c.Invites.Organiser); inv.Used != 1 {
+		t.Errorf("organiser invite used %d times, want 1", inv.Used)
+	}
+}

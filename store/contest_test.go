@@ -1,0 +1,485 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// Windows of the contest tests: submissions in July, voting on 30 October.
+var (
+	subWindow  = plan.Window{Opens: t0, Closes: t0.Add(30 * 24 * time.Hour)}
+	voteWindow = plan.Window{Opens: t0.Add(100 * 24 * time.Hour), Closes: t0.Add(102 * 24 * time.Hour)}
+	inSub      = t0.Add(time.Hour)
+	inVote     = voteWindow.Opens.Add(time.Hour)
+)
+
+// MustEntry records an entry and moves it to status (approved unless
+// given), returning its number.
+func MustEntry(tb testing.TB, st *store.Store, cohort string, author bot.UserKey, group, uid string, created time.Time, status ...string) int64 {
+	tb.Helper()
+	ctx := MustContext(tb)
+	e := &bot.Entry{Cohort: cohort, Author: author, Group: group, FileID: "file-" + uid, UniqueID: uid, Category: "Nước", Created: created}
+	res, err := st.SubmitEntry(ctx, e, 0, subWindow, inSub)
+	if err != nil || res.Status != bot.SubmitOK {
+		tb.Fatalf("SubmitEntry(%s): %+v, %v", uid, res, err)
+	}
+	to := bot.EntryApproved
+	if len(status) > 0 {
+		to = status[0]
+	}
+	if to == bot.EntryDraft {
+		return res.N
+	}
+	e.N = res.N
+	done, err := st.UpdateEntries(ctx, cohort, author, []bot.EntryChange{{N: res.N, From: bot.EntryDraft, To: to, Entry: e}}, nil, "submit", inSub)
+	if err != nil || len(done) != 1 {
+		tb.Fatalf("UpdateEntries(%d → %s): %v, %v", res.N, to, done, err)
+	}
+	return res.N
+}
+
+// voteReq is a cast (or withdrawal) by a voter during voting.
+func voteReq(cohort string, voter bot.UserKey, group string, n int64, cast bool, weight float64) bot.VoteRequest {
+	return bot.VoteRequest{Cohort: cohort, Voter: voter, Group: group, N: n, Cast: cast, Weight: weight, Window: voteWindow, Now: inVote}
+}
+
+func mustVote(tb testing.TB, st *store.Store, v bot.VoteRequest, want bot.VoteResult) {
+	tb.Helper()
+	got, err := st.Vote(MustContext(tb), v)
+	if err != nil {
+		tb.Fatalf("Vote(%+v): %v", v, err)
+	}
+	if got != want {
+		tb.Fatalf("Vote(%s cast=%v photo %d) = %s, want %s", v.Voter, v.Cast, v.N, got, want)
+	}
+}
+
+func mustTally(tb testing.TB, st *store.Store, cohort string, n int64) bot.Tally {
+	tb.Helper()
+	snap, err := st.ContestSnapshot(MustContext(tb), cohort)
+	if err != nil {
+		tb.Fatalf("ContestSnapshot: %v", err)
+	}
+	return snap.Tally[n]
+}
+
+// TestVoteConcurrentPresses: 200 presses of one cast button by one voter,
+// at once, count one vote of the voter's weight.
+func TestVoteConcurrentPresses(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	MustCohort(t, st, "vc1", t0)
+	n := MustEntry(t, st, "vc1", "telegram:1", "Lạng Sơn", "u1", t0)
+
+	var wg sync.WaitGroup
+	results := make(chan bot.VoteResult, 200)
+	start := make(chan struct{})
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r, err := st.Vote(context.Background(), voteReq("vc1", "telegram:9", "", n, true, 1.5))
+			if err != nil {
+				t.Errorf("Vote: %v", err)
+			}
+			results <- r
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	counts := map[bot.VoteResult]int{}
+	for r := range results {
+		counts[r]++
+	}
+	if counts[bot.VoteOK] != 1 || counts[bot.VoteNoop] != 199 {
+		t.Errorf("results = %v, want 1 ok and 199 no-ops", counts)
+	}
+	if got := mustTally(t, st, "vc1", n); got.Votes != 1 || got.Score != 1.5 {
+		t.Errorf("tally = %+v, want 1 voter and score 1.5", got)
+	}
+	meta, err := st.ContestMeta(MustContext(t), "vc1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.Votes != 1 || meta.Voters != 1 {
+		t.Errorf("meta votes %d voters %d, want 1 and 1", meta.Votes, meta.Voters)
+	}
+}
+
+// TestVoteCastWithdrawCast: the vote is counted once whatever the
+// sequence, and a withdrawal takes back exactly the weight that was added,
+// even after the plan's weight changed.
+func TestVoteCastWithdrawCast(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	MustCohort(t, st, "vc2", t0)
+	n := MustEntry(t, st, "vc2", "telegram:1", "Lạng Sơn", "u1", t0)
+	v := voteReq("vc2", "telegram:9", "", n, true, 0.7)
+
+	mustVote(t, st, v, bot.VoteOK)
+	v.Cast = false
+	v.Weight = 3 // the plan changed meanwhile
+	mustVote(t, st, v, bot.VoteOK)
+	mustVote(t, st, v, bot.VoteNoop)
+	if got := mustTally(t, st, "vc2", n); got.Votes != 0 || got.Score != 0 {
+		t.Errorf("after withdrawing: %+v, want nothing", got)
+	}
+	v.Cast, v.Weight = true, 0.7
+	mustVote(t, st, v, bot.VoteOK)
+	mustVote(t, st, v, bot.VoteNoop)
+	if got := mustTally(t, st, "vc2", n); got.Votes != 1 || got.Score != 0.7 {
+		t.Errorf("cast, withdraw, cast: %+v, want 1 voter, score 0.7", got)
+	}
+	view, err := st.VoteView(MustContext(t), "vc2", n, "telegram:9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !view.Voted || view.Used != 1 {
+		t.Errorf("view = voted %v used %d, want true and 1", view.Voted, view.Used)
+	}
+}
+
+func TestVoteRefusals(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	const c = "vc3"
+	MustCohort(t, st, c, t0)
+	mine := MustEntry(t, st, c, "telegram:1", "Lạng Sơn", "u1", t0)
+	other := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u2", t0)
+	third := MustEntry(t, st, c, "telegram:3", "Cần Thơ", "u3", t0)
+	pending := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u4", t0, bot.EntryPending)
+	rejected := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u5", t0, bot.EntryPending)
+	if ok, _, err := st.DecideEntry(MustContext(t), c, rejected, false, "mờ", "telegram:100", inSub); err != nil || !ok {
+		t.Fatalf("DecideEntry: %v %v", ok, err)
+	}
+	draft := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u6", t0, bot.EntryDraft)
+
+	// A trainee of Lạng Sơn: not their group's photo, nor their own.
+	trainee := func(n int64) bot.VoteRequest { return voteReq(c, "telegram:7", "Lạng Sơn", n, true, 1) }
+	mustVote(t, st, trainee(mine), bot.VoteOwn)
+	mine2 := trainee(mine)
+	mine2.Voter, mine2.Group = "telegram:1", "" // the author without a group
+	mustVote(t, st, mine2, bot.VoteOwn)
+	for _, n := range []int64{pending, rejected, draft} {
+		mustVote(t, st, trainee(n), bot.VoteUnavailable)
+	}
+	mustVote(t, st, trainee(9999), bot.VoteMissing)
+
+	// Outside the window, before and after; a withdrawal too.
+	early := trainee(other)
+	early.Now = voteWindow.Opens.Add(-time.Second)
+	mustVote(t, st, early, bot.VoteClosed)
+	late := trainee(other)
+	late.Now = voteWindow.Closes
+	mustVote(t, st, late, bot.VoteClosed)
+
+	// The quota: two votes, then a third refused until one is withdrawn.
+	q := func(n int64, cast bool) bot.VoteRequest {
+		v := trainee(n)
+		v.Cast, v.Quota = cast, 1
+		return v
+	}
+	mustVote(t, st, q(other, true), bot.VoteOK)
+	mustVote(t, st, q(other, true), bot.VoteNoop) // a repeat is not over the quota
+	mustVote(t, st, q(third, true), bot.VoteQuota)
+	mustVote(t, st, q(other, false), bot.VoteOK)
+	mustVote(t, st, q(third, true), bot.VoteOK)
+	late.Cast, late.N = false, third
+	mustVote(t, st, late, bot.VoteClosed)
+
+	// Organisers closing voting early: the override is read inside the
+	// vote, whatever window the caller passes.
+	if err := st.SetContestWindow(MustContext(t), c, bot.PhaseVote, plan.Window{Opens: voteWindow.Opens, Closes: inVote}, "telegram:100", inVote, "vote_close"); err != nil {
+		t.Fatal(err)
+	}
+	mustVote(t, st, trainee(other), bot.VoteClosed)
+
+	for n, want := range map[int64]bot.Tally{mine: {}, other: {}, third: {Votes: 1, Score: 1}, pending: {}, rejected: {}} {
+		if got := mustTally(t, st, c, n); got != want {
+			t.Errorf("photo %d: %+v, want %+v", n, got, want)
+		}
+	}
+}
+
+// TestRankingTieBreak: score first, then more voters, then the earlier
+// submission.
+func TestRankingTieBreak(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	const c = "vc4"
+	co := MustCohort(t, st, c, t0)
+	p := MustSamplePlan(t)
+	p.Contest.Submissions, p.Contest.Voting = subWindow, voteWindow
+	co.Plan = p
+	if _, err := st.SavePlan(MustContext(t), c, p); err != nil {
+		t.Fatal(err)
+	}
+	// a: 2 points from 1 lecturer; b: 2 points from 2 trainees; c: 2
+	// points from 2 trainees, sent later; d: 3 points.
+	a := MustEntry(t, st, c, "telegram:1", "G1", "a", t0.Add(1*time.Minute))
+	b := MustEntry(t, st, c, "telegram:2", "G2", "b", t0.Add(3*time.Minute))
+	cc := MustEntry(t, st, c, "telegram:3", "G3", "c", t0.Add(4*time.Minute))
+	d := MustEntry(t, st, c, "telegram:4", "G4", "d", t0.Add(5*time.Minute))
+	mustVote(t, st, voteReq(c, "telegram:50", "", a, true, 2), bot.VoteOK)
+	for _, v := range []bot.UserKey{"telegram:51", "telegram:52"} {
+		mustVote(t, st, voteReq(c, v, "G9", b, true, 1), bot.VoteOK)
+		mustVote(t, st, voteReq(c, v, "G9", cc, true, 1), bot.VoteOK)
+	}
+	for _, v := range []bot.UserKey{"telegram:51", "telegram:52", "telegram:53"} {
+		mustVote(t, st, voteReq(c, v, "G9", d, true, 1), bot.VoteOK)
+	}
+	b0 := bot.New(bot.Config{}, st, nil)
+	lb, err := b0.Leaderboard(MustContext(t), co, voteWindow.Closes, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range lb.Standings {
+		got = append(got, fmt.Sprintf("%d:#%d:%d:%g", s.Rank, s.N, s.Votes, s.Score))
+	}
+	want := []string{
+		fmt.Sprintf("1:#%d:3:3", d), fmt.Sprintf("2:#%d:2:2", b), fmt.Sprintf("3:#%d:2:2", cc), fmt.Sprintf("4:#%d:1:2", a),
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ranking = %v\nwant      %v", got, want)
+	}
+	if lb.State != bot.PhaseClosed || !lb.TotalsVisible {
+		t.Errorf("closed leaderboard: state %s, totals visible %v", lb.State, lb.TotalsVisible)
+	}
+
+	// While voting runs with hidden totals, the public board shows entry
+	// order and no counts, no authors and no groups; organisers see all.
+	lb, err = b0.Leaderboard(MustContext(t), co, inVote, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb.TotalsVisible || lb.State != bot.PhaseVoting {
+		t.Errorf("public board during voting: visible %v state %s", lb.TotalsVisible, lb.State)
+	}
+	for i, s := range lb.Standings {
+		if s.N != int64(i+1) || s.Rank != 0 || s.Votes != 0 || s.Score != 0 || s.Author != "" || s.Group != "" {
+			t.Errorf("public standing %d = %+v", i, s)
+		}
+	}
+	lb, err = b0.Leaderboard(MustContext(t), co, inVote, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lb.TotalsVisible || lb.Standings[0].N != d || lb.Standings[0].Author == "" {
+		t.Errorf("organisers' board during voting: %+v", lb)
+	}
+	if id, err := b0.EntryFile(MustContext(t), co, d); err != nil || id != "file-d" {
+		t.Errorf("EntryFile(approved) = %q, %v", id, err)
+	}
+}
+
+func TestSubmitEntry(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "sc1"
+	MustCohort(t, st, c, t0)
+	entry := func(author bot.UserKey, uid string) *bot.Entry {
+		return &bot.Entry{Cohort: c, Author: author, Group: "G1", FileID: "f" + uid, UniqueID: uid, Created: inSub}
+	}
+	submit := func(e *bot.Entry, limit int, now time.Time) bot.SubmitResult {
+		t.Helper()
+		res, err := st.SubmitEntry(ctx, e, limit, subWindow, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if r := submit(entry(alice, "x"), 2, subWindow.Opens.Add(-time.Minute)); r.Status != bot.SubmitClosed {
+		t.Errorf("before the window: %+v", r)
+	}
+	if r := submit(entry(alice, "x"), 2, subWindow.Closes); r.Status != bot.SubmitClosed {
+		t.Errorf("at the close: %+v", r)
+	}
+	first := submit(entry(alice, "x"), 2, inSub)
+	if first.Status != bot.SubmitOK || first.N != 1 {
+		t.Fatalf("first entry: %+v", first)
+	}
+	if r := submit(entry(bob, "x"), 2, inSub); r.Status != bot.SubmitDup || r.N != 1 || r.Author != alice || r.Current != bot.EntryDraft {
+		t.Errorf("same picture from someone else: %+v", r)
+	}
+	if r := submit(entry(alice, "y"), 2, inSub); r.Status != bot.SubmitOK || r.N != 2 {
+		t.Errorf("second entry: %+v", r)
+	}
+	if r := submit(entry(alice, "z"), 2, inSub); r.Status != bot.SubmitLimit || r.Count != 2 {
+		t.Errorf("over the limit: %+v", r)
+	}
+	// Withdrawing frees a place and the picture.
+	done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 1, From: bot.EntryDraft, To: bot.EntryWithdrawn, Free: true}}, &subWindow, "withdraw", inSub)
+	if err != nil || len(done) != 1 {
+		t.Fatalf("withdraw: %v %v", done, err)
+	}
+	if r := submit(entry(alice, "x"), 2, inSub); r.Status != bot.SubmitOK || r.N != 3 {
+		t.Errorf("the withdrawn picture again: %+v", r)
+	}
+	// Someone else's entry cannot be changed, nor one whose status moved.
+	if done, err := st.UpdateEntries(ctx, c, bob, []bot.EntryChange{{N: 3, From: bot.EntryDraft, To: bot.EntryWithdrawn}}, nil, "withdraw", inSub); err != nil || len(done) != 0 {
+		t.Errorf("bob withdrawing alice's entry: %v %v", done, err)
+	}
+	if done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 1, From: bot.EntryDraft, To: bot.EntryPending}}, nil, "submit", inSub); err != nil || len(done) != 0 {
+		t.Errorf("submitting a withdrawn entry: %v %v", done, err)
+	}
+	// After the close, a window-checked change is refused as a whole.
+	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 2, From: bot.EntryDraft, To: bot.EntryWithdrawn}}, &subWindow, "withdraw", subWindow.Closes); !errors.Is(err, bot.ErrWindowClosed) {
+		t.Errorf("withdraw after the close: %v, want ErrWindowClosed", err)
+	}
+	mine, err := st.AuthorEntries(ctx, c, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range mine {
+		got = append(got, fmt.Sprintf("%d:%s:%s", e.N, e.UniqueID, e.Status))
+	}
+	if want := "1:x:withdrawn 2:y:draft 3:x:draft"; strings.Join(got, " ") != want {
+		t.Errorf("alice's entries = %v, want %s", got, want)
+	}
+	if n, err := st.GroupEntries(ctx, c, "G1"); err != nil || n != 0 {
+		t.Errorf("group entries with drafts only = %d, %v", n, err)
+	}
+}
+
+// TestDecideOnce: of two organisers deciding at once, one decision is
+// taken; the other is told the entry's status and changes nothing.
+func TestDecideOnce(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	const c = "sc2"
+	MustCohort(t, st, c, t0)
+	n := MustEntry(t, st, c, alice, "G1", "p1", t0, bot.EntryPending)
+	if k, err := st.GroupEntries(MustContext(t), c, "G1"); err != nil || k != 1 {
+		t.Errorf("group entries after submitting = %d, %v", k, err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, _, err := st.DecideEntry(context.Background(), c, n, i%2 == 0, "lý do", bot.UserKey(fmt.Sprintf("telegram:%d", 100+i)), inSub)
+			if err != nil {
+				t.Errorf("DecideEntry: %v", err)
+			}
+			if ok {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Errorf("%d decisions taken, want 1", wins)
+	}
+	if _, _, err := st.DecideEntry(MustContext(t), c, 999, true, "", "telegram:100", inSub); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deciding a missing entry: %v", err)
+	}
+	audit, err := st.ContestAudit(MustContext(t), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions := 0
+	for _, a := range audit {
+		if a.Kind == "approve" || a.Kind == "reject" {
+			decisions++
+		}
+	}
+	if decisions != 1 {
+		t.Errorf("audit has %d decisions, want 1", decisions)
+	}
+}
+
+// TestContestAudit: every vote, withdrawal, decision, submission and
+// phase change is in the cohort's audit stream, with who, what and when;
+// refused and repeated presses are not.
+func TestContestAudit(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "sc3"
+	MustCohort(t, st, c, t0)
+	n := MustEntry(t, st, c, alice, "G1", "a1", t0, bot.EntryPending)
+	if ok, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := st.SetContestWindow(ctx, c, bot.PhaseVote, voteWindow, "telegram:100", inSub, "vote_extend"); err != nil {
+		t.Fatal(err)
+	}
+	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteNoop)
+	mustVote(t, st, voteReq(c, alice, "G1", n, true, 1), bot.VoteOwn)
+	mustVote(t, st, voteReq(c, bob, "G2", n, false, 1), bot.VoteOK)
+	if ok, err := st.MarkResults(ctx, c, "announced", "1", "telegram:100", inVote); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if ok, err := st.MarkResults(ctx, c, "announced", "1", "telegram:101", inVote); err != nil || ok {
+		t.Errorf("announcing twice: %v %v", ok, err)
+	}
+	audit, err := st.ContestAudit(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range audit {
+		got = append(got, fmt.Sprintf("%s/%s/%d", a.Kind, a.User, a.Photo))
+	}
+	want := []string{
+		"submit/telegram:1001/1", "approve/telegram:100/1", "phase/telegram:100/0",
+		"vote/telegram:1002/1", "unvote/telegram:1002/1", "results_announced/telegram:100/0",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("audit = %v\nwant    %v", got, want)
+	}
+	if a := audit[3]; !a.Time.Equal(inVote) || a.Fields["weight"] != "1000" {
+		t.Errorf("vote audit = %+v", a)
+	}
+}
+
+// TestContestKeysDocumented: every key the contest writes is in the
+// package doc's list, under the cohort's tag.
+func TestContestKeysDocumented(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "kc1"
+	MustCohort(t, st, c, t0)
+	n := MustEntry(t, st, c, alice, "G1", "k1", t0, bot.EntryPending)
+	if _, _, err := st.DecideEntry(ctx, c, n, false, "mờ", "telegram:100", inSub); err != nil {
+		t.Fatal(err)
+	}
+	m := MustEntry(t, st, c, alice, "G1", "k2", t0)
+	mustVote(t, st, voteReq(c, bob, "G2", m, true, 1), bot.VoteOK)
+	if err := st.SetContestWindow(ctx, c, bot.PhaseSub, subWindow, "telegram:100", inSub, "sub_open"); err != nil {
+		t.Fatal(err)
+	}
+	patterns := docKeyPatterns(t)
+	for _, k := range MustKeys(t, st.Client(), "{c:"+c+"}:*") {
+		found := false
+		for _, re := range patterns {
+			if re.MatchString(k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("key %q matches no key documented in doc.go", k)
+		}
+	}
+}
