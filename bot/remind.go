@@ -116,6 +116,18 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 		}
 	}
 	if now.Sub(it.Due) > time.Minute {
+		// After downtime the 1-day and the 1-hour reminder of one event
+		// may both be overdue: only the nearest one goes out.
+		leads := p.Reminders.Sessions
+		if it.Kind == DueDeadlineReminder {
+			leads = p.Reminders.Deadlines
+		}
+		for _, l := range leads {
+			if l < it.Lead && !QuietAdjust(it.At.Add(-l), it.At, p.QuietHours, p.Location).After(now) {
+				b.log.Info("late reminder superseded by a nearer one", "item", it.ID, "nearer", l)
+				return ReminderSkipped, time.Time{}, nil
+			}
+		}
 		b.log.Info("late reminder sent", "item", it.ID, "due", it.Due, "late", now.Sub(it.Due).Round(time.Second))
 	}
 	members, err := b.store.Members(ctx, c.ID)

@@ -583,3 +583,26 @@ func TestDueReminderSurvivesReplan(t *testing.T) {
 		t.Errorf("deferred reminder: outcomes %v, want [deferred sent]", got)
 	}
 }
+
+func TestOverdueRemindersOfOneEventSendOnlyTheNearest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := newPlan([]time.Duration{24 * time.Hour, time.Hour}, nil)
+	p.Sessions = []plan.Session{session("open", at(10, 10, 0))}
+	c := e.cohort("c1", p)
+	e.member("c1", "1", bot.Trainee, "Lạng Sơn")
+	e.sync(c, at(8, 12, 0))
+	day, hour := e.item("c1", "open", 24*time.Hour), e.item("c1", "open", time.Hour)
+
+	// Down from the day before until 09:30: both are overdue.
+	e.tick(e.runner(), at(10, 9, 30))
+	if got := e.bot.outcome(day.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSkipped}) {
+		t.Errorf("1-day reminder = %v, want skipped for the nearer one", got)
+	}
+	if got := e.bot.outcome(hour.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSent}) {
+		t.Errorf("1-hour reminder = %v, want sent", got)
+	}
+	if n := len(e.texts(day.ID)); n != 0 {
+		t.Errorf("1-day reminder queued %d messages", n)
+	}
+}
