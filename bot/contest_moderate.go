@@ -107,8 +107,8 @@ func moderationText(l Lang, e *Entry, author string) string {
 func (b *Bot) moderatePress(c *Context) error {
 	_, cs := b.contest(c)
 	op, args, ok, other := cbFields(c, "mod:")
-	if cs == nil || !ok || other || len(args) != 1 {
-		return c.refuseButton(other)
+	if cs == nil || !ok || len(args) != 1 || other {
+		return c.refuseButton(cs != nil && ok && len(args) == 1)
 	}
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {
@@ -398,8 +398,8 @@ func (b *Bot) contestPress(c *Context) error {
 		return c.Refuse(c.T("contest.none"))
 	}
 	op, args, ok, other := cbFields(c, "ct:")
-	if !ok || other || len(args) != 0 {
-		return c.refuseButton(other)
+	if !ok || len(args) != 0 || other {
+		return c.refuseButton(ok && len(args) == 0)
 	}
 	switch op {
 	case "top":

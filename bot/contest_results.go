@@ -286,8 +286,8 @@ func (b *Bot) resultsNow(c *Context) error {
 func (b *Bot) resultsPress(c *Context) error {
 	pc, cs := b.contest(c)
 	op, args, ok, other := cbFields(c, "res:")
-	if pc == nil || !ok || other || op != "ok" || len(args) != 0 {
-		return c.refuseButton(other)
+	if pc == nil || !ok || op != "ok" || len(args) != 0 || other {
+		return c.refuseButton(pc != nil && ok && op == "ok" && len(args) == 0)
 	}
 	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
 	if err != nil {

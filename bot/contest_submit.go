@@ -503,13 +503,18 @@ func (b *Bot) photoPress(c *Context) error {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	op, args, ok, other := cbFields(c, "ph:")
+	want := 1
+	switch op {
+	case "my":
+		want = 0
+	case "cat":
+		want = 2
+	}
 	switch {
-	case !ok || other:
-		return c.refuseButton(other)
+	case !ok || len(args) != want || other:
+		return c.refuseButton(ok && len(args) == want)
 	case op == "my":
 		return b.myPhotos(c)
-	case len(args) < 1 || len(args) > 2 || len(args) == 2 && op != "cat":
-		return c.Refuse(c.T("err.stale_button"))
 	}
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {

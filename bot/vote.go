@@ -54,8 +54,8 @@ func (b *Bot) votePress(c *Context) error {
 		return c.Refuse(c.T("vote.none"))
 	}
 	op, args, ok, other := cbFields(c, "vt:")
-	if !ok || other || len(args) != 1 {
-		return c.refuseButton(other)
+	if !ok || len(args) != 1 || other {
+		return c.refuseButton(ok && len(args) == 1)
 	}
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {

@@ -177,7 +177,7 @@ func backoff(attempts int) time.Duration {
 
 // MaxAttempts is how many times a temporary failure is retried before the
 // job is given up as failed.
-const MaxAttempts = 8
+const MaxAttempts = 10
 
 func reasonOf(err error) string {
 	msg := err.Error()

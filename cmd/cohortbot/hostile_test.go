@@ -346,6 +346,9 @@ func TestHostileCallbacks(t *testing.T) {
 	if after := *e.member(c.ID, p.user.ID); after != before {
 		t.Errorf("member changed: %+v, was %+v", after, before)
 	}
+	if prof := e.profile(p.user.ID); prof.Active != c.ID || prof.Lang != "" || !slices.Equal(prof.Cohorts, []string{c.ID}) {
+		t.Errorf("profile changed: %+v", prof)
+	}
 
 	// A press on an inline message carries no message: it is answered,
 	// and a menu button works in the private chat.
