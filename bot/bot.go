@@ -17,7 +17,8 @@ type Store interface {
 	// Load reads, in one round trip, what every update needs about its
 	// sender: the profile, the conversation and the flood counter (counting
 	// this update).
-	Load(ctx context.Context, user UserKey, floodWindow time.Duration) (Loaded, error)
+	// at is when the update arrived.
+	Load(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time) (Loaded, error)
 	Profile(ctx context.Context, user UserKey) (Profile, error)
 	// Profiles reads many profiles in one round trip.
 	Profiles(ctx context.Context, users []UserKey) (map[UserKey]Profile, error)

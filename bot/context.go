@@ -121,7 +121,7 @@ func (c *Context) needMembership() error {
 func (b *Bot) load(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
 		u := c.U
-		l, err := b.store.Load(c.Context, u.User, b.cfg.FloodWindow)
+		l, err := b.store.Load(c.Context, u.User, b.cfg.FloodWindow, u.Received)
 		if err != nil {
 			return &fatalError{fmt.Errorf("load %s: %w", u.User, err)}
 		}

@@ -46,7 +46,9 @@ const leaseTTL = 30 * time.Second
 // finish (each within the bot's timeout) before returning.
 func (in *Intake) Run(ctx context.Context) error {
 	if in.Shards <= 0 {
-		in.Shards = 32
+		// Many lanes: one person's burst, paced at a message a second,
+		// holds up only the few others who share their lane.
+		in.Shards = 256
 	}
 	if in.Idle <= 0 {
 		in.Idle = time.Minute
@@ -60,7 +62,7 @@ func (in *Intake) Run(ctx context.Context) error {
 	// context of their own that is not cancelled by shutdown.
 	work := context.WithoutCancel(ctx)
 	for i := range lanes {
-		lanes[i] = make(chan InboxEntry, 64)
+		lanes[i] = make(chan InboxEntry, 16)
 		wg.Add(1)
 		go func(lane chan InboxEntry) {
 			defer wg.Done()

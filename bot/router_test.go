@@ -39,7 +39,7 @@ type panickyStore struct {
 	bot.Store
 }
 
-func (panickyStore) Load(context.Context, bot.UserKey, time.Duration) (bot.Loaded, error) {
+func (panickyStore) Load(context.Context, bot.UserKey, time.Duration, time.Time) (bot.Loaded, error) {
 	return bot.Loaded{}, nil
 }
 

@@ -89,6 +89,9 @@ type Update struct {
 	Platform Platform  `json:"p"`
 	Kind     Kind      `json:"k"`
 	Time     time.Time `json:"t"`
+	// Received is when the bot got the update (recorded from the platform);
+	// the flood limit counts on it.
+	Received time.Time `json:"rcv,omitempty"`
 
 	User      UserKey  `json:"u"`
 	UserName  string   `json:"un,omitempty"` // profile name: first and last name

@@ -20,6 +20,7 @@
 //	{c:ID}:ph:uid                 hash   file unique id (or content hash) → entry number: one entry per picture
 //	{c:ID}:ph:u:USER              set    the author's entry numbers
 //	{c:ID}:ph:grp                 hash   group → its entries submitted and not withdrawn (the "photos" deadline)
+//	{c:ID}:ph:ver                 string bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
 //	                                     proposed (voting close whose results went to organisers), announced, votes
 //	{c:ID}:vt:p:ENTRY             hash   voter → weight (thousandths) of their vote for the entry
@@ -34,7 +35,7 @@
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to
 //	{u:USER}:conv                 string conversation state JSON, with a TTL
-//	{u:USER}:flood                string updates in the current flood window, with a TTL
+//	{u:USER}:flood                hash   s start of the flood window (arrival ms), n updates in it; TTL two windows
 //	{u:USER}:lease                string replica holding the user's updates, with a short TTL
 //	{in}:stream                   stream recorded updates waiting to be handled (group "bot")
 //	{in}:seen:PLATFORM:ID         string dedupe marker of a recorded update, 7 days

@@ -73,7 +73,7 @@ func TestKeysFollowTheDocumentedLayout(t *testing.T) {
 	}
 	MustMember(t, st, cohorts[0], bob, t0)
 	for _, u := range []bot.UserKey{alice, bob, carol} {
-		if _, err := st.Load(ctx, u, time.Minute); err != nil {
+		if _, err := st.Load(ctx, u, time.Minute, time.Time{}); err != nil {
 			t.Fatalf("Load: %v", err)
 		}
 		if err := st.SetLang(ctx, u, bot.EN); err != nil {

@@ -31,7 +31,7 @@ func TestRedisDownAndBack(t *testing.T) {
 		op   func(ctx context.Context) error
 	}{
 		{"Ping", st.Ping},
-		{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, alice, time.Second); return err }},
+		{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, alice, time.Second, time.Time{}); return err }},
 		{"Profile", func(ctx context.Context) error { _, err := st.Profile(ctx, alice); return err }},
 		{"SetLang", func(ctx context.Context) error { return st.SetLang(ctx, alice, bot.EN) }},
 		{"SetConv", func(ctx context.Context) error { return st.SetConv(ctx, alice, &bot.Conv{Flow: "x"}, time.Minute) }},

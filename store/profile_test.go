@@ -106,7 +106,7 @@ func TestLoadAndProfile(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(t, tt.user)
 			}
-			got, err := st.Load(ctx, tt.user, time.Minute)
+			got, err := st.Load(ctx, tt.user, time.Minute, time.Time{})
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
@@ -149,7 +149,7 @@ func TestLoadFloodWindow(t *testing.T) {
 
 	t.Run("counts every call", func(t *testing.T) {
 		for want := int64(1); want <= 5; want++ {
-			got, err := st.Load(ctx, alice, time.Minute)
+			got, err := st.Load(ctx, alice, time.Minute, time.Time{})
 			if err != nil {
 				t.Fatalf("Load %d: %v", want, err)
 			}
@@ -158,57 +158,54 @@ func TestLoadFloodWindow(t *testing.T) {
 			}
 		}
 		// Another user has a counter of their own.
-		if got, err := st.Load(ctx, bob, time.Minute); err != nil || got.Flood != 1 {
+		if got, err := st.Load(ctx, bob, time.Minute, time.Time{}); err != nil || got.Flood != 1 {
 			t.Errorf("Load(bob) flood = %d, %v; want 1, nil", got.Flood, err)
 		}
 	})
 
-	t.Run("window starts at the first update", func(t *testing.T) {
-		if _, err := st.Load(ctx, carol, time.Minute); err != nil {
-			t.Fatalf("Load: %v", err)
-		}
-		ttl, err := rdb.PTTL(ctx, floodKey(carol)).Result()
+	// The window is measured on arrival times, which tests set exactly.
+	t0 := time.Date(2017, 10, 30, 8, 0, 0, 0, time.UTC)
+	load := func(t *testing.T, u bot.UserKey, at time.Time) int64 {
+		t.Helper()
+		got, err := st.Load(ctx, u, 10*time.Second, at)
 		if err != nil {
-			t.Fatalf("PTTL: %v", err)
+			t.Fatalf("Load at %v: %v", at, err)
 		}
-		if ttl <= 50*time.Second || ttl > time.Minute {
-			t.Errorf("flood PTTL = %v, want the window (1m)", ttl)
+		return got.Flood
+	}
+
+	t.Run("window starts at the first update and is not pushed back", func(t *testing.T) {
+		for i, want := range []int64{1, 2, 3} {
+			if got := load(t, carol, t0.Add(time.Duration(i)*4*time.Second)); got != want {
+				t.Errorf("update at +%ds: flood = %d, want %d", i*4, got, want)
+			}
 		}
-		// Later updates must not push the window back, or a steady flood
-		// would never be forgiven: shorten what is left and load again.
-		if err := rdb.PExpire(ctx, floodKey(carol), 30*time.Second).Err(); err != nil {
-			t.Fatalf("PEXPIRE: %v", err)
+		// +10s is a new window even though updates kept coming.
+		if got := load(t, carol, t0.Add(10*time.Second)); got != 1 {
+			t.Errorf("update at +10s: flood = %d, want 1 (new window)", got)
 		}
-		got, err := st.Load(ctx, carol, time.Minute)
-		if err != nil {
-			t.Fatalf("Load: %v", err)
-		}
-		if got.Flood != 2 {
-			t.Errorf("flood = %d, want 2", got.Flood)
-		}
-		if ttl, _ := rdb.PTTL(ctx, floodKey(carol)).Result(); ttl <= 0 || ttl > 30*time.Second {
-			t.Errorf("flood PTTL after a second update = %v, want what was left (<= 30s)", ttl)
+		if ttl, _ := rdb.PTTL(ctx, floodKey(carol)).Result(); ttl <= 0 || ttl > 20*time.Second {
+			t.Errorf("flood PTTL = %v, want at most two windows", ttl)
 		}
 	})
 
-	t.Run("resets after the window", func(t *testing.T) {
-		const window = 200 * time.Millisecond
-		user := bot.UserKey("telegram:flood")
-		for range 3 {
-			if _, err := st.Load(ctx, user, window); err != nil {
-				t.Fatalf("Load: %v", err)
-			}
+	t.Run("a burst handled slowly still counts as a burst", func(t *testing.T) {
+		// 40 updates that arrived within 4 seconds, handled one a second
+		// later: what matters is when they came.
+		var got int64
+		for i := range 40 {
+			got = load(t, bot.UserKey("telegram:dave"), t0.Add(time.Duration(i)*100*time.Millisecond))
 		}
-		if ttl, _ := rdb.PTTL(ctx, floodKey(user)).Result(); ttl <= 0 || ttl > window {
-			t.Errorf("flood PTTL = %v, want in (0, %v]", ttl, window)
+		if got != 40 {
+			t.Errorf("flood after 40 updates in 4s = %d, want 40", got)
 		}
-		waitGone(t, rdb, floodKey(user))
-		got, err := st.Load(ctx, user, window)
-		if err != nil {
-			t.Fatalf("Load after the window: %v", err)
-		}
-		if got.Flood != 1 {
-			t.Errorf("Load after the window: flood = %d, want 1", got.Flood)
+	})
+
+	t.Run("an update older than the window starts a new one", func(t *testing.T) {
+		user := bot.UserKey("telegram:flood-clock")
+		load(t, user, t0.Add(time.Minute))
+		if got := load(t, user, t0); got != 1 {
+			t.Errorf("update a minute earlier: flood = %d, want 1", got)
 		}
 	})
 }
@@ -236,7 +233,7 @@ func TestSetConvAndClearConv(t *testing.T) {
 	if err := st.SetConv(ctx, alice, second, 2*time.Hour); err != nil {
 		t.Fatalf("SetConv again: %v", err)
 	}
-	got, err := st.Load(ctx, alice, time.Minute)
+	got, err := st.Load(ctx, alice, time.Minute, time.Time{})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -250,7 +247,7 @@ func TestSetConvAndClearConv(t *testing.T) {
 	if err := st.ClearConv(ctx, alice); err != nil {
 		t.Fatalf("ClearConv: %v", err)
 	}
-	got, err = st.Load(ctx, alice, time.Minute)
+	got, err = st.Load(ctx, alice, time.Minute, time.Time{})
 	if err != nil {
 		t.Fatalf("Load after ClearConv: %v", err)
 	}
@@ -270,7 +267,7 @@ func TestSetConvExpires(t *testing.T) {
 		t.Fatalf("SetConv: %v", err)
 	}
 	waitGone(t, st.Client(), "{u:"+string(alice)+"}:conv")
-	got, err := st.Load(ctx, alice, time.Minute)
+	got, err := st.Load(ctx, alice, time.Minute, time.Time{})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}

@@ -22,6 +22,10 @@ var ErrNotFound = bot.ErrNotFound
 // Store is cohortbot's state in Redis.
 type Store struct {
 	rdb redis.UniversalClient
+	// entries caches each cohort's decoded contest entries by version
+	// (contest.go), so that reading the leaderboard does not fetch and
+	// decode every entry each time.
+	entries entryCache
 }
 
 // New wraps a Redis client (single node or cluster).
@@ -57,17 +61,33 @@ func notFound(err error) error {
 }
 
 // loadScript reads a user's profile, conversation and cohorts and counts
-// this update in the flood window, all in one round trip.
+// this update in the flood window, all in one round trip. The window is
+// measured on the updates' arrival times (ARGV[2]), not on when they are
+// handled: replies are paced at one a second per chat, so a burst is
+// handled more slowly than it came and would never look like one.
 var loadScript = redis.NewScript(`
-local n = redis.call('INCR', KEYS[3])
-if n == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[1]) end
+local window, at = tonumber(ARGV[1]), tonumber(ARGV[2])
+local h = redis.call('HMGET', KEYS[3], 's', 'n')
+local start = tonumber(h[1])
+local n
+if not start or at - start >= window or at < start - window then
+  n = 1
+  redis.call('HSET', KEYS[3], 's', at, 'n', 1)
+else
+  n = redis.call('HINCRBY', KEYS[3], 'n', 1)
+end
+redis.call('PEXPIRE', KEYS[3], window * 2)
 return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]), n, redis.call('SMEMBERS', KEYS[4])}
 `)
 
-// Load implements bot.Store.
-func (s *Store) Load(ctx context.Context, user bot.UserKey, window time.Duration) (bot.Loaded, error) {
+// Load implements bot.Store. at is when the update arrived (the zero time
+// for now).
+func (s *Store) Load(ctx context.Context, user bot.UserKey, window time.Duration, at time.Time) (bot.Loaded, error) {
+	if at.IsZero() {
+		at = time.Now()
+	}
 	keys := []string{userKey(user), userSub(user, "conv"), userSub(user, "flood"), userSub(user, "cohorts")}
-	res, err := loadScript.Run(ctx, s.rdb, keys, window.Milliseconds()).Slice()
+	res, err := loadScript.Run(ctx, s.rdb, keys, window.Milliseconds(), at.UnixMilli()).Slice()
 	if err != nil {
 		return bot.Loaded{}, fmt.Errorf("load user %s: %w", user, err)
 	}

@@ -137,7 +137,7 @@ func (c *Console) update(k bot.Kind) bot.Update {
 	id := c.nextID
 	c.mu.Unlock()
 	return bot.Update{
-		ID: id, Platform: bot.Console, Kind: k, Time: c.Clock(),
+		ID: id, Platform: bot.Console, Kind: k, Time: c.Clock(), Received: c.Clock(),
 		User: c.user, UserName: c.name, Chat: c.user.PrivateChat(), ChatType: bot.Private, MessageID: id,
 	}
 }

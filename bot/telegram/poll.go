@@ -121,6 +121,7 @@ func (c *Client) decode(raws []json.RawMessage) ([]bot.Update, int64) {
 			continue
 		}
 		if u, ok := Normalize(tu, c.self.UserName); ok {
+			u.Received = time.Now()
 			out = append(out, u)
 		}
 	}

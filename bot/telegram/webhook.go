@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -48,6 +49,7 @@ func Webhook(rec Recorder, secret, botUsername string, log *slog.Logger) http.Ha
 			return
 		}
 		u, ok := Normalize(tu, botUsername)
+		u.Received = time.Now()
 		if !ok {
 			w.WriteHeader(http.StatusOK)
 			return

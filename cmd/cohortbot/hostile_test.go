@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -430,4 +432,49 @@ func TestFloodBurst(t *testing.T) {
 	q := e.person(6402, "Quý", "Lưu", "vi")
 	q.quiet("another user during the flood", func() {})
 	assertNoAPIErrors(t, e)
+}
+
+// TestFloodOfTexts sends 40 texts at once. Their answers are paced at one a
+// second per chat, so they are handled much more slowly than they came; the
+// flood limit counts on arrival, so the 31st is still refused.
+func TestFloodOfTexts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.createCohort(samplePlan)
+	e.serve()
+	p := e.person(6403, "Phong", "Đỗ", "vi")
+	for i := 1; i <= 40; i++ {
+		p.say(fmt.Sprintf("tin %d", i))
+	}
+	press := p.pressData("x:last")
+	// Thirty answers at one a second come first.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	var a telegramtest.Call
+	err := e.tg.WaitFor(ctx, func(calls []telegramtest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "answerCallbackQuery" && c.Params["callback_query_id"] == press {
+				a = c
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("press after the burst never answered")
+	}
+	if a.Params["text"] != textFlood || a.Params["show_alert"] != "true" {
+		t.Errorf("press after the burst answered %q alert=%q, want the flood notice", a.Params["text"], a.Params["show_alert"])
+	}
+	notices, others := 0, 0
+	for _, s := range e.tg.Sent(p.user.ID) {
+		if s.Params["text"] == textFlood {
+			notices++
+		} else {
+			others++
+		}
+	}
+	if notices != 1 || others != 30 {
+		t.Errorf("burst answered with %d flood notices and %d other messages, want 1 and 30", notices, others)
+	}
 }
