@@ -106,6 +106,9 @@ type ContestStore interface {
 	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by UserKey, now time.Time) (bool, string, error)
 
 	Vote(ctx context.Context, v VoteRequest) (VoteResult, error)
+	// VoteAndView votes, then reads the voter's page of the entry as it
+	// is after the vote.
+	VoteAndView(ctx context.Context, v VoteRequest) (VoteResult, VoteView, error)
 	VoteView(ctx context.Context, cohort string, n int64, voter UserKey) (VoteView, error)
 	PhotoVoters(ctx context.Context, cohort string, n int64) (map[UserKey]float64, error)
 	GroupEntries(ctx context.Context, cohort, group string) (int, error)
@@ -239,7 +242,10 @@ type VoteView struct {
 	Prev, Next int64
 	Voted      bool // the voter voted for it
 	Used       int  // the voter's votes
-	Tally      Tally
+	Tally      Tally // its voters only: the page never shows a score
+	// Meta carries the organisers' window overrides (its counts are not
+	// filled in); VoteAndView reads it only for a vote refused as closed.
+	Meta ContestMeta
 }
 
 // AuditEntry is one line of a cohort's contest audit log.

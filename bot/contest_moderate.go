@@ -337,7 +337,9 @@ func (b *Bot) showPanel(c *Context, edit int64) error {
 		lines = append(lines, c.T("contest.announced"))
 	}
 	co := c.Cohort.ID
-	bt := func(key, op string, args ...any) Button { return Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)} }
+	bt := func(key, op string, args ...any) Button {
+		return Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)}
+	}
 	var rows [][]Button
 	if sub.Open(now) {
 		rows = append(rows, []Button{bt("btn.sub_close", "sc"), bt("btn.sub_extend", "sx")})

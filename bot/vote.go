@@ -64,20 +64,24 @@ func (b *Bot) votePress(c *Context) error {
 	if c.Member.Role == Organiser {
 		return c.Refuse(c.T("vote.organiser"))
 	}
-	_, w, _, err := b.windows(c)
-	if err != nil {
-		return err
-	}
+	// The press, the window check and the page it redraws take one round
+	// trip: the window is checked by the vote itself, and read with the
+	// page otherwise.
 	now := b.clock()
-	if !w.Open(now) {
-		return c.Refuse(voteClosedText(c, w, now))
-	}
+	var view VoteView
 	var toast string
 	switch op {
 	case "p":
+		if view, err = cs.VoteView(c.Context, c.Cohort.ID, n, c.U.User); err != nil {
+			return err
+		}
+		if _, w := view.Meta.Windows(pc); !w.Open(now) {
+			return c.Refuse(voteClosedText(c, w, now))
+		}
 	case "c", "w":
 		cast := op == "c"
-		res, err := cs.Vote(c.Context, VoteRequest{
+		var res VoteResult
+		res, view, err = cs.VoteAndView(c.Context, VoteRequest{
 			Cohort: c.Cohort.ID, Voter: c.U.User, Group: voterGroup(c.Member), N: n, Cast: cast,
 			Weight: voteWeight(pc, c.Member.Role), Quota: pc.VotesPerVoter, Window: pc.Voting, Now: now,
 		})
@@ -97,6 +101,7 @@ func (b *Bot) votePress(c *Context) error {
 				toast = c.T("vote.not_cast", n)
 			}
 		case VoteClosed:
+			_, w := view.Meta.Windows(pc)
 			return c.Refuse(voteClosedText(c, w, now))
 		case VoteOwn:
 			return c.Refuse(c.T("vote.own_refused"))
@@ -107,10 +112,6 @@ func (b *Bot) votePress(c *Context) error {
 		}
 	default:
 		return c.Refuse(c.T("err.stale_button"))
-	}
-	view, err := cs.VoteView(c.Context, c.Cohort.ID, n, c.U.User)
-	if err != nil {
-		return err
 	}
 	if view.Entry == nil || view.Entry.Status != EntryApproved {
 		return c.Refuse(c.T("vote.unavailable", n))
@@ -223,9 +224,9 @@ func (b *Bot) showTop(c *Context, organiser bool) error {
 		return err
 	}
 	if !lb.TotalsVisible {
-		_, vote := ContestMeta{}.Windows(pc)
-		if meta, err := cs.ContestMeta(c.Context, c.Cohort.ID); err == nil {
-			_, vote = meta.Windows(pc)
+		_, vote, _, err := b.windows(c)
+		if err != nil {
+			return err
 		}
 		return c.Reply(c.T("top.hidden", formatWhen(vote.Closes, c)))
 	}

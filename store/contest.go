@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,6 +27,7 @@ import (
 //	{c:ID}:ph:uid        hash    file unique id or content hash → entry number (one entry per picture)
 //	{c:ID}:ph:u:USER     set     the author's entry numbers
 //	{c:ID}:ph:grp        hash    group → its submitted entries (pending, approved or rejected)
+//	{c:ID}:ph:ver        string  bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest       hash    window overrides (sub_opens, sub_closes, vote_opens, vote_closes, unix ms),
 //	                             proposed (voting close, ms, whose results were sent to organisers),
 //	                             announced, votes (total)
@@ -65,8 +67,8 @@ end
 // submitScript records a draft entry, unless the submissions window is
 // shut, the picture is already an entry of the cohort, or the author
 // reached the limit of entries not withdrawn. KEYS: contest, seq, e, st,
-// uid, author's set. ARGV: unique id, author, limit, plan opens, plan
-// closes, now, entry JSON.
+// uid, author's set, version. ARGV: unique id, author, limit, plan opens,
+// plan closes, now, entry JSON.
 var submitScript = redis.NewScript(windowLua + `
 if not isOpen(KEYS[1], 'sub', ARGV[4], ARGV[5], tonumber(ARGV[6])) then return {'closed'} end
 local dup = redis.call('HGET', KEYS[5], ARGV[1])
@@ -89,6 +91,7 @@ redis.call('HSET', KEYS[3], n, ARGV[7])
 redis.call('HSET', KEYS[4], n, 'draft')
 redis.call('HSET', KEYS[5], ARGV[1], n)
 redis.call('SADD', KEYS[6], n)
+redis.call('INCR', KEYS[7])
 return {'ok', tostring(n)}
 `)
 
@@ -99,7 +102,7 @@ func (s *Store) SubmitEntry(ctx context.Context, e *bot.Entry, limit int, w plan
 		return bot.SubmitResult{}, err
 	}
 	c := e.Cohort
-	keys := []string{contestKey(c), phKey(c, "seq"), phKey(c, "e"), phKey(c, "st"), phKey(c, "uid"), phUserKey(c, e.Author)}
+	keys := []string{contestKey(c), phKey(c, "seq"), phKey(c, "e"), phKey(c, "st"), phKey(c, "uid"), phUserKey(c, e.Author), phKey(c, "ver")}
 	res, err := submitScript.Run(ctx, s.rdb, keys, e.UniqueID, string(e.Author), limit,
 		unixMS(w.Opens), unixMS(w.Closes), unixMS(now), raw).StringSlice()
 	if err != nil {
@@ -122,7 +125,7 @@ func (s *Store) SubmitEntry(ctx context.Context, e *bot.Entry, limit int, w plan
 // author) whose status is still the expected one: new JSON, new status,
 // freeing the picture. The approved set, the groups' counts and the audit
 // follow. With a window check it refuses everything once submissions are
-// shut. KEYS: e, st, uid, contest, audit, ok, grp. ARGV: author, check
+// shut. KEYS: e, st, uid, contest, audit, ok, grp, version. ARGV: author, check
 // window (1/0), plan opens, plan closes, now, audit kind, then per entry:
 // number, expected status, new status (or ""), JSON (or ""), free (1/0).
 var updateScript = redis.NewScript(windowLua + `
@@ -156,6 +159,7 @@ for i = 7, #ARGV, 5 do
     end
   end
 end
+if #out > 1 then redis.call('INCR', KEYS[8]) end
 return out
 `)
 
@@ -181,7 +185,7 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 		}
 		args = append(args, ch.N, ch.From, ch.To, raw, free)
 	}
-	keys := []string{phKey(cohort, "e"), phKey(cohort, "st"), phKey(cohort, "uid"), contestKey(cohort), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "grp")}
+	keys := []string{phKey(cohort, "e"), phKey(cohort, "st"), phKey(cohort, "uid"), contestKey(cohort), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "grp"), phKey(cohort, "ver")}
 	res, err := updateScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("update entries of %s: %w", cohort, err)
@@ -198,8 +202,8 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 }
 
 // decideScript is an organiser's decision on a pending entry: only one
-// decision is ever taken. KEYS: st, why, audit, ok. ARGV: number, new
-// status, reason, organiser, now.
+// decision is ever taken. KEYS: st, why, audit, ok, version. ARGV: number,
+// new status, reason, organiser, now.
 var decideScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], ARGV[1])
 if not st then return {'missing', ''} end
@@ -210,6 +214,7 @@ if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 local kind = 'approve'
 if ARGV[2] ~= 'approved' then kind = 'reject' end
 redis.call('XADD', KEYS[3], '*', 'kind', kind, 'user', ARGV[4], 'photo', ARGV[1], 'time', ARGV[5], 'reason', ARGV[3])
+redis.call('INCR', KEYS[5])
 return {'ok', st}
 `)
 
@@ -219,7 +224,7 @@ func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve
 	if approve {
 		to, reason = bot.EntryApproved, ""
 	}
-	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok")}
+	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "ver")}
 	res, err := decideScript.Run(ctx, s.rdb, keys, n, to, reason, string(by), unixMS(now)).StringSlice()
 	if err != nil {
 		return false, "", fmt.Errorf("decide entry %d of %s: %w", n, cohort, err)
@@ -275,6 +280,15 @@ return 'ok'
 
 // Vote implements bot.ContestStore.
 func (s *Store) Vote(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, error) {
+	keys, args := voteArgs(v)
+	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Text()
+	if err != nil {
+		return "", fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
+	}
+	return bot.VoteResult(res), nil
+}
+
+func voteArgs(v bot.VoteRequest) ([]string, []any) {
 	c := v.Cohort
 	op := "w"
 	if v.Cast {
@@ -283,12 +297,44 @@ func (s *Store) Vote(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, er
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtPhotoKey(c, v.N), vtUserKey(c, v.Voter),
 		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c)}
 	weight := int64(math.Round(v.Weight * milli))
-	res, err := voteScript.Run(ctx, s.rdb, keys, op, string(v.Voter), v.N, v.Group, weight, v.Quota,
-		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now)).Text()
-	if err != nil {
-		return "", fmt.Errorf("vote %s for %d in %s: %w", op, v.N, c, err)
+	return keys, []any{op, string(v.Voter), v.N, v.Group, weight, v.Quota,
+		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now)}
+}
+
+// VoteAndView implements bot.ContestStore: the vote, then the voter's
+// page of the entry as it is after it, in one round trip.
+func (s *Store) VoteAndView(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, bot.VoteView, error) {
+	keys, args := voteArgs(v)
+	for attempt := 0; ; attempt++ {
+		var vote *redis.Cmd
+		var view func() (bot.VoteView, error)
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			vote = voteScript.EvalSha(ctx, p, keys, args...)
+			view = queueView(ctx, p, v.Cohort, v.N, v.Voter, false)
+			return nil
+		})
+		if err != nil && redis.HasErrorPrefix(vote.Err(), "NOSCRIPT") && attempt == 0 {
+			// The script is not in this server's cache yet (a restart):
+			// the vote did not run, so it is safe to load it and retry.
+			if err := voteScript.Load(ctx, s.rdb).Err(); err != nil {
+				return "", bot.VoteView{}, fmt.Errorf("load vote script: %w", err)
+			}
+			continue
+		}
+		if err := vote.Err(); err != nil {
+			return "", bot.VoteView{}, fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
+		}
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return "", bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", v.N, v.Cohort, err)
+		}
+		res, _ := vote.Text()
+		vw, err := view()
+		if err == nil && bot.VoteResult(res) == bot.VoteClosed {
+			// Only a refusal for the window needs the window.
+			vw.Meta, err = s.ContestMeta(ctx, v.Cohort)
+		}
+		return bot.VoteResult(res), vw, err
 	}
-	return bot.VoteResult(res), nil
 }
 
 // windowScript stores an organiser's change of a phase's window.
@@ -455,47 +501,83 @@ func sortEntries(es []*bot.Entry) {
 	}
 }
 
+// entryCache keeps each cohort's decoded entries with the version they
+// were read at.
+type entryCache struct {
+	mu sync.Mutex
+	m  map[string]cachedEntries
+}
+
+type cachedEntries struct {
+	version string
+	entries []*bot.Entry
+}
+
+func (c *entryCache) get(cohort, version string) ([]*bot.Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ce, ok := c.m[cohort]
+	if !ok || version == "" || ce.version != version {
+		return nil, false
+	}
+	return ce.entries, true
+}
+
+func (c *entryCache) put(cohort, version string, es []*bot.Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]cachedEntries)
+	}
+	c.m[cohort] = cachedEntries{version: version, entries: es}
+}
+
 // ContestSnapshot implements bot.ContestStore: every entry with its
-// status, the tallies and the contest's settings, in one round trip.
+// status, the tallies and the contest's settings. The entries are read
+// again only when their version moved since the last read, so a
+// leaderboard read costs one round trip.
 func (s *Store) ContestSnapshot(ctx context.Context, cohort string) (*bot.ContestSnapshot, error) {
-	var e, st, why, meta *redis.MapStringStringCmd
+	var ver *redis.StringCmd
+	var meta *redis.MapStringStringCmd
 	var score, count *redis.ZSliceCmd
 	var voters *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		e = p.HGetAll(ctx, phKey(cohort, "e"))
-		st = p.HGetAll(ctx, phKey(cohort, "st"))
-		why = p.HGetAll(ctx, phKey(cohort, "why"))
+		ver = p.Get(ctx, phKey(cohort, "ver"))
 		score = p.ZRangeWithScores(ctx, vtKey(cohort, "score"), 0, -1)
 		count = p.ZRangeWithScores(ctx, vtKey(cohort, "count"), 0, -1)
 		meta = p.HGetAll(ctx, contestKey(cohort))
 		voters = p.HLen(ctx, vtKey(cohort, "used"))
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read contest of %s: %w", cohort, err)
 	}
+	entries, ok := s.entries.get(cohort, ver.Val())
+	if !ok {
+		if entries, err = s.readEntries(ctx, cohort); err != nil {
+			return nil, err
+		}
+		s.entries.put(cohort, ver.Val(), entries)
+	}
 	snap := &bot.ContestSnapshot{
-		Entries: make([]*bot.Entry, 0, len(e.Val())),
+		Entries: make([]*bot.Entry, len(entries)),
 		Tally:   make(map[int64]bot.Tally, len(count.Val())),
 		Meta:    metaFrom(meta.Val(), voters.Val()),
 	}
-	statuses, reasons := st.Val(), why.Val()
-	for id, raw := range e.Val() {
-		entry, err := decodeEntry(cohort, id, raw, statuses[id], reasons[id])
-		if err != nil {
-			return nil, err
-		}
-		snap.Entries = append(snap.Entries, entry)
+	// Copies: the cached entries are shared between readers.
+	all := make([]bot.Entry, len(entries))
+	for i, e := range entries {
+		all[i] = *e
+		snap.Entries[i] = &all[i]
 	}
-	sortEntries(snap.Entries)
 	for _, z := range count.Val() {
-		n, _ := strconv.ParseInt(fmt.Sprint(z.Member), 10, 64)
+		n, _ := strconv.ParseInt(z.Member.(string), 10, 64)
 		t := snap.Tally[n]
 		t.Votes = int(z.Score)
 		snap.Tally[n] = t
 	}
 	for _, z := range score.Val() {
-		n, _ := strconv.ParseInt(fmt.Sprint(z.Member), 10, 64)
+		n, _ := strconv.ParseInt(z.Member.(string), 10, 64)
 		t := snap.Tally[n]
 		t.Score = z.Score / milli
 		snap.Tally[n] = t
@@ -503,81 +585,120 @@ func (s *Store) ContestSnapshot(ctx context.Context, cohort string) (*bot.Contes
 	return snap, nil
 }
 
+// readEntries reads and decodes every entry of a cohort, by number.
+func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, error) {
+	var e, st, why *redis.MapStringStringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		e = p.HGetAll(ctx, phKey(cohort, "e"))
+		st = p.HGetAll(ctx, phKey(cohort, "st"))
+		why = p.HGetAll(ctx, phKey(cohort, "why"))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read entries of %s: %w", cohort, err)
+	}
+	out := make([]*bot.Entry, 0, len(e.Val()))
+	statuses, reasons := st.Val(), why.Val()
+	for id, raw := range e.Val() {
+		entry, err := decodeEntry(cohort, id, raw, statuses[id], reasons[id])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entry)
+	}
+	sortEntries(out)
+	return out, nil
+}
+
 // VoteView implements bot.ContestStore: what a voter's page shows about
-// entry n (the first approved one when n is 0), in at most two round
-// trips.
+// entry n (the first approved one when n is 0), in one round trip (two
+// for the first page).
 func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (bot.VoteView, error) {
-	ok := phKey(cohort, "ok")
 	if n == 0 {
-		first, err := s.rdb.ZRange(ctx, ok, 0, 0).Result()
+		first, err := s.rdb.ZRange(ctx, phKey(cohort, "ok"), 0, 0).Result()
 		if err != nil {
 			return bot.VoteView{}, fmt.Errorf("first photo of %s: %w", cohort, err)
 		}
 		if len(first) == 0 {
-			return bot.VoteView{}, nil
+			meta, err := s.ContestMeta(ctx, cohort)
+			return bot.VoteView{Meta: meta}, err
 		}
 		n, _ = strconv.ParseInt(first[0], 10, 64)
 	}
-	id := strconv.FormatInt(n, 10)
-	var e, st, why, used *redis.StringCmd
-	var total, rank *redis.IntCmd
-	var next, prev, first, last *redis.StringSliceCmd
-	var voted *redis.BoolCmd
-	var votes, score *redis.FloatCmd
+	var view func() (bot.VoteView, error)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		e = p.HGet(ctx, phKey(cohort, "e"), id)
-		st = p.HGet(ctx, phKey(cohort, "st"), id)
-		why = p.HGet(ctx, phKey(cohort, "why"), id)
-		total = p.ZCard(ctx, ok)
-		rank = p.ZRank(ctx, ok, id)
-		next = p.ZRangeByScore(ctx, ok, &redis.ZRangeBy{Min: "(" + id, Max: "+inf", Count: 1})
-		prev = p.ZRevRangeByScore(ctx, ok, &redis.ZRangeBy{Max: "(" + id, Min: "-inf", Count: 1})
-		first = p.ZRange(ctx, ok, 0, 0)
-		last = p.ZRange(ctx, ok, -1, -1)
-		voted = p.HExists(ctx, vtPhotoKey(cohort, n), string(voter))
-		used = p.HGet(ctx, vtKey(cohort, "used"), string(voter))
-		votes = p.ZScore(ctx, vtKey(cohort, "count"), id)
-		score = p.ZScore(ctx, vtKey(cohort, "score"), id)
+		view = queueView(ctx, p, cohort, n, voter, true)
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
 	}
-	var v bot.VoteView
-	if e.Err() != nil {
+	return view()
+}
+
+// queueView queues the reads of a voter's page on a pipeline (with the
+// window overrides when withMeta) and returns the function that decodes
+// them once it ran. A rejection's reason is not read: voters never see
+// it.
+func queueView(ctx context.Context, p redis.Pipeliner, cohort string, n int64, voter bot.UserKey, withMeta bool) func() (bot.VoteView, error) {
+	ok := phKey(cohort, "ok")
+	id := strconv.FormatInt(n, 10)
+	e := p.HGet(ctx, phKey(cohort, "e"), id)
+	st := p.HGet(ctx, phKey(cohort, "st"), id)
+	total := p.ZCard(ctx, ok)
+	rank := p.ZRank(ctx, ok, id)
+	next := p.ZRangeByScore(ctx, ok, &redis.ZRangeBy{Min: "(" + id, Max: "+inf", Count: 1})
+	prev := p.ZRevRangeByScore(ctx, ok, &redis.ZRangeBy{Max: "(" + id, Min: "-inf", Count: 1})
+	first := p.ZRange(ctx, ok, 0, 0)
+	last := p.ZRange(ctx, ok, -1, -1)
+	voted := p.HExists(ctx, vtPhotoKey(cohort, n), string(voter))
+	used := p.HGet(ctx, vtKey(cohort, "used"), string(voter))
+	votes := p.ZScore(ctx, vtKey(cohort, "count"), id)
+	var meta *redis.MapStringStringCmd
+	if withMeta {
+		meta = p.HGetAll(ctx, contestKey(cohort))
+	}
+	return func() (bot.VoteView, error) {
+		var v bot.VoteView
+		if meta != nil {
+			v.Meta = metaFrom(meta.Val(), 0)
+		}
+		if e.Err() != nil {
+			return v, nil
+		}
+		var err error
+		if v.Entry, err = decodeEntry(cohort, id, e.Val(), st.Val(), ""); err != nil {
+			return v, err
+		}
+		v.Total = int(total.Val())
+		if rank.Err() == nil {
+			v.Position = int(rank.Val()) + 1
+		}
+		pick := func(c *redis.StringSliceCmd) int64 {
+			if len(c.Val()) == 0 {
+				return 0
+			}
+			x, _ := strconv.ParseInt(c.Val()[0], 10, 64)
+			return x
+		}
+		v.Next, v.Prev = pick(next), pick(prev)
+		if v.Next == 0 {
+			v.Next = pick(first) // wrap around
+		}
+		if v.Prev == 0 {
+			v.Prev = pick(last)
+		}
+		if v.Next == n {
+			v.Next = 0
+		}
+		if v.Prev == n {
+			v.Prev = 0
+		}
+		v.Voted = voted.Val()
+		v.Used, _ = strconv.Atoi(used.Val())
+		v.Tally = bot.Tally{Votes: int(votes.Val())}
 		return v, nil
 	}
-	if v.Entry, err = decodeEntry(cohort, id, e.Val(), st.Val(), why.Val()); err != nil {
-		return v, err
-	}
-	v.Total = int(total.Val())
-	if rank.Err() == nil {
-		v.Position = int(rank.Val()) + 1
-	}
-	pick := func(c *redis.StringSliceCmd) int64 {
-		if len(c.Val()) == 0 {
-			return 0
-		}
-		x, _ := strconv.ParseInt(c.Val()[0], 10, 64)
-		return x
-	}
-	v.Next, v.Prev = pick(next), pick(prev)
-	if v.Next == 0 {
-		v.Next = pick(first) // wrap around
-	}
-	if v.Prev == 0 {
-		v.Prev = pick(last)
-	}
-	if v.Next == n {
-		v.Next = 0
-	}
-	if v.Prev == n {
-		v.Prev = 0
-	}
-	v.Voted = voted.Val()
-	v.Used, _ = strconv.Atoi(used.Val())
-	v.Tally = bot.Tally{Votes: int(votes.Val()), Score: score.Val() / milli}
-	return v, nil
 }
 
 // PhotoVoters implements bot.ContestStore: who voted for entry n, with
