@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -20,17 +21,49 @@ import (
 // samplePlan is the course plan shipped in docs/.
 const samplePlan = "../../docs/plan.sample.yaml"
 
-// syncBuffer is a bytes.Buffer safe for the app's concurrent log writes.
+// syncBuffer is a bytes.Buffer safe for the app's concurrent log writes,
+// which wakes waiters on every write.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
 }
+
+// wait blocks until the next write or for at most d.
+func (s *syncBuffer) wait(d time.Duration) {
+	s.mu.Lock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	ch := s.changed
+	s.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+}
+
+// pipe feeds a command's standard input line by line.
+type pipe struct{ w *io.PipeWriter }
+
+func newPipe() (*io.PipeReader, pipe) {
+	r, w := io.Pipe()
+	return r, pipe{w}
+}
+
+func (p pipe) write(s string) { _, _ = p.w.Write([]byte(s)) }
 
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
