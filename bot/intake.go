@@ -17,6 +17,7 @@ type InboxEntry struct {
 type Inbox interface {
 	EnsureInbox(ctx context.Context) error
 	ReadInbox(ctx context.Context, consumer string, count int64, block time.Duration) ([]InboxEntry, error)
+	PendingInbox(ctx context.Context, consumer string, count int64) ([]InboxEntry, error)
 	ClaimInbox(ctx context.Context, consumer string, minIdle time.Duration, count int64) ([]InboxEntry, error)
 	AckInbox(ctx context.Context, ids ...string) error
 	Lease(ctx context.Context, user UserKey, owner string, ttl time.Duration) (bool, error)
@@ -85,13 +86,23 @@ func (in *Intake) loop(ctx context.Context, lanes []chan InboxEntry) error {
 			lanes[lane(e.Update.User, len(lanes))] <- e
 		}
 	}
-	lastClaim := time.Time{}
+	// First the entries this replica took before a restart and never
+	// finished: they are its own, so they are handled at once.
+	for ctx.Err() == nil {
+		es, err := in.Inbox.PendingInbox(ctx, in.Consumer, 1000)
+		if err == nil {
+			dispatch(es)
+			break
+		}
+		in.Bot.log.Warn("read own pending updates", "err", err)
+		sleep(ctx, time.Second)
+	}
+	lastClaim := time.Now()
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		if time.Since(lastClaim) > in.Idle/2 {
-			// Entries this consumer (before a restart) or a dead replica
-			// read but never acknowledged.
-			es, err := in.Inbox.ClaimInbox(ctx, in.Consumer, in.idleFor(lastClaim), 100)
+			// Entries a replica that died took and never finished.
+			es, err := in.Inbox.ClaimInbox(ctx, in.Consumer, in.Idle, 100)
 			if err == nil {
 				lastClaim = time.Now()
 				dispatch(es)
@@ -111,16 +122,6 @@ func (in *Intake) loop(ctx context.Context, lanes []chan InboxEntry) error {
 		dispatch(es)
 	}
 	return nil
-}
-
-// idleFor is the idle time after which pending entries are taken over: at
-// the first claim of a run, this consumer's own pending entries are from
-// before a restart, and any age will do; later only long-stuck ones.
-func (in *Intake) idleFor(lastClaim time.Time) time.Duration {
-	if lastClaim.IsZero() {
-		return 0
-	}
-	return in.Idle
 }
 
 // handle runs one entry on ctx (not cancelled by shutdown, so an update

@@ -99,6 +99,26 @@ func (s *Store) ReadInbox(ctx context.Context, consumer string, count int64, blo
 	return out, nil
 }
 
+// PendingInbox returns the entries this consumer read before and never
+// acknowledged: after a restart of the same replica, the updates it was
+// handling when it stopped.
+func (s *Store) PendingInbox(ctx context.Context, consumer string, count int64) ([]bot.InboxEntry, error) {
+	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: inboxGroup, Consumer: consumer, Streams: []string{keyInbox, "0"}, Count: count,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read own pending inbox: %w", err)
+	}
+	var out []bot.InboxEntry
+	for _, st := range res {
+		out = append(out, decodeEntries(st.Messages)...)
+	}
+	return out, nil
+}
+
 // ClaimInbox takes over entries another consumer read but did not finish
 // within minIdle (it crashed), so they are handled again.
 func (s *Store) ClaimInbox(ctx context.Context, consumer string, minIdle time.Duration, count int64) ([]bot.InboxEntry, error) {

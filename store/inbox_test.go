@@ -345,3 +345,38 @@ func TestLeaseExpires(t *testing.T) {
 		t.Errorf("Lease after the crashed owner's TTL = %v, %v; want true", ok, err)
 	}
 }
+
+func TestPendingInboxIsOwnOnly(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	if err := st.EnsureInbox(ctx); err != nil {
+		t.Fatalf("EnsureInbox: %v", err)
+	}
+	if _, err := st.Record(ctx, bot.Telegram, []bot.Update{textUpdate(bot.Telegram, 1), textUpdate(bot.Telegram, 2)}, 3); err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	a, err := st.ReadInbox(ctx, "replica-a", 1, 10*time.Millisecond)
+	if err != nil || len(a) != 1 {
+		t.Fatalf("ReadInbox(a) = %d, %v", len(a), err)
+	}
+	b, err := st.ReadInbox(ctx, "replica-b", 1, 10*time.Millisecond)
+	if err != nil || len(b) != 1 {
+		t.Fatalf("ReadInbox(b) = %d, %v", len(b), err)
+	}
+	// Replica a restarts: it gets back its own entry, not b's, which b is
+	// still handling.
+	got, err := st.PendingInbox(ctx, "replica-a", 100)
+	if err != nil {
+		t.Fatalf("PendingInbox: %v", err)
+	}
+	if len(got) != 1 || got[0].ID != a[0].ID || got[0].Update.ID != a[0].Update.ID {
+		t.Errorf("PendingInbox(a) = %+v, want only %s", got, a[0].ID)
+	}
+	if err := st.AckInbox(ctx, a[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.PendingInbox(ctx, "replica-a", 100); len(got) != 0 {
+		t.Errorf("after ack, PendingInbox(a) = %d entries", len(got))
+	}
+}
