@@ -240,8 +240,8 @@ type VoteView struct {
 	// Prev and Next are the neighbouring approved entries, wrapping
 	// around; 0 when there is none other.
 	Prev, Next int64
-	Voted      bool // the voter voted for it
-	Used       int  // the voter's votes
+	Voted      bool  // the voter voted for it
+	Used       int   // the voter's votes
 	Tally      Tally // its voters only: the page never shows a score
 	// Meta carries the organisers' window overrides (its counts are not
 	// filled in); VoteAndView reads it only for a vote refused as closed.

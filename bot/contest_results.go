@@ -85,15 +85,13 @@ func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (R
 // earlier submission (then the lower number, which is the same unless the
 // clock stood still).
 func rank(snap *ContestSnapshot) []Standing {
-	var out []Standing
-	for _, e := range snap.Entries {
-		if e.Status != EntryApproved {
-			continue
-		}
-		t := snap.Tally[e.N]
-		out = append(out, Standing{Entry: *e, Votes: t.Votes, Score: t.Score})
+	st := approved(snap)
+	// Sorting pointers: a Standing is a few hundred bytes to swap.
+	ptrs := make([]*Standing, len(st))
+	for i := range st {
+		ptrs[i] = &st[i]
 	}
-	slices.SortFunc(out, func(a, b Standing) int {
+	slices.SortFunc(ptrs, func(a, b *Standing) int {
 		return cmp.Or(
 			cmp.Compare(b.Score, a.Score),
 			cmp.Compare(b.Votes, a.Votes),
@@ -101,8 +99,23 @@ func rank(snap *ContestSnapshot) []Standing {
 			cmp.Compare(a.N, b.N),
 		)
 	})
-	for i := range out {
+	out := make([]Standing, len(st))
+	for i, s := range ptrs {
+		out[i] = *s
 		out[i].Rank = i + 1
+	}
+	return out
+}
+
+// approved lists the approved entries with their counts, in entry order.
+func approved(snap *ContestSnapshot) []Standing {
+	out := make([]Standing, 0, len(snap.Entries))
+	for _, e := range snap.Entries {
+		if e.Status != EntryApproved {
+			continue
+		}
+		t := snap.Tally[e.N]
+		out = append(out, Standing{Entry: *e, Votes: t.Votes, Score: t.Score})
 	}
 	return out
 }
@@ -129,12 +142,14 @@ func leaderboard(ctx context.Context, cs ContestStore, c *Cohort, now time.Time,
 	_, vote := snap.Meta.Windows(pc)
 	lb := Leaderboard{State: Phase(vote, now), Prizes: pc.Prizes}
 	lb.TotalsVisible = organiser || pc.Totals == plan.Live || lb.State == PhaseClosed
-	lb.Standings = rank(snap)
-	if !lb.TotalsVisible {
-		slices.SortFunc(lb.Standings, func(a, b Standing) int { return cmp.Compare(a.N, b.N) })
+	if lb.TotalsVisible {
+		lb.Standings = rank(snap)
+	} else {
+		// Entry order and no counts: nothing to sort, nothing to leak.
+		lb.Standings = approved(snap)
 		for i := range lb.Standings {
 			s := &lb.Standings[i]
-			s.Rank, s.Votes, s.Score = 0, 0, 0
+			s.Votes, s.Score = 0, 0
 		}
 	}
 	if !organiser {

@@ -162,7 +162,9 @@ func (b *Bot) contestFile(c *Context) error {
 		if err := c.SetConv(flowPhoto, step, data); err != nil {
 			return err
 		}
-		if captionArrived && conv.Step == phStepDesc || !sameAlbum {
+		// Ask again when the caption answered the pending question, or
+		// when this is a draft of the conversation sent again (a replay).
+		if (captionArrived && conv.Step == phStepDesc) || !sameAlbum {
 			return b.askPhotoStep(c, false)
 		}
 		// Another photo of the album: the questions already asked

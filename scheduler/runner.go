@@ -43,6 +43,10 @@ type Runner struct {
 // (when the bot was busy or restarting at the minute itself).
 const DigestWindow = 10 * time.Minute
 
+// FinishedAfter is how long after the last date of its plan a cohort
+// still gets the daily digest.
+const FinishedAfter = 7 * 24 * time.Hour
+
 // reminderPrefix is the id prefix of both kinds of reminder items.
 const reminderPrefix = "r"
 
@@ -122,6 +126,10 @@ func (r *Runner) Digests(ctx context.Context, now time.Time) error {
 	for _, c := range cohorts {
 		p := c.Plan
 		if p.DigestAt == nil {
+			continue
+		}
+		// A course over for a week gets no more digests.
+		if _, last := p.Span(); !last.IsZero() && now.After(last.Add(FinishedAfter)) {
 			continue
 		}
 		local := now.In(p.Location)

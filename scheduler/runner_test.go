@@ -606,3 +606,26 @@ func TestOverdueRemindersOfOneEventSendOnlyTheNearest(t *testing.T) {
 		t.Errorf("1-day reminder queued %d messages", n)
 	}
 }
+
+func TestNoDigestForAFinishedCourse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := newPlan(nil, nil)
+	p.Sessions = []plan.Session{session("last", at(10, 8, 0))}
+	e.cohort("c1", p)
+	e.member("c1", "1", bot.Organiser, "")
+	r := e.runner()
+	for _, now := range []time.Time{at(17, 7, 31), at(18, 7, 31)} {
+		if err := r.Digests(e.ctx(), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.bot.mu.Lock()
+	got := maps.Clone(e.bot.digests)
+	e.bot.mu.Unlock()
+	// The 17th is within a week of the last session; the 18th is not.
+	want := map[string]int{"c1 2017-07-17": 1}
+	if !maps.Equal(got, want) {
+		t.Errorf("digests = %v, want %v", got, want)
+	}
+}

@@ -483,3 +483,80 @@ func TestContestKeysDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestContestSnapshotCache: the snapshot's entries come from a cache kept
+// by version, so every change of an entry must show in the next snapshot,
+// and a reader changing what it got changes nothing for the next.
+func TestContestSnapshotCache(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc2"
+	MustCohort(t, st, c, t0)
+	n := MustEntry(t, st, c, alice, "G1", "s1", t0, bot.EntryPending)
+	status := func() string {
+		t.Helper()
+		snap, err := st.ContestSnapshot(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range snap.Entries {
+			out = append(out, e.Status+":"+e.Caption)
+			e.Caption = "changed by a reader"
+		}
+		return strings.Join(out, " ")
+	}
+	if got := status(); got != "pending:" {
+		t.Fatalf("snapshot = %s", got)
+	}
+	if got := status(); got != "pending:" {
+		t.Errorf("a reader's change leaked into the cache: %s", got)
+	}
+	if ok, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if got := status(); got != "approved:" {
+		t.Errorf("after approval: %s", got)
+	}
+	e := &bot.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-s1", UniqueID: "s1", Caption: "Mới"}
+	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: n, From: bot.EntryApproved, Entry: e}}, nil, "recaption", inSub); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != "approved:Mới" {
+		t.Errorf("after a new caption: %s", got)
+	}
+	MustEntry(t, st, c, bob, "G2", "s2", t0, bot.EntryDraft)
+	if got := status(); got != "approved:Mới draft:" {
+		t.Errorf("after a new draft: %s", got)
+	}
+}
+
+// TestVoteAndView: the page read with a vote shows the vote, also right
+// after Redis forgot its scripts (a restart).
+func TestVoteAndView(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc3"
+	MustCohort(t, st, c, t0)
+	a := MustEntry(t, st, c, alice, "G1", "v1", t0)
+	b := MustEntry(t, st, c, alice, "G1", "v2", t0)
+	if err := st.Client().ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	res, view, err := st.VoteAndView(ctx, voteReq(c, bob, "G2", b, true, 1))
+	if err != nil || res != bot.VoteOK {
+		t.Fatalf("VoteAndView = %s, %v", res, err)
+	}
+	if view.Entry == nil || view.Entry.N != b || !view.Voted || view.Used != 1 || view.Tally.Votes != 1 ||
+		view.Position != 2 || view.Total != 2 || view.Next != a || view.Prev != a {
+		t.Errorf("view after the vote = %+v", view)
+	}
+	late := voteReq(c, bob, "G2", a, true, 1)
+	late.Now = voteWindow.Closes
+	res, view, err = st.VoteAndView(ctx, late)
+	if err != nil || res != bot.VoteClosed || view.Voted {
+		t.Errorf("late vote = %s %+v %v", res, view, err)
+	}
+}

@@ -1,0 +1,166 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/docs"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// benchContest is a cohort of the sample plan with photos approved photos
+// and voters members (a tenth of them lecturers), the bot's clock in the
+// voting window.
+func benchContest(b *testing.B, photos, voters int) (*store.Store, *redis.Client, *bot.Cohort, []bot.UserKey, time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	rdb := redis.NewClient(&redis.Options{Addr: benchRedis(b), PoolSize: 64})
+	b.Cleanup(func() { rdb.Close() })
+	st := store.New(rdb)
+	p, err := plan.Parse("plan.sample.yaml", docs.SamplePlan)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pc := p.Contest
+	inSub := pc.Submissions.Opens.Add(time.Hour)
+	nc, err := bot.CreateCohort(ctx, st, p, inSub)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := nc.Cohort
+	parallel(b, photos, func(i int) error {
+		author := bot.NewUserKey(bot.Telegram, fmt.Sprint(5_000_000+i))
+		e := &bot.Entry{Cohort: c.ID, Author: author, Group: p.Groups[i%len(p.Groups)], FileID: fmt.Sprintf("AgAC%07d", i),
+			UniqueID: fmt.Sprintf("AQAD%07d", i), Category: pc.Categories[i%len(pc.Categories)], Caption: "Lãng phí nước ở khâu rửa chai", Created: inSub}
+		res, err := st.SubmitEntry(ctx, e, 0, pc.Submissions, inSub)
+		if err != nil {
+			return err
+		}
+		e.N = res.N
+		_, err = st.UpdateEntries(ctx, c.ID, author, []bot.EntryChange{{N: e.N, From: bot.EntryDraft, To: bot.EntryApproved, Entry: e}}, nil, "submit", inSub)
+		return err
+	})
+	users := make([]bot.UserKey, voters)
+	parallel(b, voters, func(i int) error {
+		u := bot.NewUserKey(bot.Telegram, fmt.Sprint(1_000_000+i))
+		users[i] = u
+		m := &bot.Member{User: u, Cohort: c.ID, Role: bot.Trainee, Name: "Học viên", Group: p.Groups[i%len(p.Groups)], Registered: true}
+		if i%10 == 0 {
+			m.Role, m.Group = bot.Lecturer, ""
+		}
+		if err := st.PutMember(ctx, m); err != nil {
+			return err
+		}
+		return st.SetActive(ctx, u, c.ID)
+	})
+	return st, rdb, c, users, pc.Voting.Opens.Add(time.Hour)
+}
+
+// parallel runs f for 0..n-1 on 32 goroutines.
+func parallel(b *testing.B, n int, f func(i int) error) {
+	b.Helper()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, ok := failed.Load().(error); ok {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkVotePress measures a cast press through the whole update path
+// (router, middleware, the vote script, the page redrawn) with 2,000
+// photos and 500 voters. It reports votes per second and Redis round
+// trips per press.
+func BenchmarkVotePress(b *testing.B) {
+	const photos, voters = 2000, 500
+	st, rdb, c, users, now := benchContest(b, photos, voters)
+	rt := &roundTrips{}
+	rdb.AddHook(rt)
+	rec := &recorder{}
+	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, bot.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			u := users[i%voters]
+			n := 1 + (i/voters)%photos
+			up := &bot.Update{ID: i, Platform: bot.Telegram, Kind: bot.KindCallback, User: u, Chat: u.PrivateChat(), ChatType: bot.Private,
+				Callback: &bot.Callback{ID: fmt.Sprint(i), Data: fmt.Sprintf("vt:c:%d:%s", n, c.ID), MessageID: 1}}
+			if err := bt.Handle(ctx, up); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "votes/s")
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-rt/press")
+}
+
+// BenchmarkLeaderboard measures the gallery's read of the contest with
+// 2,000 photos and 200,000 votes.
+func BenchmarkLeaderboard(b *testing.B) {
+	const photos, voters, votesEach = 2000, 500, 400
+	st, _, c, users, now := benchContest(b, photos, voters)
+	ctx := context.Background()
+	parallel(b, voters*votesEach, func(i int) error {
+		u := users[i%voters]
+		_, err := st.Vote(ctx, bot.VoteRequest{Cohort: c.ID, Voter: u, N: int64(1 + (i/voters*7+i%voters)%photos),
+			Cast: true, Weight: 1, Window: c.Plan.Contest.Voting, Now: now})
+		return err
+	})
+	meta, err := st.ContestMeta(ctx, c.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt := bot.New(bot.Config{}, st, &recorder{})
+	for _, bc := range []struct {
+		name      string
+		organiser bool
+	}{
+		{"public", false}, // totals hidden during voting: entry order
+		{"ranked", true},  // the organisers' ranking
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				lb, err := bt.Leaderboard(ctx, c, now, bc.organiser)
+				if err != nil || len(lb.Standings) != photos || lb.TotalsVisible != bc.organiser {
+					b.Fatalf("leaderboard: %d standings, visible %v, %v", len(lb.Standings), lb.TotalsVisible, err)
+				}
+			}
+			b.ReportMetric(float64(meta.Votes), "votes")
+		})
+	}
+}
