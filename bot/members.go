@@ -211,6 +211,9 @@ func (b *Bot) removeMember(c *Context, m *Member) error {
 			return c.Refuse(c.T("members.last_organiser"))
 		}
 	}
+	if err := b.forgetMember(c, c.Cohort, m.User); err != nil {
+		return err
+	}
 	if err := b.store.RemoveMember(c.Context, m.Cohort, m.User); err != nil {
 		return fmt.Errorf("remove member: %w", err)
 	}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
+
+// forgetScript deletes what the contest keeps of a member who leaves or
+// is removed. Before voting closes, their votes are withdrawn and their
+// entries withdrawn, exactly as if they had done it themselves. Once
+// voting has closed, the results stand: the tallies stay, but the links
+// to the person go — who they voted for, and their name on their entries.
+// KEYS: contest, st, e, ok, voter's set, score, count, used, audit,
+// author's set, grp, version, uid. ARGV: user, plan voting opens, plan
+// voting closes, now, voters-of-entry key prefix.
+var forgetScript = redis.NewScript(windowLua + `
+local user, now = ARGV[1], tonumber(ARGV[4])
+local _, closes = window(KEYS[1], 'vote', ARGV[2], ARGV[3])
+local open = now < closes
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+  local vk = ARGV[5] .. n
+  local w = redis.call('HGET', vk, user)
+  if w then
+    if open then
+      redis.call('ZINCRBY', KEYS[6], -tonumber(w), n)
+      redis.call('ZINCRBY', KEYS[7], -1, n)
+      redis.call('HINCRBY', KEYS[1], 'votes', -1)
+    end
+    redis.call('HDEL', vk, user)
+  end
+end
+redis.call('DEL', KEYS[5])
+redis.call('HDEL', KEYS[8], user)
+local counted = {pending = true, approved = true, rejected = true}
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[10])) do
+  local raw = redis.call('HGET', KEYS[3], n)
+  local st = redis.call('HGET', KEYS[2], n)
+  if raw then
+    local e = cjson.decode(raw)
+    if open then
+      if st ~= 'withdrawn' then
+        redis.call('HSET', KEYS[2], n, 'withdrawn')
+        redis.call('ZREM', KEYS[4], n)
+        local g = e.group or ''
+        if g ~= '' and counted[st] then redis.call('HINCRBY', KEYS[11], g, -1) end
+      end
+      if e.unique_id and redis.call('HGET', KEYS[13], e.unique_id) == n then redis.call('HDEL', KEYS[13], e.unique_id) end
+    end
+    e.author = ''
+    redis.call('HSET', KEYS[3], n, cjson.encode(e))
+  end
+end
+redis.call('DEL', KEYS[10])
+redis.call('XADD', KEYS[9], '*', 'kind', 'forget', 'user', '', 'photo', '', 'time', ARGV[4])
+redis.call('INCR', KEYS[12])
+return 1
+`)
+
+// ForgetContestant removes a leaving member's contest data (see
+// forgetScript): their votes and entries are withdrawn while voting is
+// not over, and afterwards only the links to them are deleted.
+func (s *Store) ForgetContestant(ctx context.Context, cohort string, user bot.UserKey, voting plan.Window, now time.Time) error {
+	c := cohort
+	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), phKey(c, "ok"), vtUserKey(c, user),
+		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c),
+		phUserKey(c, user), phKey(c, "grp"), phKey(c, "ver"), phKey(c, "uid")}
+	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now), vtKey(c, "p:")).Err()
+	if err != nil {
+		return fmt.Errorf("forget %s in the contest of %s: %w", user, cohort, err)
+	}
+	return nil
+}
