@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
@@ -185,7 +186,19 @@ func Sync(ctx context.Context, st Store, c *bot.Cohort, now time.Time) (added, r
 		return 0, 0, fmt.Errorf("plan reminders of %s: %w", c.ID, err)
 	}
 	// The close of the photo vote, when the results go to the organisers.
-	if _, _, err := st.ReplaceDue(ctx, c.ID, bot.ContestClosePrefix(), bot.ContestCloseItems(c, now)); err != nil {
+	// A close that organisers moved (/contest extends voting) is not in
+	// the plan: a pending one still to come is kept.
+	closes := bot.ContestCloseItems(c, now)
+	pendingCloses, err := st.PendingDue(ctx, c.ID, bot.ContestClosePrefix())
+	if err != nil {
+		return 0, 0, fmt.Errorf("pending contest close of %s: %w", c.ID, err)
+	}
+	for _, it := range pendingCloses {
+		if it.At.After(now) && !slices.ContainsFunc(closes, func(x bot.DueItem) bool { return x.ID == it.ID }) {
+			closes = append(closes, it)
+		}
+	}
+	if _, _, err := st.ReplaceDue(ctx, c.ID, bot.ContestClosePrefix(), closes); err != nil {
 		return 0, 0, fmt.Errorf("plan contest close of %s: %w", c.ID, err)
 	}
 	return added, removed, nil

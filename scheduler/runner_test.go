@@ -629,3 +629,34 @@ func TestNoDigestForAFinishedCourse(t *testing.T) {
 		t.Errorf("digests = %v, want %v", got, want)
 	}
 }
+
+func TestExtendedVotingCloseSurvivesReplan(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := newPlan(nil, nil)
+	p.Contest = &plan.Contest{
+		Submissions: plan.Window{Opens: at(1, 0, 0), Closes: at(5, 0, 0)},
+		Voting:      plan.Window{Opens: at(6, 8, 0), Closes: at(8, 12, 0)},
+		Categories:  []string{"Nước"}, LecturerWeight: 1, Totals: plan.Hidden,
+	}
+	c := e.cohort("c1", p)
+	e.sync(c, at(6, 9, 0))
+	// An organiser extends voting by a day before the plan's close.
+	extended := bot.DueItem{ID: bot.ContestClosePrefix() + "c1:ext", Kind: bot.DueContestClose, Cohort: "c1", Ref: "contest", At: at(9, 12, 0), Due: at(9, 12, 0)}
+	if err := e.st.AddDue(e.ctx(), extended); err != nil {
+		t.Fatal(err)
+	}
+	// A plan apply after the plan's close re-plans: the extended close stays.
+	e.sync(e.reload("c1"), at(8, 13, 0))
+	items, err := e.st.PendingDue(e.ctx(), "c1", bot.ContestClosePrefix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	if !slices.Contains(ids, extended.ID) {
+		t.Errorf("pending closes after re-plan = %v, want the extended one kept", ids)
+	}
+}
