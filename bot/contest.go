@@ -86,6 +86,9 @@ var ErrWindowClosed = errors.New("window closed")
 type ContestStore interface {
 	ContestMeta(ctx context.Context, cohort string) (ContestMeta, error)
 	ContestSnapshot(ctx context.Context, cohort string) (*ContestSnapshot, error)
+	// ContestBoard reads what the leaderboard shows; the tallies only
+	// when asked for.
+	ContestBoard(ctx context.Context, cohort string, tallies bool) (*ContestBoard, error)
 	SetContestWindow(ctx context.Context, cohort, phase string, w plan.Window, by UserKey, now time.Time, action string) error
 	MarkResults(ctx context.Context, cohort, field, value string, by UserKey, now time.Time) (bool, error)
 
@@ -168,6 +171,15 @@ type ContestSnapshot struct {
 	Meta    ContestMeta
 }
 
+// ContestBoard is the contest as the leaderboard reads it. Unlike a
+// snapshot's, its entries are shared with other readers (the store's
+// cache), so they must never be changed.
+type ContestBoard struct {
+	Entries []*Entry // every entry, by number; read-only
+	Tallies []Tally  // Tallies[i] is Entries[i]'s; nil when not read
+	Meta    ContestMeta
+}
+
 // Tally is an entry's votes.
 type Tally struct {
 	Votes int     // voters
@@ -243,8 +255,8 @@ type VoteView struct {
 	Voted      bool  // the voter voted for it
 	Used       int   // the voter's votes
 	Tally      Tally // its voters only: the page never shows a score
-	// Meta carries the organisers' window overrides (its counts are not
-	// filled in); VoteAndView reads it only for a vote refused as closed.
+	// Meta carries the organisers' overrides of the voting window, read
+	// with the page; nothing else of it is filled in.
 	Meta ContestMeta
 }
 
@@ -281,6 +293,23 @@ func (b *Bot) contestRoutes(r *Router, organiser Middleware) {
 // of them; handlers act only on their active course's.
 func cbData(cohort string, fields ...string) string {
 	return strings.Join(fields, ":") + ":" + cohort
+}
+
+// cbCohort is the cohort a contest button acts on (see cbData), "" for
+// any other update. It is only a guess for the load middleware: handlers
+// check it with cbFields.
+func cbCohort(u *Update) string {
+	if u.Callback == nil {
+		return ""
+	}
+	prefix, rest, ok := strings.Cut(u.Callback.Data, ":")
+	switch {
+	case !ok:
+		return ""
+	case prefix == "ph", prefix == "vt", prefix == "mod", prefix == "ct", prefix == "res":
+		return rest[strings.LastIndexByte(rest, ':')+1:]
+	}
+	return ""
 }
 
 // cbFields splits a contest button's data "<prefix><op>:<args>...:<cohort>".

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,37 +86,84 @@ func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (R
 // earlier submission (then the lower number, which is the same unless the
 // clock stood still).
 func rank(snap *ContestSnapshot) []Standing {
-	st := approved(snap)
-	// Sorting pointers: a Standing is a few hundred bytes to swap.
-	ptrs := make([]*Standing, len(st))
-	for i := range st {
-		ptrs[i] = &st[i]
-	}
-	slices.SortFunc(ptrs, func(a, b *Standing) int {
-		return cmp.Or(
-			cmp.Compare(b.Score, a.Score),
-			cmp.Compare(b.Votes, a.Votes),
-			a.Created.Compare(b.Created),
-			cmp.Compare(a.N, b.N),
-		)
-	})
-	out := make([]Standing, len(st))
-	for i, s := range ptrs {
-		out[i] = *s
-		out[i].Rank = i + 1
-	}
-	return out
+	return standings(snap.Entries, func(i int) Tally { return snap.Tally[snap.Entries[i].N] }, true)
 }
 
-// approved lists the approved entries with their counts, in entry order.
-func approved(snap *ContestSnapshot) []Standing {
-	out := make([]Standing, 0, len(snap.Entries))
-	for _, e := range snap.Entries {
+// rankKey is what the ranking compares of an entry, gathered once so that
+// the sort moves and compares a few numbers instead of Standings: first
+// the score and the voters, packed into one number that sorts the right
+// way (see packRank), then the submission time and the number.
+type rankKey struct {
+	first uint64
+	sec   int64 // the submission time
+	nsec  int32
+	i     int32 // the entry's index
+}
+
+// packRank packs a score (counted in thousandths, as the store keeps it)
+// and a number of voters into one number that is smaller for the better
+// rank: more points first, then more voters. It reports false for values
+// out of its range (far beyond any contest), which are sorted without it.
+func packRank(t Tally) (uint64, bool) {
+	const voterBits, scoreBias = 20, 1 << 42
+	x := t.Score * 1000
+	m := math.Round(x)
+	if !(math.Abs(x-m) <= 1e-6) || !(math.Abs(m) < scoreBias) || t.Votes < 0 || t.Votes >= 1<<voterBits {
+		return 0, false
+	}
+	return ^(uint64(int64(m)+scoreBias)<<voterBits | uint64(t.Votes)), true
+}
+
+// standings lists the approved entries of entries, each copied once into
+// its Standing: ranked (see rank) with their tallies when ranked is set,
+// tally(i) being entries[i]'s, else in entry order without counts.
+func standings(entries []*Entry, tally func(i int) Tally, ranked bool) []Standing {
+	keys := make([]rankKey, 0, len(entries))
+	packed := true
+	for i, e := range entries {
 		if e.Status != EntryApproved {
 			continue
 		}
-		t := snap.Tally[e.N]
-		out = append(out, Standing{Entry: *e, Votes: t.Votes, Score: t.Score})
+		k := rankKey{i: int32(i)}
+		if ranked {
+			var ok bool
+			k.first, ok = packRank(tally(i))
+			packed = packed && ok
+			k.sec, k.nsec = e.Created.Unix(), int32(e.Created.Nanosecond())
+		}
+		keys = append(keys, k)
+	}
+	if ranked {
+		later := func(a, b rankKey) int {
+			switch {
+			case a.sec != b.sec:
+				return cmp.Compare(a.sec, b.sec)
+			case a.nsec != b.nsec:
+				return cmp.Compare(a.nsec, b.nsec)
+			}
+			return cmp.Compare(entries[a.i].N, entries[b.i].N)
+		}
+		if packed {
+			slices.SortFunc(keys, func(a, b rankKey) int {
+				if a.first != b.first {
+					return cmp.Compare(a.first, b.first)
+				}
+				return later(a, b)
+			})
+		} else {
+			slices.SortFunc(keys, func(a, b rankKey) int {
+				ta, tb := tally(int(a.i)), tally(int(b.i))
+				return cmp.Or(cmp.Compare(tb.Score, ta.Score), cmp.Compare(tb.Votes, ta.Votes), later(a, b))
+			})
+		}
+	}
+	out := make([]Standing, len(keys))
+	for r, k := range keys {
+		out[r] = Standing{Entry: *entries[k.i]}
+		if ranked {
+			t := tally(int(k.i))
+			out[r].Rank, out[r].Votes, out[r].Score = r+1, t.Votes, t.Score
+		}
 	}
 	return out
 }
@@ -135,23 +183,30 @@ func (b *Bot) Leaderboard(ctx context.Context, c *Cohort, now time.Time, organis
 
 func leaderboard(ctx context.Context, cs ContestStore, c *Cohort, now time.Time, organiser bool) (Leaderboard, error) {
 	pc := c.Plan.Contest
-	snap, err := cs.ContestSnapshot(ctx, c.ID)
+	// Counts are read only when they may be shown: always for organisers
+	// and with live totals, else once voting has closed, which the board
+	// read without them tells.
+	visible := organiser || pc.Totals == plan.Live
+	board, err := cs.ContestBoard(ctx, c.ID, visible)
 	if err != nil {
 		return Leaderboard{}, err
 	}
-	_, vote := snap.Meta.Windows(pc)
+	_, vote := board.Meta.Windows(pc)
 	lb := Leaderboard{State: Phase(vote, now), Prizes: pc.Prizes}
-	lb.TotalsVisible = organiser || pc.Totals == plan.Live || lb.State == PhaseClosed
-	if lb.TotalsVisible {
-		lb.Standings = rank(snap)
-	} else {
-		// Entry order and no counts: nothing to sort, nothing to leak.
-		lb.Standings = approved(snap)
-		for i := range lb.Standings {
-			s := &lb.Standings[i]
-			s.Votes, s.Score = 0, 0
+	lb.TotalsVisible = visible || lb.State == PhaseClosed
+	if lb.TotalsVisible && board.Tallies == nil {
+		// Voting has closed: read again, with the counts, and decide
+		// again on what that read says.
+		if board, err = cs.ContestBoard(ctx, c.ID, true); err != nil {
+			return Leaderboard{}, err
 		}
+		_, vote = board.Meta.Windows(pc)
+		lb.State = Phase(vote, now)
+		lb.TotalsVisible = lb.State == PhaseClosed
 	}
+	// Without totals: entry order and no counts, nothing to sort, nothing
+	// to leak.
+	lb.Standings = standings(board.Entries, func(i int) Tally { return board.Tallies[i] }, lb.TotalsVisible)
 	if !organiser {
 		for i := range lb.Standings {
 			s := &lb.Standings[i]

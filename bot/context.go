@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -116,12 +117,42 @@ func (c *Context) needMembership() error {
 	return c.Refuse(c.T("err.not_member"))
 }
 
-// load is the middleware that reads the sender's state in two round trips,
-// applies the flood limit and picks the language.
+// memberLoader is a store that reads the sender's membership of a cohort
+// and its plan version in the round trip of Load (store.Store).
+type memberLoader interface {
+	LoadMember(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time, cohort string) (Loaded, *Member, int64, error)
+}
+
+// memberGuess is the sender's membership of the cohort an update names,
+// read with the profile.
+type memberGuess struct {
+	cohort  string
+	member  *Member
+	version int64
+}
+
+// loadSender runs Store.Load. A contest button names the cohort it acts
+// on, nearly always the active one, so that cohort's membership is read
+// in the same round trip; load uses it only when the cohort is the
+// active one, else reads the active one's as for any other update.
+func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, error) {
+	ml, ok := b.store.(memberLoader)
+	cohort := cbCohort(u)
+	if !ok || cohort == "" {
+		l, err := b.store.Load(ctx, u.User, b.cfg.FloodWindow, u.Received)
+		return l, memberGuess{}, err
+	}
+	l, m, version, err := ml.LoadMember(ctx, u.User, b.cfg.FloodWindow, u.Received, cohort)
+	return l, memberGuess{cohort: cohort, member: m, version: version}, err
+}
+
+// load is the middleware that reads the sender's state in two round trips
+// (one for a contest button of the active cohort), applies the flood limit
+// and picks the language.
 func (b *Bot) load(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
 		u := c.U
-		l, err := b.store.Load(c.Context, u.User, b.cfg.FloodWindow, u.Received)
+		l, guess, err := b.loadSender(c.Context, u)
 		if err != nil {
 			return &fatalError{fmt.Errorf("load %s: %w", u.User, err)}
 		}
@@ -138,9 +169,11 @@ func (b *Bot) load(next HandlerFunc) HandlerFunc {
 			return c.floodNotice(l.Flood == b.cfg.FloodLimit+1)
 		}
 		if id := l.Profile.Active; id != "" {
-			m, version, err := b.store.MemberVersion(c.Context, id, u.User)
-			if err != nil {
-				return &fatalError{fmt.Errorf("load member: %w", err)}
+			m, version := guess.member, guess.version
+			if guess.cohort != id {
+				if m, version, err = b.store.MemberVersion(c.Context, id, u.User); err != nil {
+					return &fatalError{fmt.Errorf("load member: %w", err)}
+				}
 			}
 			if m != nil {
 				co, err := b.cohort(c.Context, id, version)

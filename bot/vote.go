@@ -150,7 +150,8 @@ func ownEntry(m *Member, e *Entry) bool {
 // the buttons. edit is the message to replace, 0 for a new one.
 func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) Message {
 	e := v.Entry
-	lines := []string{c.T("vote.photo", e.N, v.Position, v.Total)}
+	lines := make([]string, 1, 8)
+	lines[0] = c.T("vote.photo", e.N, v.Position, v.Total)
 	if e.Category != "" {
 		lines = append(lines, c.T("vote.category", e.Category))
 	}
@@ -174,7 +175,7 @@ func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) 
 		lines = append(lines, c.T("vote.quota", v.Used, pc.VotesPerVoter))
 	}
 	id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
-	var row []Button
+	row := make([]Button, 0, 3)
 	if v.Prev != 0 && v.Prev != v.Next {
 		row = append(row, Button{Text: "◀", Data: cbData(co, "vt:p", strconv.FormatInt(v.Prev, 10))})
 	}

@@ -34,8 +34,10 @@ import (
 //	{c:ID}:vt:p:ENTRY    hash    voter → weight (thousandths) of their vote for the entry
 //	{c:ID}:vt:u:USER     set     entry numbers the voter voted for
 //	{c:ID}:vt:used       hash    voter → votes cast (the quota; its length is the number of voters)
-//	{c:ID}:vt:score      zset    entry number → weighted score, in thousandths so sums stay exact
-//	{c:ID}:vt:count      zset    entry number → number of voters
+//	{c:ID}:vt:score      string  each entry's weighted score, in thousandths so sums stay exact: a
+//	                             BITFIELD of signed 64-bit integers, entry n's at #n (byte 8n)
+//	{c:ID}:vt:count      string  each entry's number of voters: a BITFIELD of signed 32-bit
+//	                             integers, entry n's at #n (byte 4n)
 //	{c:ID}:audit         stream  kind, user, photo, time (unix ms) and details of every contest change
 func phKey(cohort, s string) string                 { return cohortKey(cohort, "ph:"+s) }
 func phUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "ph:u:"+string(u)) }
@@ -238,103 +240,140 @@ func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve
 	return true, to, nil
 }
 
+// pageLua reads a voter's page of entry n into out: the entry's JSON
+// (false when there is none), then its status, the number of approved
+// entries, its place among them (0 when it is not approved), the next and
+// the previous approved entries (wrapping around), whether the voter
+// voted for it (0/1), the voter's votes and its voters. known holds what
+// the caller read or wrote already in the same script (raw, st, voted,
+// used, votes), so that it is not read twice. decodePage reads the page.
+const pageLua = `
+local function page(out, known, e, st, ok, voters, used, count, n, voter)
+  local raw = known.raw or redis.call('HGET', e, n)
+  out[#out+1] = raw
+  if not raw then return out end
+  local rank = redis.call('ZRANK', ok, n)
+  local nx = redis.call('ZRANGEBYSCORE', ok, '(' .. n, '+inf', 'LIMIT', 0, 1)[1] or redis.call('ZRANGE', ok, 0, 0)[1]
+  local pv = redis.call('ZREVRANGEBYSCORE', ok, '(' .. n, '-inf', 'LIMIT', 0, 1)[1] or redis.call('ZRANGE', ok, -1, -1)[1]
+  out[#out+1] = known.st or redis.call('HGET', st, n) or ''
+  out[#out+1] = redis.call('ZCARD', ok)
+  out[#out+1] = (rank or -1) + 1
+  out[#out+1] = nx or '0'
+  out[#out+1] = pv or '0'
+  out[#out+1] = known.voted or redis.call('HEXISTS', voters, voter)
+  out[#out+1] = known.used or redis.call('HGET', used, voter) or '0'
+  out[#out+1] = known.votes or redis.call('BITFIELD', count, 'GET', 'i32', '#' .. n)[1]
+  return out
+end
+`
+
 // voteScript casts ("c") or withdraws ("w") one voter's vote for one
 // entry, all checks and writes in one step so that concurrent presses,
 // replays and redelivered updates count once. The voter's weight is kept
-// with the vote, so a withdrawal takes back exactly what was added.
+// with the vote, so a withdrawal takes back exactly what was added. It
+// returns the outcome and the voting window's overrides, then, when asked
+// for, the voter's page of the entry as it is after the vote (pageLua):
+// one command for the press and the page it redraws.
 // KEYS: contest, st, e, the entry's voters, the voter's entries, score,
-// count, used, audit. ARGV: op, voter, number, voter's group, weight
-// (thousandths), quota, plan opens, plan closes, now.
-var voteScript = redis.NewScript(windowLua + `
-if not isOpen(KEYS[1], 'vote', ARGV[7], ARGV[8], tonumber(ARGV[9])) then return 'closed' end
+// count, used, audit, ok. ARGV: op, voter, number, voter's group, weight
+// (thousandths), quota, plan opens, plan closes, now, page (1/0).
+var voteScript = redis.NewScript(pageLua + `
 local voter, n = ARGV[2], ARGV[3]
-if ARGV[1] == 'c' then
-  local st = redis.call('HGET', KEYS[2], n)
-  if not st then return 'missing' end
-  if st ~= 'approved' then return 'unavailable' end
-  if redis.call('HEXISTS', KEYS[4], voter) == 1 then return 'noop' end
-  local e = cjson.decode(redis.call('HGET', KEYS[3], n))
-  if e.author == voter or (ARGV[4] ~= '' and e.group == ARGV[4]) then return 'own' end
-  local quota = tonumber(ARGV[6])
-  if quota > 0 and tonumber(redis.call('HGET', KEYS[8], voter) or '0') >= quota then return 'quota' end
-  redis.call('HSET', KEYS[4], voter, ARGV[5])
-  redis.call('SADD', KEYS[5], n)
-  redis.call('ZINCRBY', KEYS[6], ARGV[5], n)
-  redis.call('ZINCRBY', KEYS[7], 1, n)
-  redis.call('HINCRBY', KEYS[8], voter, 1)
-  redis.call('HINCRBY', KEYS[1], 'votes', 1)
-  redis.call('XADD', KEYS[9], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
+local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
+local known = {}
+local function vote()
+  local now = tonumber(ARGV[9])
+  if now < tonumber(ov[1] or ARGV[7]) or now >= tonumber(ov[2] or ARGV[8]) then return 'closed' end
+  if ARGV[1] == 'c' then
+    local st = redis.call('HGET', KEYS[2], n)
+    if not st then return 'missing' end
+    known.st = st
+    if st ~= 'approved' then return 'unavailable' end
+    if redis.call('HEXISTS', KEYS[4], voter) == 1 then
+      known.voted = 1
+      return 'noop'
+    end
+    known.voted = 0
+    known.raw = redis.call('HGET', KEYS[3], n)
+    local e = cjson.decode(known.raw)
+    if e.author == voter or (ARGV[4] ~= '' and e.group == ARGV[4]) then return 'own' end
+    local quota = tonumber(ARGV[6])
+    if quota > 0 then
+      known.used = tonumber(redis.call('HGET', KEYS[8], voter) or '0')
+      if known.used >= quota then return 'quota' end
+    end
+    redis.call('HSET', KEYS[4], voter, ARGV[5])
+    redis.call('SADD', KEYS[5], n)
+    redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, ARGV[5])
+    known.votes = redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, 1)[1]
+    known.used = redis.call('HINCRBY', KEYS[8], voter, 1)
+    known.voted = 1
+    redis.call('HINCRBY', KEYS[1], 'votes', 1)
+    redis.call('XADD', KEYS[9], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
+    return 'ok'
+  end
+  local w = redis.call('HGET', KEYS[4], voter)
+  if not w then
+    known.voted = 0
+    return 'noop'
+  end
+  redis.call('HDEL', KEYS[4], voter)
+  redis.call('SREM', KEYS[5], n)
+  redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, -tonumber(w))
+  known.votes = redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, -1)[1]
+  known.used = redis.call('HINCRBY', KEYS[8], voter, -1)
+  if known.used <= 0 then
+    redis.call('HDEL', KEYS[8], voter)
+    known.used = 0
+  end
+  known.voted = 0
+  redis.call('HINCRBY', KEYS[1], 'votes', -1)
+  redis.call('XADD', KEYS[9], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
   return 'ok'
 end
-local w = redis.call('HGET', KEYS[4], voter)
-if not w then return 'noop' end
-redis.call('HDEL', KEYS[4], voter)
-redis.call('SREM', KEYS[5], n)
-redis.call('ZINCRBY', KEYS[6], -tonumber(w), n)
-redis.call('ZINCRBY', KEYS[7], -1, n)
-if redis.call('HINCRBY', KEYS[8], voter, -1) <= 0 then redis.call('HDEL', KEYS[8], voter) end
-redis.call('HINCRBY', KEYS[1], 'votes', -1)
-redis.call('XADD', KEYS[9], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
-return 'ok'
+local out = {vote(), ov[1], ov[2]}
+if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[10], KEYS[4], KEYS[8], KEYS[7], n, voter) end
+return out
 `)
 
 // Vote implements bot.ContestStore.
 func (s *Store) Vote(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, error) {
-	keys, args := voteArgs(v)
-	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Text()
+	keys, args := voteArgs(v, false)
+	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return "", fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
 	}
-	return bot.VoteResult(res), nil
+	out, _ := res[0].(string)
+	return bot.VoteResult(out), nil
 }
 
-func voteArgs(v bot.VoteRequest) ([]string, []any) {
+func voteArgs(v bot.VoteRequest, page bool) ([]string, []any) {
 	c := v.Cohort
-	op := "w"
+	op, withPage := "w", "0"
 	if v.Cast {
 		op = "c"
 	}
+	if page {
+		withPage = "1"
+	}
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtPhotoKey(c, v.N), vtUserKey(c, v.Voter),
-		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c)}
+		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c), phKey(c, "ok")}
 	weight := int64(math.Round(v.Weight * milli))
 	return keys, []any{op, string(v.Voter), v.N, v.Group, weight, v.Quota,
-		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now)}
+		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now), withPage}
 }
 
 // VoteAndView implements bot.ContestStore: the vote, then the voter's
-// page of the entry as it is after it, in one round trip.
+// page of the entry as it is after it, in one script call.
 func (s *Store) VoteAndView(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, bot.VoteView, error) {
-	keys, args := voteArgs(v)
-	for attempt := 0; ; attempt++ {
-		var vote *redis.Cmd
-		var view func() (bot.VoteView, error)
-		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			vote = voteScript.EvalSha(ctx, p, keys, args...)
-			view = queueView(ctx, p, v.Cohort, v.N, v.Voter, false)
-			return nil
-		})
-		if err != nil && redis.HasErrorPrefix(vote.Err(), "NOSCRIPT") && attempt == 0 {
-			// The script is not in this server's cache yet (a restart):
-			// the vote did not run, so it is safe to load it and retry.
-			if err := voteScript.Load(ctx, s.rdb).Err(); err != nil {
-				return "", bot.VoteView{}, fmt.Errorf("load vote script: %w", err)
-			}
-			continue
-		}
-		if err := vote.Err(); err != nil {
-			return "", bot.VoteView{}, fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
-		}
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return "", bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", v.N, v.Cohort, err)
-		}
-		res, _ := vote.Text()
-		vw, err := view()
-		if err == nil && bot.VoteResult(res) == bot.VoteClosed {
-			// Only a refusal for the window needs the window.
-			vw.Meta, err = s.ContestMeta(ctx, v.Cohort)
-		}
-		return bot.VoteResult(res), vw, err
+	keys, args := voteArgs(v, true)
+	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Slice()
+	if err != nil {
+		return "", bot.VoteView{}, fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
 	}
+	out, _ := res[0].(string)
+	view, err := s.decodePage(v.Cohort, v.N, res[1:])
+	return bot.VoteResult(out), view, err
 }
 
 // windowScript stores an organiser's change of a phase's window.
@@ -513,76 +552,116 @@ type cachedEntries struct {
 	entries []*bot.Entry
 }
 
-func (c *entryCache) get(cohort, version string) ([]*bot.Entry, bool) {
+// get returns the cohort's entries as last read, whatever their version.
+func (c *entryCache) get(cohort string) (cachedEntries, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ce, ok := c.m[cohort]
-	if !ok || version == "" || ce.version != version {
-		return nil, false
-	}
-	return ce.entries, true
+	return ce, ok
 }
 
-func (c *entryCache) put(cohort, version string, es []*bot.Entry) {
+func (c *entryCache) put(cohort, version string, es []*bot.Entry) cachedEntries {
+	ce := cachedEntries{version: version, entries: es}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = make(map[string]cachedEntries)
 	}
-	c.m[cohort] = cachedEntries{version: version, entries: es}
+	c.m[cohort] = ce
+	return ce
 }
 
 // ContestSnapshot implements bot.ContestStore: every entry with its
 // status, the tallies and the contest's settings. The entries are read
-// again only when their version moved since the last read, so a
-// leaderboard read costs one round trip.
+// again only when their version moved since the last read, so a snapshot
+// costs one round trip.
 func (s *Store) ContestSnapshot(ctx context.Context, cohort string) (*bot.ContestSnapshot, error) {
-	var ver *redis.StringCmd
+	board, err := s.ContestBoard(ctx, cohort, true)
+	if err != nil {
+		return nil, err
+	}
+	snap := &bot.ContestSnapshot{
+		Entries: make([]*bot.Entry, len(board.Entries)),
+		Tally:   make(map[int64]bot.Tally, len(board.Entries)),
+		Meta:    board.Meta,
+	}
+	// Copies: the cached entries are shared between readers.
+	all := make([]bot.Entry, len(board.Entries))
+	for i, e := range board.Entries {
+		all[i] = *e
+		snap.Entries[i] = &all[i]
+		if t := board.Tallies[i]; t != (bot.Tally{}) {
+			snap.Tally[e.N] = t
+		}
+	}
+	return snap, nil
+}
+
+// entriesAt returns the cohort's entries at version: the cached ones when
+// they were read at that version, else read again.
+func (s *Store) entriesAt(ctx context.Context, cohort, version string) (cachedEntries, error) {
+	if ce, ok := s.entries.get(cohort); ok && version != "" && ce.version == version {
+		return ce, nil
+	}
+	entries, err := s.readEntries(ctx, cohort)
+	if err != nil {
+		return cachedEntries{}, err
+	}
+	return s.entries.put(cohort, version, entries), nil
+}
+
+// ContestBoard implements bot.ContestStore: what the leaderboard reads,
+// in one round trip. Its entries are the cache's own, shared by every
+// reader, so nothing is copied; the tallies are two strings of fixed-width
+// counters, read whole. With tallies false they are not read at all.
+func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (*bot.ContestBoard, error) {
+	var ver, score, count *redis.StringCmd
 	var meta *redis.MapStringStringCmd
-	var score, count *redis.ZSliceCmd
 	var voters *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		ver = p.Get(ctx, phKey(cohort, "ver"))
-		score = p.ZRangeWithScores(ctx, vtKey(cohort, "score"), 0, -1)
-		count = p.ZRangeWithScores(ctx, vtKey(cohort, "count"), 0, -1)
 		meta = p.HGetAll(ctx, contestKey(cohort))
 		voters = p.HLen(ctx, vtKey(cohort, "used"))
+		if tallies {
+			score = p.Get(ctx, vtKey(cohort, "score"))
+			count = p.Get(ctx, vtKey(cohort, "count"))
+		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read contest of %s: %w", cohort, err)
 	}
-	entries, ok := s.entries.get(cohort, ver.Val())
-	if !ok {
-		if entries, err = s.readEntries(ctx, cohort); err != nil {
-			return nil, err
-		}
-		s.entries.put(cohort, ver.Val(), entries)
+	ce, err := s.entriesAt(ctx, cohort, ver.Val())
+	if err != nil {
+		return nil, err
 	}
-	snap := &bot.ContestSnapshot{
-		Entries: make([]*bot.Entry, len(entries)),
-		Tally:   make(map[int64]bot.Tally, len(count.Val())),
-		Meta:    metaFrom(meta.Val(), voters.Val()),
+	board := &bot.ContestBoard{Entries: ce.entries, Meta: metaFrom(meta.Val(), voters.Val())}
+	if !tallies {
+		return board, nil
 	}
-	// Copies: the cached entries are shared between readers.
-	all := make([]bot.Entry, len(entries))
-	for i, e := range entries {
-		all[i] = *e
-		snap.Entries[i] = &all[i]
+	board.Tallies = make([]bot.Tally, len(ce.entries))
+	scores, counts := score.Val(), count.Val()
+	for i, e := range ce.entries {
+		board.Tallies[i] = bot.Tally{Votes: int(counter(counts, e.N, 4)), Score: float64(counter(scores, e.N, 8)) / milli}
 	}
-	for _, z := range count.Val() {
-		n, _ := strconv.ParseInt(z.Member.(string), 10, 64)
-		t := snap.Tally[n]
-		t.Votes = int(z.Score)
-		snap.Tally[n] = t
+	return board, nil
+}
+
+// counter reads entry n's counter in a string of size-byte counters (see
+// vt:score and vt:count above): a big-endian signed integer at byte
+// size×n, zero past the end.
+func counter(s string, n int64, size int) int64 {
+	off := n * int64(size)
+	if n < 0 || off+int64(size) > int64(len(s)) {
+		return 0
 	}
-	for _, z := range score.Val() {
-		n, _ := strconv.ParseInt(z.Member.(string), 10, 64)
-		t := snap.Tally[n]
-		t.Score = z.Score / milli
-		snap.Tally[n] = t
+	var u uint64
+	for _, b := range []byte(s[off : off+int64(size)]) {
+		u = u<<8 | uint64(b)
 	}
-	return snap, nil
+	// Sign-extend from size bytes.
+	shift := 64 - 8*size
+	return int64(u<<shift) >> shift
 }
 
 // readEntries reads and decodes every entry of a cohort, by number.
@@ -610,95 +689,121 @@ func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, e
 	return out, nil
 }
 
+// viewScript reads a voter's page of entry n, or of the first approved
+// entry when n is 0. It returns the entry's number, the voting window's
+// overrides, then the page (pageLua). KEYS: contest, e, st, ok, used,
+// count. ARGV: number, voter, the key of an entry's voters without the
+// number.
+var viewScript = redis.NewScript(pageLua + `
+local n = ARGV[1]
+if n == '0' then n = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or '0' end
+local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
+local out = {n, ov[1], ov[2]}
+if n == '0' then
+  out[4] = false
+  return out
+end
+return page(out, {}, KEYS[2], KEYS[3], KEYS[4], ARGV[3] .. n, KEYS[5], KEYS[6], n, ARGV[2])
+`)
+
 // VoteView implements bot.ContestStore: what a voter's page shows about
-// entry n (the first approved one when n is 0), in one round trip (two
-// for the first page).
+// entry n (the first approved one when n is 0), in one script call.
 func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (bot.VoteView, error) {
-	if n == 0 {
-		first, err := s.rdb.ZRange(ctx, phKey(cohort, "ok"), 0, 0).Result()
-		if err != nil {
-			return bot.VoteView{}, fmt.Errorf("first photo of %s: %w", cohort, err)
-		}
-		if len(first) == 0 {
-			meta, err := s.ContestMeta(ctx, cohort)
-			return bot.VoteView{Meta: meta}, err
-		}
-		n, _ = strconv.ParseInt(first[0], 10, 64)
-	}
-	var view func() (bot.VoteView, error)
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		view = queueView(ctx, p, cohort, n, voter, true)
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
+	c := cohort
+	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "used"), vtKey(c, "count")}
+	res, err := viewScript.Run(ctx, s.rdb, keys, n, string(voter), vtKey(c, "p:")).Slice()
+	if err != nil {
 		return bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
 	}
-	return view()
+	first, _ := res[0].(string)
+	if n, err = strconv.ParseInt(first, 10, 64); err != nil {
+		return bot.VoteView{}, fmt.Errorf("vote view of %s: entry %q", cohort, first)
+	}
+	return s.decodePage(cohort, n, res[1:])
 }
 
-// queueView queues the reads of a voter's page on a pipeline (with the
-// window overrides when withMeta) and returns the function that decodes
-// them once it ran. A rejection's reason is not read: voters never see
-// it.
-func queueView(ctx context.Context, p redis.Pipeliner, cohort string, n int64, voter bot.UserKey, withMeta bool) func() (bot.VoteView, error) {
-	ok := phKey(cohort, "ok")
-	id := strconv.FormatInt(n, 10)
-	e := p.HGet(ctx, phKey(cohort, "e"), id)
-	st := p.HGet(ctx, phKey(cohort, "st"), id)
-	total := p.ZCard(ctx, ok)
-	rank := p.ZRank(ctx, ok, id)
-	next := p.ZRangeByScore(ctx, ok, &redis.ZRangeBy{Min: "(" + id, Max: "+inf", Count: 1})
-	prev := p.ZRevRangeByScore(ctx, ok, &redis.ZRangeBy{Max: "(" + id, Min: "-inf", Count: 1})
-	first := p.ZRange(ctx, ok, 0, 0)
-	last := p.ZRange(ctx, ok, -1, -1)
-	voted := p.HExists(ctx, vtPhotoKey(cohort, n), string(voter))
-	used := p.HGet(ctx, vtKey(cohort, "used"), string(voter))
-	votes := p.ZScore(ctx, vtKey(cohort, "count"), id)
-	var meta *redis.MapStringStringCmd
-	if withMeta {
-		meta = p.HGetAll(ctx, contestKey(cohort))
+// decodePage reads what voteScript and viewScript return after the
+// outcome or the number: the voting window's overrides (unix ms, nil for
+// none), then the page of entry n (pageLua). A rejection's reason is not
+// read: voters never see it.
+func (s *Store) decodePage(cohort string, n int64, r []any) (bot.VoteView, error) {
+	var v bot.VoteView
+	if len(r) < 3 {
+		return v, fmt.Errorf("vote view %d of %s: %d values", n, cohort, len(r))
 	}
-	return func() (bot.VoteView, error) {
-		var v bot.VoteView
-		if meta != nil {
-			v.Meta = metaFrom(meta.Val(), 0)
-		}
-		if e.Err() != nil {
-			return v, nil
-		}
-		var err error
-		if v.Entry, err = decodeEntry(cohort, id, e.Val(), st.Val(), ""); err != nil {
-			return v, err
-		}
-		v.Total = int(total.Val())
-		if rank.Err() == nil {
-			v.Position = int(rank.Val()) + 1
-		}
-		pick := func(c *redis.StringSliceCmd) int64 {
-			if len(c.Val()) == 0 {
-				return 0
-			}
-			x, _ := strconv.ParseInt(c.Val()[0], 10, 64)
-			return x
-		}
-		v.Next, v.Prev = pick(next), pick(prev)
-		if v.Next == 0 {
-			v.Next = pick(first) // wrap around
-		}
-		if v.Prev == 0 {
-			v.Prev = pick(last)
-		}
-		if v.Next == n {
-			v.Next = 0
-		}
-		if v.Prev == n {
-			v.Prev = 0
-		}
-		v.Voted = voted.Val()
-		v.Used, _ = strconv.Atoi(used.Val())
-		v.Tally = bot.Tally{Votes: int(votes.Val())}
+	v.Meta.VoteOpens, v.Meta.VoteCloses = msTime(r[0]), msTime(r[1])
+	raw, ok := r[2].(string)
+	if !ok {
 		return v, nil
 	}
+	if len(r) != 11 {
+		return v, fmt.Errorf("vote view %d of %s: %d values", n, cohort, len(r))
+	}
+	status, _ := r[3].(string)
+	e, err := s.pageEntries.decode(pageKey{cohort, n, status}, raw, func(raw string) (bot.Entry, error) {
+		e, err := decodeEntry(cohort, strconv.FormatInt(n, 10), raw, status, "")
+		if err != nil {
+			return bot.Entry{}, err
+		}
+		return *e, nil
+	})
+	if err != nil {
+		return v, err
+	}
+	v.Entry = &e
+	total, _ := r[4].(int64)
+	position, _ := r[5].(int64)
+	v.Total, v.Position = int(total), int(position)
+	v.Next, v.Prev = replyInt(r[6]), replyInt(r[7])
+	if v.Next == n {
+		v.Next = 0
+	}
+	if v.Prev == n {
+		v.Prev = 0
+	}
+	voted, _ := r[8].(int64)
+	v.Voted = voted == 1
+	v.Used = int(replyInt(r[9]))
+	v.Tally = bot.Tally{Votes: int(replyInt(r[10]))}
+	return v, nil
+}
+
+// pageKey names an entry decoded for voters' pages (Store.pageEntries).
+type pageKey struct {
+	cohort string
+	n      int64
+	status string
+}
+
+// replyInt is a script's number, sent as a string (a member, a field or
+// a score) or as an integer.
+func replyInt(x any) int64 {
+	switch x := x.(type) {
+	case int64:
+		return x
+	case string:
+		n, err := strconv.ParseInt(x, 10, 64)
+		if err != nil {
+			f, _ := strconv.ParseFloat(x, 64)
+			n = int64(f)
+		}
+		return n
+	}
+	return 0
+}
+
+// msTime is a window override read by a script: unix ms, nil when unset.
+func msTime(x any) *time.Time {
+	s, ok := x.(string)
+	if !ok {
+		return nil
+	}
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil
+	}
+	t := fromMS(ms)
+	return &t
 }
 
 // PhotoVoters implements bot.ContestStore: who voted for entry n, with

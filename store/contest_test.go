@@ -560,3 +560,146 @@ func TestVoteAndView(t *testing.T) {
 		t.Errorf("late vote = %s %+v %v", res, view, err)
 	}
 }
+
+// TestVoteAndViewPageFresh: the page the vote script returns, built partly
+// from what the vote itself read and wrote, is the page read afresh after
+// it, whatever the vote's outcome.
+func TestVoteAndViewPageFresh(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc4"
+	MustCohort(t, st, c, t0)
+	a := MustEntry(t, st, c, alice, "G1", "f1", t0)
+	b := MustEntry(t, st, c, "telegram:3", "G3", "f2", t0)
+	pending := MustEntry(t, st, c, "telegram:3", "G3", "f3", t0, bot.EntryPending)
+	mustVote(t, st, voteReq(c, "telegram:4", "", b, true, 1), bot.VoteOK)
+	quota := func(v bot.VoteRequest) bot.VoteRequest { v.Quota = 1; return v }
+	late := voteReq(c, bob, "G2", a, true, 1)
+	late.Now = voteWindow.Closes
+	for _, tt := range []struct {
+		name string
+		v    bot.VoteRequest
+		want bot.VoteResult
+	}{
+		{"cast", voteReq(c, bob, "G2", a, true, 1), bot.VoteOK},
+		{"cast again", voteReq(c, bob, "G2", a, true, 1), bot.VoteNoop},
+		{"over the quota", quota(voteReq(c, bob, "G2", b, true, 1)), bot.VoteQuota},
+		{"own group", voteReq(c, "telegram:5", "G1", a, true, 1), bot.VoteOwn},
+		{"pending", voteReq(c, bob, "G2", pending, true, 1), bot.VoteUnavailable},
+		{"missing", voteReq(c, bob, "G2", 99, true, 1), bot.VoteMissing},
+		{"closed", late, bot.VoteClosed},
+		{"withdraw", voteReq(c, bob, "G2", a, false, 1), bot.VoteOK},
+		{"withdraw again", voteReq(c, bob, "G2", a, false, 1), bot.VoteNoop},
+		{"cast the other", voteReq(c, bob, "G2", b, true, 1), bot.VoteOK},
+		{"withdraw the other", voteReq(c, bob, "G2", b, false, 1), bot.VoteOK},
+	} {
+		res, got, err := st.VoteAndView(ctx, tt.v)
+		if err != nil || res != tt.want {
+			t.Fatalf("%s: VoteAndView = %s, %v, want %s", tt.name, res, err, tt.want)
+		}
+		want, err := st.VoteView(ctx, c, tt.v.N, tt.v.Voter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := func(v bot.VoteView) string {
+			e := v.Entry
+			v.Entry = nil
+			return fmt.Sprintf("%+v %+v", e, v)
+		}
+		if page(got) != page(want) {
+			t.Errorf("%s: page with the vote\n%s\nread afresh\n%s", tt.name, page(got), page(want))
+		}
+	}
+}
+
+// TestVotePageEntryCurrent: the entries decoded for voters' pages are
+// kept, so a change of an entry must show on the next page, and a reader
+// changing the entry it got changes nothing for the next.
+func TestVotePageEntryCurrent(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc5"
+	MustCohort(t, st, c, t0)
+	n := MustEntry(t, st, c, alice, "G1", "p1", t0)
+	caption := func() string {
+		t.Helper()
+		_, view, err := st.VoteAndView(ctx, voteReq(c, bob, "G2", n, true, 1))
+		if err != nil || view.Entry == nil {
+			t.Fatalf("VoteAndView: %+v, %v", view, err)
+		}
+		got := view.Entry.Status + ":" + view.Entry.Caption
+		view.Entry.Caption = "changed by a reader"
+		return got
+	}
+	if got := caption(); got != "approved:" {
+		t.Fatalf("page = %s", got)
+	}
+	if got := caption(); got != "approved:" {
+		t.Errorf("a reader's change leaked into the next page: %s", got)
+	}
+	e := &bot.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-p1", UniqueID: "p1", Caption: "Mới"}
+	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: n, From: bot.EntryApproved, To: bot.EntryWithdrawn, Entry: e}}, nil, "withdraw", inSub); err != nil {
+		t.Fatal(err)
+	}
+	if got := caption(); got != "withdrawn:Mới" {
+		t.Errorf("after a new caption and a withdrawal: %s", got)
+	}
+}
+
+// TestContestBoard: the leaderboard's read has every entry's tally, also
+// right after entries changed (its tallies are read for the entries it
+// knew), and no tallies when not asked for.
+func TestContestBoard(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cb1"
+	MustCohort(t, st, c, t0)
+	board := func(tallies bool) map[int64]bot.Tally {
+		t.Helper()
+		b, err := st.ContestBoard(ctx, c, tallies)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tallies {
+			if b.Tallies != nil {
+				t.Errorf("tallies read when not asked for: %v", b.Tallies)
+			}
+			return nil
+		}
+		got := map[int64]bot.Tally{}
+		for i, e := range b.Entries {
+			got[e.N] = b.Tallies[i]
+		}
+		return got
+	}
+	if got := board(true); len(got) != 0 {
+		t.Errorf("empty contest: %v", got)
+	}
+	a := MustEntry(t, st, c, alice, "G1", "b1", t0)
+	b := MustEntry(t, st, c, alice, "G1", "b2", t0)
+	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1.5), bot.VoteOK)
+	if got, want := board(true), (map[int64]bot.Tally{a: {Votes: 1, Score: 1.5}, b: {}}); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("board = %v, want %v", got, want)
+	}
+	// A new entry and votes: the next board reads the entries again, and
+	// the tallies with them.
+	d := MustEntry(t, st, c, "telegram:3", "G3", "b3", t0)
+	mustVote(t, st, voteReq(c, bob, "G2", d, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, "telegram:4", "", d, true, 2), bot.VoteOK)
+	want := map[int64]bot.Tally{a: {Votes: 1, Score: 1.5}, b: {}, d: {Votes: 2, Score: 3}}
+	if got := board(true); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("board after a new entry = %v, want %v", got, want)
+	}
+	if got := board(true); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("board again = %v, want %v", got, want)
+	}
+	for n, w := range want {
+		if got := mustTally(t, st, c, n); got != w {
+			t.Errorf("snapshot tally of %d = %+v, want %+v", n, got, w)
+		}
+	}
+	board(false)
+}

@@ -26,8 +26,8 @@
 //	{c:ID}:vt:p:ENTRY             hash   voter → weight (thousandths) of their vote for the entry
 //	{c:ID}:vt:u:USER              set    entry numbers the voter voted for
 //	{c:ID}:vt:used                hash   voter → votes cast (the quota; its length is the number of voters)
-//	{c:ID}:vt:score               zset   entry number → weighted score in thousandths
-//	{c:ID}:vt:count               zset   entry number → number of voters
+//	{c:ID}:vt:score               string each entry's weighted score in thousandths: BITFIELD i64 at #ENTRY
+//	{c:ID}:vt:count               string each entry's number of voters: BITFIELD i32 at #ENTRY
 //	{c:ID}:audit                  stream contest audit: kind, user, photo, time (ms) and details of every
 //	                                     submission, withdrawal, moderation decision, vote, phase change, result
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created

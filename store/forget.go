@@ -28,8 +28,8 @@ for _, n in ipairs(redis.call('SMEMBERS', KEYS[5])) do
   local w = redis.call('HGET', vk, user)
   if w then
     if open then
-      redis.call('ZINCRBY', KEYS[6], -tonumber(w), n)
-      redis.call('ZINCRBY', KEYS[7], -1, n)
+      redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, -tonumber(w))
+      redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, -1)
       redis.call('HINCRBY', KEYS[1], 'votes', -1)
     end
     redis.call('HDEL', vk, user)

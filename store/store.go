@@ -26,6 +26,11 @@ type Store struct {
 	// (contest.go), so that reading the leaderboard does not fetch and
 	// decode every entry each time.
 	entries entryCache
+	// pageEntries and members keep the entries decoded for voters' pages
+	// (contest.go) and the members decoded by the load middleware, so
+	// that a vote press does not decode the same JSON again (memo.go).
+	pageEntries memo[pageKey, bot.Entry]
+	members     memo[memberKey, bot.Member]
 }
 
 // New wraps a Redis client (single node or cluster).
@@ -86,11 +91,61 @@ func (s *Store) Load(ctx context.Context, user bot.UserKey, window time.Duration
 	if at.IsZero() {
 		at = time.Now()
 	}
-	keys := []string{userKey(user), userSub(user, "conv"), userSub(user, "flood"), userSub(user, "cohorts")}
-	res, err := loadScript.Run(ctx, s.rdb, keys, window.Milliseconds(), at.UnixMilli()).Slice()
+	res, err := loadScript.Run(ctx, s.rdb, loadKeys(user), window.Milliseconds(), at.UnixMilli()).Slice()
 	if err != nil {
 		return bot.Loaded{}, fmt.Errorf("load user %s: %w", user, err)
 	}
+	return loadedFrom(user, res)
+}
+
+// LoadMember is Load and MemberVersion of the cohort in one round trip (a
+// pipeline, since their keys are in different slots). The load middleware
+// uses it when the update names the cohort it acts on.
+func (s *Store) LoadMember(ctx context.Context, user bot.UserKey, window time.Duration, at time.Time, cohort string) (bot.Loaded, *bot.Member, int64, error) {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	keys := loadKeys(user)
+	for attempt := 0; ; attempt++ {
+		var load *redis.Cmd
+		var m, v *redis.StringCmd
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			load = loadScript.EvalSha(ctx, p, keys, window.Milliseconds(), at.UnixMilli())
+			m = p.HGet(ctx, cohortKey(cohort, "members"), string(user))
+			v = p.HGet(ctx, cohortKey(cohort, "meta"), "version")
+			return nil
+		})
+		if redis.HasErrorPrefix(load.Err(), "NOSCRIPT") && attempt == 0 {
+			// Not in this server's script cache yet (a restart): the
+			// script did not run, so loading it and trying again counts
+			// the update once.
+			if err := loadScript.Load(ctx, s.rdb).Err(); err != nil {
+				return bot.Loaded{}, nil, 0, fmt.Errorf("load script: %w", err)
+			}
+			continue
+		}
+		if err := load.Err(); err != nil {
+			return bot.Loaded{}, nil, 0, fmt.Errorf("load user %s: %w", user, err)
+		}
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return bot.Loaded{}, nil, 0, fmt.Errorf("read member %s of %s: %w", user, cohort, err)
+		}
+		res, _ := load.Slice()
+		l, err := loadedFrom(user, res)
+		if err != nil {
+			return bot.Loaded{}, nil, 0, err
+		}
+		mem, version, err := s.memberVersionFrom(cohort, user, m, v)
+		return l, mem, version, err
+	}
+}
+
+func loadKeys(user bot.UserKey) []string {
+	return []string{userKey(user), userSub(user, "conv"), userSub(user, "flood"), userSub(user, "cohorts")}
+}
+
+// loadedFrom decodes loadScript's reply.
+func loadedFrom(user bot.UserKey, res []any) (bot.Loaded, error) {
 	if len(res) != 4 {
 		return bot.Loaded{}, fmt.Errorf("load user %s: %d results", user, len(res))
 	}
@@ -199,15 +254,33 @@ func (s *Store) MemberVersion(ctx context.Context, cohort string, user bot.UserK
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, 0, fmt.Errorf("read member %s of %s: %w", user, cohort, err)
 	}
+	return s.memberVersionFrom(cohort, user, m, v)
+}
+
+// memberKey names a member decoded by the load middleware (Store.members).
+type memberKey struct {
+	cohort string
+	user   bot.UserKey
+}
+
+// memberVersionFrom decodes the member and the plan version read by
+// MemberVersion and LoadMember.
+func (s *Store) memberVersionFrom(cohort string, user bot.UserKey, m, v *redis.StringCmd) (*bot.Member, int64, error) {
 	version, _ := strconv.ParseInt(v.Val(), 10, 64)
 	if m.Err() != nil {
 		return nil, version, nil
 	}
-	mem, err := decodeMember(m.Val())
+	mem, err := s.members.decode(memberKey{cohort, user}, m.Val(), func(raw string) (bot.Member, error) {
+		m, err := decodeMember(raw)
+		if err != nil {
+			return bot.Member{}, err
+		}
+		return *m, nil
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	return mem, version, nil
+	return &mem, version, nil
 }
 
 func decodeMember(raw string) (*bot.Member, error) {
