@@ -138,28 +138,41 @@ func (b *Bot) moderatePress(c *Context) error {
 	return c.Refuse(c.T("err.stale_button"))
 }
 
-func (b *Bot) approve(c *Context, n int64) error {
+// decide takes an organiser's decision on entry n and tells the author.
+// A decision already taken the same way (by another organiser, or this
+// press again) tells the author again, but the notice has the same id, so
+// it is queued at most once. It returns the entry when this press made
+// the decision; otherwise the press has been answered and e is nil.
+func (b *Bot) decide(c *Context, n int64, approve bool, reason string) (e *Entry, err error) {
 	_, cs := b.contest(c)
-	now := b.clock()
-	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, true, "", c.U.User, now)
+	want, verdict := EntryRejected, "no"
+	if approve {
+		want, verdict = EntryApproved, "ok"
+	}
+	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.clock())
 	if isNotFound(err) {
-		return c.Refuse(c.T("mod.not_found", n))
+		return nil, c.Refuse(c.T("mod.not_found", n))
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !ok && status != EntryApproved {
-		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+	if !ok && status != want {
+		return nil, c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
 	}
-	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
-	if err != nil {
-		return err
+	if e, err = cs.Entry(c.Context, c.Cohort.ID, n); err != nil {
+		return nil, err
 	}
-	// Approved already (by another organiser, or this press again): the
-	// author's notice has the same id, so it is queued at most once.
-	b.tellAuthor(c, e, "ok")
+	b.tellAuthor(c, e, verdict)
 	if !ok {
-		return c.Answer(c.T("mod.decided", n, c.T("ph.status."+status)), true)
+		return nil, c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+	}
+	return e, nil
+}
+
+func (b *Bot) approve(c *Context, n int64) error {
+	e, err := b.decide(c, n, true, "")
+	if e == nil {
+		return err
 	}
 	b.log.Info("contest entry approved", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
 	if err := c.Answer(c.T("mod.approved", n), false); err != nil {
@@ -211,29 +224,13 @@ func (b *Bot) rejectReason(c *Context) error {
 }
 
 func (b *Bot) reject(c *Context, n int64, reason string) error {
-	_, cs := b.contest(c)
 	if c.Conv != nil && c.Conv.Flow == flowModerate {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
 	}
-	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, false, reason, c.U.User, b.clock())
-	if isNotFound(err) {
-		return c.Refuse(c.T("mod.not_found", n))
-	}
-	if err != nil {
+	if e, err := b.decide(c, n, false, reason); e == nil {
 		return err
-	}
-	if !ok && status != EntryRejected {
-		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
-	}
-	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
-	if err != nil {
-		return err
-	}
-	b.tellAuthor(c, e, "no")
-	if !ok {
-		return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
 	}
 	b.log.Info("contest entry rejected", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
 	return c.Reply(c.T("mod.rejected", n))
