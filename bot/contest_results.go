@@ -327,23 +327,34 @@ func standingLine(l Lang, s Standing, author string, counts bool) string {
 	return line
 }
 
+// closedContest reads the contest and its members for an organiser acting
+// on the results: only once voting has closed and before the results were
+// announced. Otherwise the press is refused and snap is nil.
+func (b *Bot) closedContest(c *Context, pc *plan.Contest, cs ContestStore, now time.Time) (*ContestSnapshot, []*Member, error) {
+	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, vote := snap.Meta.Windows(pc)
+	if Phase(vote, now) != PhaseClosed {
+		return nil, nil, c.Refuse(c.T("res.not_closed"))
+	}
+	if snap.Meta.Announced {
+		return nil, nil, c.Refuse(c.T("contest.already_announced"))
+	}
+	members, err := b.store.Members(c.Context, c.Cohort.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return snap, members, nil
+}
+
 // resultsNow is the panel's results button: the proposal again, to the
 // organiser who pressed it.
 func (b *Bot) resultsNow(c *Context) error {
 	pc, cs := b.contest(c)
-	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
-	if err != nil {
-		return err
-	}
-	_, vote := snap.Meta.Windows(pc)
-	if Phase(vote, b.clock()) != PhaseClosed {
-		return c.Refuse(c.T("res.not_closed"))
-	}
-	if snap.Meta.Announced {
-		return c.Refuse(c.T("contest.already_announced"))
-	}
-	members, err := b.store.Members(c.Context, c.Cohort.ID)
-	if err != nil {
+	snap, members, err := b.closedContest(c, pc, cs, b.clock())
+	if snap == nil {
 		return err
 	}
 	text, rows := proposalText(c.Lang, c.Cohort, snap, memberNames(members))
@@ -359,20 +370,9 @@ func (b *Bot) resultsPress(c *Context) error {
 	if pc == nil || !ok || op != "ok" || len(args) != 0 || other {
 		return c.refuseButton(pc != nil && ok && op == "ok" && len(args) == 0)
 	}
-	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
-	if err != nil {
-		return err
-	}
 	now := b.clock()
-	_, vote := snap.Meta.Windows(pc)
-	if Phase(vote, now) != PhaseClosed {
-		return c.Refuse(c.T("res.not_closed"))
-	}
-	if snap.Meta.Announced {
-		return c.Refuse(c.T("contest.already_announced"))
-	}
-	members, err := b.store.Members(c.Context, c.Cohort.ID)
-	if err != nil {
+	snap, members, err := b.closedContest(c, pc, cs, now)
+	if snap == nil {
 		return err
 	}
 	var to []*Member
