@@ -31,8 +31,8 @@ import (
 //	{c:ID}:contest       hash    window overrides (sub_opens, sub_closes, vote_opens, vote_closes, unix ms),
 //	                             proposed (voting close, ms, whose results were sent to organisers),
 //	                             announced, votes (total)
-//	{c:ID}:vt:p:ENTRY    hash    voter → weight (thousandths) of their vote for the entry
-//	{c:ID}:vt:u:USER     set     entry numbers the voter voted for
+//	{c:ID}:vt:u:USER     hash    entry number → weight (thousandths) of the voter's vote for it: one
+//	                             field per (voter, entry), so a hash as small as one person's votes
 //	{c:ID}:vt:used       hash    voter → votes cast (the quota; its length is the number of voters)
 //	{c:ID}:vt:score      string  each entry's weighted score, in thousandths so sums stay exact: a
 //	                             BITFIELD of signed 64-bit integers, entry n's at #n (byte 8n)
@@ -42,9 +42,6 @@ import (
 func phKey(cohort, s string) string                 { return cohortKey(cohort, "ph:"+s) }
 func phUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "ph:u:"+string(u)) }
 func vtKey(cohort, s string) string                 { return cohortKey(cohort, "vt:"+s) }
-func vtPhotoKey(cohort string, n int64) string {
-	return cohortKey(cohort, "vt:p:"+strconv.FormatInt(n, 10))
-}
 func vtUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "vt:u:"+string(u)) }
 func contestKey(cohort string) string               { return cohortKey(cohort, "contest") }
 func auditKey(cohort string) string                 { return cohortKey(cohort, "audit") }
@@ -244,23 +241,35 @@ func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve
 // (false when there is none), then its status, the number of approved
 // entries, its place among them (0 when it is not approved), the next and
 // the previous approved entries (wrapping around), whether the voter
-// voted for it (0/1), the voter's votes and its voters. known holds what
+// voted for it (0/1), the voter's votes and its voters. mine is the
+// voter's hash of votes (vt:u:USER). known holds what
 // the caller read or wrote already in the same script (raw, st, voted,
 // used, votes), so that it is not read twice. decodePage reads the page.
 const pageLua = `
-local function page(out, known, e, st, ok, voters, used, count, n, voter)
+local function page(out, known, e, st, ok, mine, used, count, n, voter)
   local raw = known.raw or redis.call('HGET', e, n)
   out[#out+1] = raw
   if not raw then return out end
   local rank = redis.call('ZRANK', ok, n)
-  local nx = redis.call('ZRANGEBYSCORE', ok, '(' .. n, '+inf', 'LIMIT', 0, 1)[1] or redis.call('ZRANGE', ok, 0, 0)[1]
-  local pv = redis.call('ZREVRANGEBYSCORE', ok, '(' .. n, '-inf', 'LIMIT', 0, 1)[1] or redis.call('ZRANGE', ok, -1, -1)[1]
+  local nx, pv
+  if rank then
+    -- The neighbours by rank, with the entry itself between them.
+    local from = math.max(rank - 1, 0)
+    local r = redis.call('ZRANGE', ok, from, rank + 1)
+    local i = rank - from + 1
+    pv, nx = r[i - 1], r[i + 1]
+  else
+    nx = redis.call('ZRANGEBYSCORE', ok, '(' .. n, '+inf', 'LIMIT', 0, 1)[1]
+    pv = redis.call('ZREVRANGEBYSCORE', ok, '(' .. n, '-inf', 'LIMIT', 0, 1)[1]
+  end
+  nx = nx or redis.call('ZRANGE', ok, 0, 0)[1]
+  pv = pv or redis.call('ZRANGE', ok, -1, -1)[1]
   out[#out+1] = known.st or redis.call('HGET', st, n) or ''
   out[#out+1] = redis.call('ZCARD', ok)
   out[#out+1] = (rank or -1) + 1
   out[#out+1] = nx or '0'
   out[#out+1] = pv or '0'
-  out[#out+1] = known.voted or redis.call('HEXISTS', voters, voter)
+  out[#out+1] = known.voted or redis.call('HEXISTS', mine, n)
   out[#out+1] = known.used or redis.call('HGET', used, voter) or '0'
   out[#out+1] = known.votes or redis.call('BITFIELD', count, 'GET', 'i32', '#' .. n)[1]
   return out
@@ -274,9 +283,9 @@ end
 // returns the outcome and the voting window's overrides, then, when asked
 // for, the voter's page of the entry as it is after the vote (pageLua):
 // one command for the press and the page it redraws.
-// KEYS: contest, st, e, the entry's voters, the voter's entries, score,
-// count, used, audit, ok. ARGV: op, voter, number, voter's group, weight
-// (thousandths), quota, plan opens, plan closes, now, page (1/0).
+// KEYS: contest, st, e, the voter's votes, score, count, used, audit, ok.
+// ARGV: op, voter, number, voter's group, weight (thousandths), quota,
+// plan opens, plan closes, now, page (1/0).
 var voteScript = redis.NewScript(pageLua + `
 local voter, n = ARGV[2], ARGV[3]
 local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
@@ -289,7 +298,7 @@ local function vote()
     if not st then return 'missing' end
     known.st = st
     if st ~= 'approved' then return 'unavailable' end
-    if redis.call('HEXISTS', KEYS[4], voter) == 1 then
+    if redis.call('HEXISTS', KEYS[4], n) == 1 then
       known.voted = 1
       return 'noop'
     end
@@ -299,40 +308,38 @@ local function vote()
     if e.author == voter or (ARGV[4] ~= '' and e.group == ARGV[4]) then return 'own' end
     local quota = tonumber(ARGV[6])
     if quota > 0 then
-      known.used = tonumber(redis.call('HGET', KEYS[8], voter) or '0')
+      known.used = tonumber(redis.call('HGET', KEYS[7], voter) or '0')
       if known.used >= quota then return 'quota' end
     end
-    redis.call('HSET', KEYS[4], voter, ARGV[5])
-    redis.call('SADD', KEYS[5], n)
-    redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, ARGV[5])
-    known.votes = redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, 1)[1]
-    known.used = redis.call('HINCRBY', KEYS[8], voter, 1)
+    redis.call('HSET', KEYS[4], n, ARGV[5])
+    redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', '#' .. n, ARGV[5])
+    known.votes = redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i32', '#' .. n, '1')[1]
+    known.used = redis.call('HINCRBY', KEYS[7], voter, '1')
     known.voted = 1
-    redis.call('HINCRBY', KEYS[1], 'votes', 1)
-    redis.call('XADD', KEYS[9], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
+    redis.call('HINCRBY', KEYS[1], 'votes', '1')
+    redis.call('XADD', KEYS[8], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
     return 'ok'
   end
-  local w = redis.call('HGET', KEYS[4], voter)
+  local w = redis.call('HGET', KEYS[4], n)
   if not w then
     known.voted = 0
     return 'noop'
   end
-  redis.call('HDEL', KEYS[4], voter)
-  redis.call('SREM', KEYS[5], n)
-  redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, -tonumber(w))
-  known.votes = redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, -1)[1]
-  known.used = redis.call('HINCRBY', KEYS[8], voter, -1)
+  redis.call('HDEL', KEYS[4], n)
+  redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', '#' .. n, '-' .. w)
+  known.votes = redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i32', '#' .. n, '-1')[1]
+  known.used = redis.call('HINCRBY', KEYS[7], voter, '-1')
   if known.used <= 0 then
-    redis.call('HDEL', KEYS[8], voter)
+    redis.call('HDEL', KEYS[7], voter)
     known.used = 0
   end
   known.voted = 0
-  redis.call('HINCRBY', KEYS[1], 'votes', -1)
-  redis.call('XADD', KEYS[9], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
+  redis.call('HINCRBY', KEYS[1], 'votes', '-1')
+  redis.call('XADD', KEYS[8], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
   return 'ok'
 end
 local out = {vote(), ov[1], ov[2]}
-if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[10], KEYS[4], KEYS[8], KEYS[7], n, voter) end
+if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[9], KEYS[4], KEYS[7], KEYS[6], n, voter) end
 return out
 `)
 
@@ -356,7 +363,7 @@ func voteArgs(v bot.VoteRequest, page bool) ([]string, []any) {
 	if page {
 		withPage = "1"
 	}
-	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtPhotoKey(c, v.N), vtUserKey(c, v.Voter),
+	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtUserKey(c, v.Voter),
 		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c), phKey(c, "ok")}
 	weight := int64(math.Round(v.Weight * milli))
 	return keys, []any{op, string(v.Voter), v.N, v.Group, weight, v.Quota,
@@ -692,8 +699,7 @@ func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, e
 // viewScript reads a voter's page of entry n, or of the first approved
 // entry when n is 0. It returns the entry's number, the voting window's
 // overrides, then the page (pageLua). KEYS: contest, e, st, ok, used,
-// count. ARGV: number, voter, the key of an entry's voters without the
-// number.
+// count, the voter's votes. ARGV: number, voter.
 var viewScript = redis.NewScript(pageLua + `
 local n = ARGV[1]
 if n == '0' then n = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or '0' end
@@ -703,15 +709,15 @@ if n == '0' then
   out[4] = false
   return out
 end
-return page(out, {}, KEYS[2], KEYS[3], KEYS[4], ARGV[3] .. n, KEYS[5], KEYS[6], n, ARGV[2])
+return page(out, {}, KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[5], KEYS[6], n, ARGV[2])
 `)
 
 // VoteView implements bot.ContestStore: what a voter's page shows about
 // entry n (the first approved one when n is 0), in one script call.
 func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (bot.VoteView, error) {
 	c := cohort
-	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "used"), vtKey(c, "count")}
-	res, err := viewScript.Run(ctx, s.rdb, keys, n, string(voter), vtKey(c, "p:")).Slice()
+	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "used"), vtKey(c, "count"), vtUserKey(c, voter)}
+	res, err := viewScript.Run(ctx, s.rdb, keys, n, string(voter)).Slice()
 	if err != nil {
 		return bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
 	}
@@ -808,14 +814,34 @@ func msTime(x any) *time.Time {
 
 // PhotoVoters implements bot.ContestStore: who voted for entry n, with
 // each vote's weight. Organisers only: the handlers never show it to
-// anyone else.
+// anyone else. Votes are kept by voter, so this asks every voter's hash
+// (one pipeline): a rare read, so that a vote stays cheap however popular
+// the photo.
 func (s *Store) PhotoVoters(ctx context.Context, cohort string, n int64) (map[bot.UserKey]float64, error) {
-	h, err := s.rdb.HGetAll(ctx, vtPhotoKey(cohort, n)).Result()
+	voters, err := s.rdb.HKeys(ctx, vtKey(cohort, "used")).Result()
 	if err != nil {
+		return nil, fmt.Errorf("voters of %s: %w", cohort, err)
+	}
+	field := strconv.FormatInt(n, 10)
+	weights := make([]*redis.StringCmd, len(voters))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, u := range voters {
+			weights[i] = p.HGet(ctx, vtUserKey(cohort, bot.UserKey(u)), field)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("voters of %d in %s: %w", n, cohort, err)
 	}
-	out := make(map[bot.UserKey]float64, len(h))
-	for u, w := range h {
+	out := make(map[bot.UserKey]float64)
+	for i, u := range voters {
+		w, err := weights[i].Result()
+		if errors.Is(err, redis.Nil) {
+			continue // no vote for n
+		}
+		if err != nil {
+			return nil, fmt.Errorf("vote of %s for %d in %s: %w", u, n, cohort, err)
+		}
 		x, _ := strconv.ParseFloat(w, 64)
 		out[bot.UserKey(u)] = x / milli
 	}

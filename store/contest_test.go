@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -702,4 +703,82 @@ func TestContestBoard(t *testing.T) {
 		}
 	}
 	board(false)
+}
+
+// TestVotePageNeighbours: a page's place and its ◀/▶ entries skip what is
+// not approved and wrap around at both ends; the page of an entry that is
+// not approved (an old button) still leads to its approved neighbours.
+func TestVotePageNeighbours(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc9"
+	MustCohort(t, st, c, t0)
+	e1 := MustEntry(t, st, c, alice, "G1", "n1", t0)
+	e2 := MustEntry(t, st, c, alice, "G1", "n2", t0)
+	pending := MustEntry(t, st, c, alice, "G1", "n3", t0, bot.EntryPending)
+	e4 := MustEntry(t, st, c, alice, "G1", "n4", t0)
+	rejected := MustEntry(t, st, c, alice, "G1", "n5", t0, bot.EntryRejected)
+	e6 := MustEntry(t, st, c, alice, "G1", "n6", t0)
+	for _, tt := range []struct {
+		n, position, prev, next int64
+	}{
+		{e1, 1, e6, e2},
+		{e2, 2, e1, e4},
+		{pending, 0, e2, e4},
+		{e4, 3, e2, e6},
+		{rejected, 0, e4, e6},
+		{e6, 4, e4, e1},
+	} {
+		v, err := st.VoteView(ctx, c, tt.n, bob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(v.Position) != tt.position || v.Total != 4 || v.Prev != tt.prev || v.Next != tt.next {
+			t.Errorf("page of %d: place %d of %d, ◀ %d ▶ %d; want place %d of 4, ◀ %d ▶ %d",
+				tt.n, v.Position, v.Total, v.Prev, v.Next, tt.position, tt.prev, tt.next)
+		}
+	}
+
+	// With one approved entry there is nowhere to move.
+	const one = "cc10"
+	MustCohort(t, st, one, t0)
+	only := MustEntry(t, st, one, alice, "G1", "o1", t0)
+	v, err := st.VoteView(ctx, one, only, bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Position != 1 || v.Total != 1 || v.Prev != 0 || v.Next != 0 {
+		t.Errorf("page of the only entry: place %d of %d, ◀ %d ▶ %d; want 1 of 1 and no moves", v.Position, v.Total, v.Prev, v.Next)
+	}
+}
+
+// TestPhotoVoters: organisers see who voted for an entry with each vote's
+// weight, and a withdrawn vote is gone from the list.
+func TestPhotoVoters(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc11"
+	MustCohort(t, st, c, t0)
+	a := MustEntry(t, st, c, alice, "G1", "p1", t0)
+	b := MustEntry(t, st, c, alice, "G1", "p2", t0)
+	const lecturer, trainee, other bot.UserKey = "telegram:7", "telegram:8", "telegram:9"
+	mustVote(t, st, voteReq(c, lecturer, "", a, true, 1.5), bot.VoteOK)
+	mustVote(t, st, voteReq(c, trainee, "G2", a, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", a, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", a, false, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", b, true, 1), bot.VoteOK)
+
+	got, err := st.PhotoVoters(ctx, c, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[bot.UserKey]float64{lecturer: 1.5, trainee: 1}
+	if !maps.Equal(got, want) {
+		t.Errorf("voters of %d = %v, want %v", a, got, want)
+	}
+	if got, err := st.PhotoVoters(ctx, c, 99); err != nil || len(got) != 0 {
+		t.Errorf("voters of a missing entry = %v, %v; want none", got, err)
+	}
 }

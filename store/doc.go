@@ -23,8 +23,7 @@
 //	{c:ID}:ph:ver                 string bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
 //	                                     proposed (voting close whose results went to organisers), announced, votes
-//	{c:ID}:vt:p:ENTRY             hash   voter → weight (thousandths) of their vote for the entry
-//	{c:ID}:vt:u:USER              set    entry numbers the voter voted for
+//	{c:ID}:vt:u:USER              hash   entry number → weight (thousandths) of the voter's vote for it
 //	{c:ID}:vt:used                hash   voter → votes cast (the quota; its length is the number of voters)
 //	{c:ID}:vt:score               string each entry's weighted score in thousandths: BITFIELD i64 at #ENTRY
 //	{c:ID}:vt:count               string each entry's number of voters: BITFIELD i32 at #ENTRY

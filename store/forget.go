@@ -16,23 +16,20 @@ import (
 // entries withdrawn, exactly as if they had done it themselves. Once
 // voting has closed, the results stand: the tallies stay, but the links
 // to the person go — who they voted for, and their name on their entries.
-// KEYS: contest, st, e, ok, voter's set, score, count, used, audit,
+// KEYS: contest, st, e, ok, voter's votes, score, count, used, audit,
 // author's set, grp, version, uid. ARGV: user, plan voting opens, plan
-// voting closes, now, voters-of-entry key prefix.
+// voting closes, now.
 var forgetScript = redis.NewScript(windowLua + `
 local user, now = ARGV[1], tonumber(ARGV[4])
 local _, closes = window(KEYS[1], 'vote', ARGV[2], ARGV[3])
 local open = now < closes
-for _, n in ipairs(redis.call('SMEMBERS', KEYS[5])) do
-  local vk = ARGV[5] .. n
-  local w = redis.call('HGET', vk, user)
-  if w then
-    if open then
-      redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, -tonumber(w))
-      redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, -1)
-      redis.call('HINCRBY', KEYS[1], 'votes', -1)
-    end
-    redis.call('HDEL', vk, user)
+if open then
+  local votes = redis.call('HGETALL', KEYS[5])
+  for i = 1, #votes, 2 do
+    local n, w = votes[i], votes[i + 1]
+    redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, '-' .. w)
+    redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, '-1')
+    redis.call('HINCRBY', KEYS[1], 'votes', '-1')
   end
 end
 redis.call('DEL', KEYS[5])
@@ -70,7 +67,7 @@ func (s *Store) ForgetContestant(ctx context.Context, cohort string, user bot.Us
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), phKey(c, "ok"), vtUserKey(c, user),
 		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c),
 		phUserKey(c, user), phKey(c, "grp"), phKey(c, "ver"), phKey(c, "uid")}
-	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now), vtKey(c, "p:")).Err()
+	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now)).Err()
 	if err != nil {
 		return fmt.Errorf("forget %s in the contest of %s: %w", user, cohort, err)
 	}

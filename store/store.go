@@ -77,11 +77,11 @@ local start = tonumber(h[1])
 local n
 if not start or at - start >= window or at < start - window then
   n = 1
-  redis.call('HSET', KEYS[3], 's', at, 'n', 1)
+  redis.call('HSET', KEYS[3], 's', ARGV[2], 'n', '1')
 else
-  n = redis.call('HINCRBY', KEYS[3], 'n', 1)
+  n = redis.call('HINCRBY', KEYS[3], 'n', '1')
 end
-redis.call('PEXPIRE', KEYS[3], window * 2)
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]), n, redis.call('SMEMBERS', KEYS[4])}
 `)
 
@@ -91,7 +91,7 @@ func (s *Store) Load(ctx context.Context, user bot.UserKey, window time.Duration
 	if at.IsZero() {
 		at = time.Now()
 	}
-	res, err := loadScript.Run(ctx, s.rdb, loadKeys(user), window.Milliseconds(), at.UnixMilli()).Slice()
+	res, err := loadScript.Run(ctx, s.rdb, loadKeys(user), loadArgs(window, at)...).Slice()
 	if err != nil {
 		return bot.Loaded{}, fmt.Errorf("load user %s: %w", user, err)
 	}
@@ -110,7 +110,7 @@ func (s *Store) LoadMember(ctx context.Context, user bot.UserKey, window time.Du
 		var load *redis.Cmd
 		var m, v *redis.StringCmd
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			load = loadScript.EvalSha(ctx, p, keys, window.Milliseconds(), at.UnixMilli())
+			load = loadScript.EvalSha(ctx, p, keys, loadArgs(window, at)...)
 			m = p.HGet(ctx, cohortKey(cohort, "members"), string(user))
 			v = p.HGet(ctx, cohortKey(cohort, "meta"), "version")
 			return nil
@@ -138,6 +138,14 @@ func (s *Store) LoadMember(ctx context.Context, user bot.UserKey, window time.Du
 		mem, version, err := s.memberVersionFrom(cohort, user, m, v)
 		return l, mem, version, err
 	}
+}
+
+// loadArgs are loadScript's arguments: the flood window, the arrival
+// time and how long the counter is kept (two windows), all in ms. Numbers
+// are passed as strings so that the script never formats a Lua number.
+func loadArgs(window time.Duration, at time.Time) []any {
+	ms := window.Milliseconds()
+	return []any{ms, at.UnixMilli(), 2 * ms}
 }
 
 func loadKeys(user bot.UserKey) []string {
