@@ -33,11 +33,10 @@ import (
 //	                             announced, votes (total)
 //	{c:ID}:vt:u:USER     hash    entry number → weight (thousandths) of the voter's vote for it: one
 //	                             field per (voter, entry), so a hash as small as one person's votes
-//	{c:ID}:vt:used       hash    voter → votes cast (the quota; its length is the number of voters)
-//	{c:ID}:vt:score      string  each entry's weighted score, in thousandths so sums stay exact: a
-//	                             BITFIELD of signed 64-bit integers, entry n's at #n (byte 8n)
-//	{c:ID}:vt:count      string  each entry's number of voters: a BITFIELD of signed 32-bit
-//	                             integers, entry n's at #n (byte 4n)
+//	{c:ID}:vt:voters     set     voters with at least one vote (its size is the number of voters)
+//	{c:ID}:vt:tally      string  each entry's tally, a 12-byte record at byte 12n: its weighted score
+//	                             in thousandths (so sums stay exact, signed 64-bit, bit 96n), then its
+//	                             number of voters (signed 32-bit, bit 96n+64); BITFIELD writes both
 //	{c:ID}:audit         stream  kind, user, photo, time (unix ms) and details of every contest change
 func phKey(cohort, s string) string                 { return cohortKey(cohort, "ph:"+s) }
 func phUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "ph:u:"+string(u)) }
@@ -242,11 +241,12 @@ func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve
 // entries, its place among them (0 when it is not approved), the next and
 // the previous approved entries (wrapping around), whether the voter
 // voted for it (0/1), the voter's votes and its voters. mine is the
-// voter's hash of votes (vt:u:USER). known holds what
+// voter's hash of votes (vt:u:USER), at the offset of the entry's number
+// of voters in tally (bit 96n+64). known holds what
 // the caller read or wrote already in the same script (raw, st, voted,
 // used, votes), so that it is not read twice. decodePage reads the page.
 const pageLua = `
-local function page(out, known, e, st, ok, mine, used, count, n, voter)
+local function page(out, known, e, st, ok, mine, tally, at, n)
   local raw = known.raw or redis.call('HGET', e, n)
   out[#out+1] = raw
   if not raw then return out end
@@ -270,8 +270,8 @@ local function page(out, known, e, st, ok, mine, used, count, n, voter)
   out[#out+1] = nx or '0'
   out[#out+1] = pv or '0'
   out[#out+1] = known.voted or redis.call('HEXISTS', mine, n)
-  out[#out+1] = known.used or redis.call('HGET', used, voter) or '0'
-  out[#out+1] = known.votes or redis.call('BITFIELD', count, 'GET', 'i32', '#' .. n)[1]
+  out[#out+1] = known.used or redis.call('HLEN', mine)
+  out[#out+1] = known.votes or redis.call('BITFIELD', tally, 'GET', 'i32', at)[1]
   return out
 end
 `
@@ -283,9 +283,10 @@ end
 // returns the outcome and the voting window's overrides, then, when asked
 // for, the voter's page of the entry as it is after the vote (pageLua):
 // one command for the press and the page it redraws.
-// KEYS: contest, st, e, the voter's votes, score, count, used, audit, ok.
+// KEYS: contest, st, e, the voter's votes, tally, voters, audit, ok.
 // ARGV: op, voter, number, voter's group, weight (thousandths), quota,
-// plan opens, plan closes, now, page (1/0).
+// plan opens, plan closes, now, page (1/0), the entry's score and voters
+// offsets in tally (bits).
 var voteScript = redis.NewScript(pageLua + `
 local voter, n = ARGV[2], ARGV[3]
 local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
@@ -306,18 +307,16 @@ local function vote()
     known.raw = redis.call('HGET', KEYS[3], n)
     local e = cjson.decode(known.raw)
     if e.author == voter or (ARGV[4] ~= '' and e.group == ARGV[4]) then return 'own' end
+    known.used = redis.call('HLEN', KEYS[4])
     local quota = tonumber(ARGV[6])
-    if quota > 0 then
-      known.used = tonumber(redis.call('HGET', KEYS[7], voter) or '0')
-      if known.used >= quota then return 'quota' end
-    end
+    if quota > 0 and known.used >= quota then return 'quota' end
     redis.call('HSET', KEYS[4], n, ARGV[5])
-    redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', '#' .. n, ARGV[5])
-    known.votes = redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i32', '#' .. n, '1')[1]
-    known.used = redis.call('HINCRBY', KEYS[7], voter, '1')
+    known.votes = redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', ARGV[11], ARGV[5], 'INCRBY', 'i32', ARGV[12], '1')[2]
+    if known.used == 0 then redis.call('SADD', KEYS[6], voter) end
+    known.used = known.used + 1
     known.voted = 1
     redis.call('HINCRBY', KEYS[1], 'votes', '1')
-    redis.call('XADD', KEYS[8], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
+    redis.call('XADD', KEYS[7], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
     return 'ok'
   end
   local w = redis.call('HGET', KEYS[4], n)
@@ -326,20 +325,16 @@ local function vote()
     return 'noop'
   end
   redis.call('HDEL', KEYS[4], n)
-  redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', '#' .. n, '-' .. w)
-  known.votes = redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i32', '#' .. n, '-1')[1]
-  known.used = redis.call('HINCRBY', KEYS[7], voter, '-1')
-  if known.used <= 0 then
-    redis.call('HDEL', KEYS[7], voter)
-    known.used = 0
-  end
+  known.votes = redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', ARGV[11], '-' .. w, 'INCRBY', 'i32', ARGV[12], '-1')[2]
+  known.used = redis.call('HLEN', KEYS[4])
+  if known.used == 0 then redis.call('SREM', KEYS[6], voter) end
   known.voted = 0
   redis.call('HINCRBY', KEYS[1], 'votes', '-1')
-  redis.call('XADD', KEYS[8], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
+  redis.call('XADD', KEYS[7], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
   return 'ok'
 end
 local out = {vote(), ov[1], ov[2]}
-if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[9], KEYS[4], KEYS[7], KEYS[6], n, voter) end
+if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[8], KEYS[4], KEYS[5], ARGV[12], n) end
 return out
 `)
 
@@ -364,10 +359,11 @@ func voteArgs(v bot.VoteRequest, page bool) ([]string, []any) {
 		withPage = "1"
 	}
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtUserKey(c, v.Voter),
-		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c), phKey(c, "ok")}
+		vtKey(c, "tally"), vtKey(c, "voters"), auditKey(c), phKey(c, "ok")}
 	weight := int64(math.Round(v.Weight * milli))
 	return keys, []any{op, string(v.Voter), v.N, v.Group, weight, v.Quota,
-		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now), withPage}
+		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now), withPage,
+		scoreBit(v.N), votesBit(v.N)}
 }
 
 // VoteAndView implements bot.ContestStore: the vote, then the voter's
@@ -432,7 +428,7 @@ func (s *Store) ContestMeta(ctx context.Context, cohort string) (bot.ContestMeta
 	var voters *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		h = p.HGetAll(ctx, contestKey(cohort))
-		voters = p.HLen(ctx, vtKey(cohort, "used"))
+		voters = p.SCard(ctx, vtKey(cohort, "voters"))
 		return nil
 	})
 	if err != nil {
@@ -622,16 +618,15 @@ func (s *Store) entriesAt(ctx context.Context, cohort, version string) (cachedEn
 // reader, so nothing is copied; the tallies are two strings of fixed-width
 // counters, read whole. With tallies false they are not read at all.
 func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (*bot.ContestBoard, error) {
-	var ver, score, count *redis.StringCmd
+	var ver, tally *redis.StringCmd
 	var meta *redis.MapStringStringCmd
 	var voters *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		ver = p.Get(ctx, phKey(cohort, "ver"))
 		meta = p.HGetAll(ctx, contestKey(cohort))
-		voters = p.HLen(ctx, vtKey(cohort, "used"))
+		voters = p.SCard(ctx, vtKey(cohort, "voters"))
 		if tallies {
-			score = p.Get(ctx, vtKey(cohort, "score"))
-			count = p.Get(ctx, vtKey(cohort, "count"))
+			tally = p.Get(ctx, vtKey(cohort, "tally"))
 		}
 		return nil
 	})
@@ -647,19 +642,22 @@ func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (
 		return board, nil
 	}
 	board.Tallies = make([]bot.Tally, len(ce.entries))
-	scores, counts := score.Val(), count.Val()
+	t := tally.Val()
 	for i, e := range ce.entries {
-		board.Tallies[i] = bot.Tally{Votes: int(counter(counts, e.N, 4)), Score: float64(counter(scores, e.N, 8)) / milli}
+		board.Tallies[i] = bot.Tally{Votes: int(counter(t, votesBit(e.N)/8, 4)), Score: float64(counter(t, scoreBit(e.N)/8, 8)) / milli}
 	}
 	return board, nil
 }
 
-// counter reads entry n's counter in a string of size-byte counters (see
-// vt:score and vt:count above): a big-endian signed integer at byte
-// size×n, zero past the end.
-func counter(s string, n int64, size int) int64 {
-	off := n * int64(size)
-	if n < 0 || off+int64(size) > int64(len(s)) {
+// scoreBit and votesBit are where entry n's score and number of voters
+// are in vt:tally, in bits (see above).
+func scoreBit(n int64) int64 { return 96 * n }
+func votesBit(n int64) int64 { return 96*n + 64 }
+
+// counter reads a big-endian signed integer of size bytes at byte off of
+// s (vt:tally above), zero past the end.
+func counter(s string, off int64, size int) int64 {
+	if off < 0 || off+int64(size) > int64(len(s)) {
 		return 0
 	}
 	var u uint64
@@ -698,26 +696,30 @@ func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, e
 
 // viewScript reads a voter's page of entry n, or of the first approved
 // entry when n is 0. It returns the entry's number, the voting window's
-// overrides, then the page (pageLua). KEYS: contest, e, st, ok, used,
-// count, the voter's votes. ARGV: number, voter.
+// overrides, then the page (pageLua). KEYS: contest, e, st, ok, tally,
+// the voter's votes. ARGV: number, the entry's voters offset in tally
+// (bits, 0 when the number is 0).
 var viewScript = redis.NewScript(pageLua + `
-local n = ARGV[1]
-if n == '0' then n = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or '0' end
+local n, at = ARGV[1], ARGV[2]
+if n == '0' then
+  n = redis.call('ZRANGE', KEYS[4], 0, 0)[1] or '0'
+  at = 96 * tonumber(n) + 64
+end
 local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
 local out = {n, ov[1], ov[2]}
 if n == '0' then
   out[4] = false
   return out
 end
-return page(out, {}, KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[5], KEYS[6], n, ARGV[2])
+return page(out, {}, KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[5], at, n)
 `)
 
 // VoteView implements bot.ContestStore: what a voter's page shows about
 // entry n (the first approved one when n is 0), in one script call.
 func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (bot.VoteView, error) {
 	c := cohort
-	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "used"), vtKey(c, "count"), vtUserKey(c, voter)}
-	res, err := viewScript.Run(ctx, s.rdb, keys, n, string(voter)).Slice()
+	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "tally"), vtUserKey(c, voter)}
+	res, err := viewScript.Run(ctx, s.rdb, keys, n, votesBit(n)).Slice()
 	if err != nil {
 		return bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
 	}
@@ -818,7 +820,7 @@ func msTime(x any) *time.Time {
 // (one pipeline): a rare read, so that a vote stays cheap however popular
 // the photo.
 func (s *Store) PhotoVoters(ctx context.Context, cohort string, n int64) (map[bot.UserKey]float64, error) {
-	voters, err := s.rdb.HKeys(ctx, vtKey(cohort, "used")).Result()
+	voters, err := s.rdb.SMembers(ctx, vtKey(cohort, "voters")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("voters of %s: %w", cohort, err)
 	}

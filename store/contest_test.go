@@ -136,6 +136,7 @@ func TestVoteCastWithdrawCast(t *testing.T) {
 	if got := mustTally(t, st, "vc2", n); got.Votes != 0 || got.Score != 0 {
 		t.Errorf("after withdrawing: %+v, want nothing", got)
 	}
+	mustVoters(t, st, "vc2", 0, 0)
 	v.Cast, v.Weight = true, 0.7
 	mustVote(t, st, v, bot.VoteOK)
 	mustVote(t, st, v, bot.VoteNoop)
@@ -148,6 +149,19 @@ func TestVoteCastWithdrawCast(t *testing.T) {
 	}
 	if !view.Voted || view.Used != 1 {
 		t.Errorf("view = voted %v used %d, want true and 1", view.Voted, view.Used)
+	}
+	mustVoters(t, st, "vc2", 1, 1)
+}
+
+// mustVoters checks the contest's count of votes and of voters.
+func mustVoters(tb testing.TB, st *store.Store, cohort string, votes, voters int64) {
+	tb.Helper()
+	meta, err := st.ContestMeta(MustContext(tb), cohort)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if meta.Votes != votes || meta.Voters != voters {
+		tb.Errorf("contest has %d votes from %d voters, want %d from %d", meta.Votes, meta.Voters, votes, voters)
 	}
 }
 

@@ -24,9 +24,9 @@
 //	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
 //	                                     proposed (voting close whose results went to organisers), announced, votes
 //	{c:ID}:vt:u:USER              hash   entry number → weight (thousandths) of the voter's vote for it
-//	{c:ID}:vt:used                hash   voter → votes cast (the quota; its length is the number of voters)
-//	{c:ID}:vt:score               string each entry's weighted score in thousandths: BITFIELD i64 at #ENTRY
-//	{c:ID}:vt:count               string each entry's number of voters: BITFIELD i32 at #ENTRY
+//	{c:ID}:vt:voters              set    voters with at least one vote
+//	{c:ID}:vt:tally               string each entry's tally, 12 bytes at 12×ENTRY: weighted score in thousandths
+//	                                     (BITFIELD i64), then number of voters (i32)
 //	{c:ID}:audit                  stream contest audit: kind, user, photo, time (ms) and details of every
 //	                                     submission, withdrawal, moderation decision, vote, phase change, result
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created

@@ -16,7 +16,7 @@ import (
 // entries withdrawn, exactly as if they had done it themselves. Once
 // voting has closed, the results stand: the tallies stay, but the links
 // to the person go — who they voted for, and their name on their entries.
-// KEYS: contest, st, e, ok, voter's votes, score, count, used, audit,
+// KEYS: contest, st, e, ok, voter's votes, tally, voters, audit,
 // author's set, grp, version, uid. ARGV: user, plan voting opens, plan
 // voting closes, now.
 var forgetScript = redis.NewScript(windowLua + `
@@ -27,15 +27,15 @@ if open then
   local votes = redis.call('HGETALL', KEYS[5])
   for i = 1, #votes, 2 do
     local n, w = votes[i], votes[i + 1]
-    redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', '#' .. n, '-' .. w)
-    redis.call('BITFIELD', KEYS[7], 'INCRBY', 'i32', '#' .. n, '-1')
+    local at = 96 * tonumber(n)
+    redis.call('BITFIELD', KEYS[6], 'INCRBY', 'i64', at, '-' .. w, 'INCRBY', 'i32', at + 64, '-1')
     redis.call('HINCRBY', KEYS[1], 'votes', '-1')
   end
 end
 redis.call('DEL', KEYS[5])
-redis.call('HDEL', KEYS[8], user)
+redis.call('SREM', KEYS[7], user)
 local counted = {pending = true, approved = true, rejected = true}
-for _, n in ipairs(redis.call('SMEMBERS', KEYS[10])) do
+for _, n in ipairs(redis.call('SMEMBERS', KEYS[9])) do
   local raw = redis.call('HGET', KEYS[3], n)
   local st = redis.call('HGET', KEYS[2], n)
   if raw then
@@ -45,17 +45,17 @@ for _, n in ipairs(redis.call('SMEMBERS', KEYS[10])) do
         redis.call('HSET', KEYS[2], n, 'withdrawn')
         redis.call('ZREM', KEYS[4], n)
         local g = e.group or ''
-        if g ~= '' and counted[st] then redis.call('HINCRBY', KEYS[11], g, -1) end
+        if g ~= '' and counted[st] then redis.call('HINCRBY', KEYS[10], g, -1) end
       end
-      if e.unique_id and redis.call('HGET', KEYS[13], e.unique_id) == n then redis.call('HDEL', KEYS[13], e.unique_id) end
+      if e.unique_id and redis.call('HGET', KEYS[12], e.unique_id) == n then redis.call('HDEL', KEYS[12], e.unique_id) end
     end
     e.author = ''
     redis.call('HSET', KEYS[3], n, cjson.encode(e))
   end
 end
-redis.call('DEL', KEYS[10])
-redis.call('XADD', KEYS[9], '*', 'kind', 'forget', 'user', '', 'photo', '', 'time', ARGV[4])
-redis.call('INCR', KEYS[12])
+redis.call('DEL', KEYS[9])
+redis.call('XADD', KEYS[8], '*', 'kind', 'forget', 'user', '', 'photo', '', 'time', ARGV[4])
+redis.call('INCR', KEYS[11])
 return 1
 `)
 
@@ -65,7 +65,7 @@ return 1
 func (s *Store) ForgetContestant(ctx context.Context, cohort string, user bot.UserKey, voting plan.Window, now time.Time) error {
 	c := cohort
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), phKey(c, "ok"), vtUserKey(c, user),
-		vtKey(c, "score"), vtKey(c, "count"), vtKey(c, "used"), auditKey(c),
+		vtKey(c, "tally"), vtKey(c, "voters"), auditKey(c),
 		phUserKey(c, user), phKey(c, "grp"), phKey(c, "ver"), phKey(c, "uid")}
 	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now)).Err()
 	if err != nil {
