@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/console"
+	"github.com/cohortbot/cohortbot/internal/embedded"
 	"github.com/cohortbot/cohortbot/store"
 )
 
@@ -28,12 +28,11 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 			return err
 		}
 	} else {
-		mr := miniredis.NewMiniRedis()
-		if err := mr.Start(); err != nil {
-			return fmt.Errorf("start embedded store: %w", err)
+		mr, err := embedded.Start(a.Clock())
+		if err != nil {
+			return err
 		}
 		defer mr.Close()
-		mr.SetTime(a.Clock())
 		// miniredis does not count TTLs down by itself.
 		tick = mr.FastForward
 		st = store.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}))

@@ -604,9 +604,11 @@ func TestContestRefusals(t *testing.T) {
 	}
 }
 
-// TestContestConsole: in the console, /photo enters a photo of the demo
-// course and the organiser is shown it at once (the console has no
-// outbox).
+// TestContestConsole: in the console, on its embedded store, /photo
+// enters a photo of the demo course and the organiser is shown it at once
+// (the console has no outbox); the organiser approves it and opens voting,
+// a trainee of another group votes, withdraws and votes again, and the
+// organiser sees the count and who voted.
 func TestContestConsole(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "lang-phi.jpg")
@@ -620,6 +622,19 @@ func TestContestConsole(t *testing.T) {
 		"/skip",
 		"/myphotos",
 		"/photo " + img,
+		"/as btc",
+		"/pending",
+		"/press 1", // ✅ approve
+		"/contest",
+		"/press 3", // open voting now
+		"/as hai",
+		"/vote",
+		"/press 1", // 👍 cast
+		"/press 1", // withdraw
+		"/press 1", // 👍 cast again
+		"/as btc",
+		"/contest",
+		"/press 6", // who voted
 		"/quit",
 	}, "\n")
 	var out, errb syncBuffer
@@ -633,9 +648,14 @@ func TestContestConsole(t *testing.T) {
 	for _, want := range []string{
 		"Đã nhận ảnh số 1", "Ảnh số 1 thuộc loại", "Đã ghi nhận ảnh dự thi số 1 (loại: Nguyên vật liệu)",
 		"→ btc", "Ảnh dự thi số 1 chờ duyệt", "Số 1 · Nguyên vật liệu · ⏳ chờ duyệt", "Bạn đã gửi ảnh này rồi (ảnh số 1)",
+		"Đã duyệt ảnh số 1", "Đã mở bình chọn", "📷 Ảnh số 1 (1/1)", "Đã bình chọn ảnh số 1", "Đã bỏ bình chọn ảnh số 1",
+		"Phiếu bình chọn: 1, của 1 người", "Ảnh số 1 (1): Phạm Văn Hải",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console output lacks %q:\n%s", want, got)
 		}
+	}
+	if strings.Contains(got, "đã có lỗi") || strings.Contains(errb.String(), "ERROR") {
+		t.Errorf("the console failed on the way:\n%s\n%s", got, errb.String())
 	}
 }
