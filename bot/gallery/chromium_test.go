@@ -144,3 +144,37 @@ func runChromium(t *testing.T, chromium, origin string, args ...string) string {
 	}
 	return stdout.String()
 }
+
+// TestPageInChromiumReopened: a page opened after voting closed keeps
+// asking, slowly, so that organisers reopening or extending voting reaches
+// the projector: a minute later it shows the live vote again.
+func TestPageInChromiumReopened(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("this test needs Debian's chromium (apt-get install chromium; .ci/run installs it): %v", err)
+	}
+	live := bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
+	src := newSource(sampleCohort(true), live)
+	src.board = func(call int) bot.Leaderboard {
+		if call == 1 {
+			return visible()
+		}
+		return live
+	}
+	f := newFixture(t, src)
+	f.addPhotos(t)
+	// 65 s of virtual time: the closed page's slow refresh (60 s) comes
+	// once; a live page would have asked every 10 s.
+	dom := runChromium(t, chromium, f.srv.URL, "--virtual-time-budget=65000", "--dump-dom", f.srv.URL+pagePath)
+	src.mu.Lock()
+	calls := src.calls
+	src.mu.Unlock()
+	if calls != 2 {
+		t.Errorf("leaderboard reads = %d, want 2 (the page and one slow refresh)", calls)
+	}
+	for _, want := range []string{`data-rendered="1"`, `id="state" class="state">Bình chọn đang diễn ra<`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("rendered DOM lacks %q:\n%s", want, dom)
+		}
+	}
+}

@@ -1,5 +1,6 @@
-// Keeps the projector page current while the contest is not closed: every
-// refresh_ms it reads the leaderboard JSON and re-renders the cards from
+// Keeps the projector page current: every refresh_ms while the contest is
+// not closed, and every minute or so once it is (organisers may reopen or
+// extend voting), it reads the leaderboard JSON and re-renders the cards from
 // the page's own <template>, reusing the <img> elements it already has so
 // that nothing flickers. Text goes in with textContent only.
 (function () {
@@ -18,7 +19,9 @@
   }
   main.querySelectorAll('img').forEach(watch);
 
-  if (cfg.state === 'closed') { return; }
+  // Once voting closed nothing changes unless organisers reopen it.
+  var slow = Math.max(cfg.refresh_ms * 6, 60000);
+  function wait(state) { return state === 'closed' ? slow : cfg.refresh_ms; }
 
   function byId(id) { return document.getElementById(id); }
 
@@ -101,11 +104,11 @@
       })
       .then(function (lb) {
         render(lb);
-        if (lb.state !== 'closed') { setTimeout(refresh, cfg.refresh_ms); }
+        setTimeout(refresh, wait(lb.state));
       })
       // A missed refresh (Wi-Fi in a conference room) keeps the last
       // rendering on screen and tries again.
       .catch(function () { setTimeout(refresh, cfg.refresh_ms); });
   }
-  setTimeout(refresh, cfg.refresh_ms);
+  setTimeout(refresh, wait(cfg.state));
 })();
