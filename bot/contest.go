@@ -41,6 +41,11 @@ const (
 	EntryWithdrawn = "withdrawn" // taken back by its author
 )
 
+// countsTowardLimit reports whether an entry in status s counts toward its
+// author's limit of photos: a withdrawn or rejected photo does not, so a
+// trainee whose blurry photo was refused may send a better one.
+func countsTowardLimit(s string) bool { return s != EntryWithdrawn && s != EntryRejected }
+
 // Contest phases, as the leaderboard reports them.
 const (
 	PhaseSubmissions = "submissions"

@@ -451,7 +451,7 @@ func resultsMessages(l Lang, c *Cohort, win []Standing, names map[UserKey]string
 }
 
 // PhotosDone is the done seam for deadlines of kind "photos": a group is
-// done once it has an entry submitted and not withdrawn.
+// done once it has an entry pending or approved.
 func PhotosDone(cs ContestStore) DoneFunc {
 	return func(ctx context.Context, c *Cohort, _ plan.Deadline, group string) (bool, error) {
 		n, err := cs.GroupEntries(ctx, c.ID, group)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -473,12 +474,20 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 		changes[i] = EntryChange{N: d.N, From: EntryDraft, To: to, Entry: d}
 		ns[i] = d.N
 	}
-	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, nil, "submit", b.clock())
-	if err != nil {
+	// A draft begun before submissions closed cannot be finished after.
+	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, &pc.Submissions, "submit", b.clock())
+	if err != nil && !errors.Is(err, ErrWindowClosed) {
 		return err
 	}
 	if err := c.EndConv(); err != nil {
 		return err
+	}
+	if err != nil {
+		sub, _, _, werr := b.windows(c)
+		if werr != nil {
+			return werr
+		}
+		return c.Refuse(b.subClosedText(c, sub, b.clock()))
 	}
 	for _, d := range ds {
 		if !slices.Contains(done, d.N) {
@@ -744,7 +753,7 @@ func (b *Bot) myPhotos(c *Context) error {
 	}
 	active := 0
 	for _, e := range mine {
-		if e.Status != EntryWithdrawn {
+		if countsTowardLimit(e.Status) {
 			active++
 		}
 	}

@@ -26,7 +26,7 @@ import (
 //	{c:ID}:ph:ok         zset    approved entry numbers (score = number): what voters page through
 //	{c:ID}:ph:uid        hash    file unique id or content hash → entry number (one entry per picture)
 //	{c:ID}:ph:u:USER     set     the author's entry numbers
-//	{c:ID}:ph:grp        hash    group → its submitted entries (pending, approved or rejected)
+//	{c:ID}:ph:grp        hash    group → its entries pending or approved
 //	{c:ID}:ph:ver        string  bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest       hash    window overrides (sub_opens, sub_closes, vote_opens, vote_closes, unix ms),
 //	                             proposed (voting close, ms, whose results were sent to organisers),
@@ -62,9 +62,36 @@ local function isOpen(contest, phase, planOpens, planCloses, now)
 end
 `
 
+// dropVotesLua takes back every vote for entry n when it leaves the
+// contest (withdrawn by its author, or by their leaving): its voters get
+// their votes back for the quota, the totals and its tally drop them, and
+// each is audited as an "unvote" with why = withdrawn. Votes are kept per
+// voter, so this asks every voter: rare, and at most a few hundred calls.
+// mine is the voters' hash key without the voter (vt:u:).
+const dropVotesLua = `
+local function dropVotes(contest, tally, voters, audit, mine, n, now)
+  local dropped = 0
+  for _, v in ipairs(redis.call('SMEMBERS', voters)) do
+    local k = mine .. v
+    local w = redis.call('HGET', k, n)
+    if w then
+      redis.call('HDEL', k, n)
+      if redis.call('HLEN', k) == 0 then redis.call('SREM', voters, v) end
+      redis.call('XADD', audit, '*', 'kind', 'unvote', 'user', v, 'photo', n, 'time', now, 'weight', w, 'why', 'withdrawn')
+      dropped = dropped + 1
+    end
+  end
+  if dropped > 0 then
+    local at = 96 * tonumber(n)
+    redis.call('BITFIELD', tally, 'SET', 'i64', at, '0', 'SET', 'i32', at + 64, '0')
+    redis.call('HINCRBY', contest, 'votes', -dropped)
+  end
+end
+`
+
 // submitScript records a draft entry, unless the submissions window is
 // shut, the picture is already an entry of the cohort, or the author
-// reached the limit of entries not withdrawn. KEYS: contest, seq, e, st,
+// reached the limit of entries neither withdrawn nor rejected. KEYS: contest, seq, e, st,
 // uid, author's set, version. ARGV: unique id, author, limit, plan opens,
 // plan closes, now, entry JSON.
 var submitScript = redis.NewScript(windowLua + `
@@ -80,7 +107,8 @@ local limit = tonumber(ARGV[3])
 if limit > 0 then
   local n = 0
   for _, id in ipairs(redis.call('SMEMBERS', KEYS[6])) do
-    if redis.call('HGET', KEYS[4], id) ~= 'withdrawn' then n = n + 1 end
+    local st = redis.call('HGET', KEYS[4], id)
+    if st ~= 'withdrawn' and st ~= 'rejected' then n = n + 1 end
   end
   if n >= limit then return {'limit', tostring(n)} end
 end
@@ -122,16 +150,18 @@ func (s *Store) SubmitEntry(ctx context.Context, e *bot.Entry, limit int, w plan
 // updateScript changes entries of one author (or of anyone with an empty
 // author) whose status is still the expected one: new JSON, new status,
 // freeing the picture. The approved set, the groups' counts and the audit
-// follow. With a window check it refuses everything once submissions are
-// shut. KEYS: e, st, uid, contest, audit, ok, grp, version. ARGV: author, check
-// window (1/0), plan opens, plan closes, now, audit kind, then per entry:
-// number, expected status, new status (or ""), JSON (or ""), free (1/0).
-var updateScript = redis.NewScript(windowLua + `
+// follow, and an entry withdrawn loses its votes (dropVotesLua). With a
+// window check it refuses everything once submissions are shut. KEYS: e,
+// st, uid, contest, audit, ok, grp, version, tally, voters. ARGV: author,
+// check window (1/0), plan opens, plan closes, now, audit kind, the voters'
+// hash key prefix, then per entry: number, expected status, new status (or
+// ""), JSON (or ""), free (1/0).
+var updateScript = redis.NewScript(windowLua + dropVotesLua + `
 local now = ARGV[5]
 if ARGV[2] == '1' and not isOpen(KEYS[4], 'sub', ARGV[3], ARGV[4], tonumber(now)) then return {'closed'} end
-local counted = {pending = true, approved = true, rejected = true}
+local counted = {pending = true, approved = true}
 local out = {'ok'}
-for i = 7, #ARGV, 5 do
+for i = 8, #ARGV, 5 do
   local n, from, to, js, free = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
   local raw = redis.call('HGET', KEYS[1], n)
   local st = redis.call('HGET', KEYS[2], n)
@@ -153,6 +183,7 @@ for i = 7, #ARGV, 5 do
       if ARGV[6] ~= '' then
         redis.call('XADD', KEYS[5], '*', 'kind', ARGV[6], 'user', e.author, 'photo', n, 'time', now, 'from', st, 'to', to)
       end
+      if to == 'withdrawn' and st ~= 'withdrawn' then dropVotes(KEYS[4], KEYS[9], KEYS[10], KEYS[5], ARGV[7], n, now) end
       out[#out+1] = n
     end
   end
@@ -167,7 +198,7 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 	if window != nil {
 		check, opens, closes = "1", unixMS(window.Opens), unixMS(window.Closes)
 	}
-	args := []any{string(author), check, opens, closes, unixMS(now), audit}
+	args := []any{string(author), check, opens, closes, unixMS(now), audit, vtKey(cohort, "u:")}
 	for _, ch := range changes {
 		raw := ""
 		if ch.Entry != nil {
@@ -183,7 +214,8 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 		}
 		args = append(args, ch.N, ch.From, ch.To, raw, free)
 	}
-	keys := []string{phKey(cohort, "e"), phKey(cohort, "st"), phKey(cohort, "uid"), contestKey(cohort), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "grp"), phKey(cohort, "ver")}
+	keys := []string{phKey(cohort, "e"), phKey(cohort, "st"), phKey(cohort, "uid"), contestKey(cohort), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "grp"), phKey(cohort, "ver"),
+		vtKey(cohort, "tally"), vtKey(cohort, "voters")}
 	res, err := updateScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("update entries of %s: %w", cohort, err)
@@ -200,14 +232,21 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 }
 
 // decideScript is an organiser's decision on a pending entry: only one
-// decision is ever taken. KEYS: st, why, audit, ok, version. ARGV: number,
-// new status, reason, organiser, now.
+// decision is ever taken. A rejected entry no longer counts for its
+// group's photos deadline. KEYS: st, why, audit, ok, version, e, grp.
+// ARGV: number, new status, reason, organiser, now.
 var decideScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], ARGV[1])
 if not st then return {'missing', ''} end
 if st ~= 'pending' then return {'already', st} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if ARGV[2] == 'approved' then redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1]) end
+if ARGV[2] == 'approved' then
+  redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1])
+else
+  local raw = redis.call('HGET', KEYS[6], ARGV[1])
+  local g = raw and cjson.decode(raw).group or ''
+  if g ~= '' then redis.call('HINCRBY', KEYS[7], g, '-1') end
+end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 local kind = 'approve'
 if ARGV[2] ~= 'approved' then kind = 'reject' end
@@ -222,7 +261,8 @@ func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve
 	if approve {
 		to, reason = bot.EntryApproved, ""
 	}
-	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "ver")}
+	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "ver"),
+		phKey(cohort, "e"), phKey(cohort, "grp")}
 	res, err := decideScript.Run(ctx, s.rdb, keys, n, to, reason, string(by), unixMS(now)).StringSlice()
 	if err != nil {
 		return false, "", fmt.Errorf("decide entry %d of %s: %w", n, cohort, err)
@@ -851,7 +891,8 @@ func (s *Store) PhotoVoters(ctx context.Context, cohort string, n int64) (map[bo
 }
 
 // GroupEntries implements bot.ContestStore: how many entries of the group
-// are submitted (pending, approved or rejected).
+// are submitted and still in the contest (pending or approved): a group
+// whose only photo was rejected has not met its photos deadline.
 func (s *Store) GroupEntries(ctx context.Context, cohort, group string) (int, error) {
 	n, err := s.rdb.HGet(ctx, phKey(cohort, "grp"), group).Int()
 	if errors.Is(err, redis.Nil) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -794,5 +795,59 @@ func TestPhotoVoters(t *testing.T) {
 	}
 	if got, err := st.PhotoVoters(ctx, c, 99); err != nil || len(got) != 0 {
 		t.Errorf("voters of a missing entry = %v, %v; want none", got, err)
+	}
+}
+
+// TestWithdrawDropsVotes: an entry withdrawn while votes for it exist
+// (voting opened early) takes those votes back: its tally and the totals
+// drop them, its voters get them back for their quota, and the audit says
+// why.
+func TestWithdrawDropsVotes(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cc12"
+	MustCohort(t, st, c, t0)
+	const dave bot.UserKey = "telegram:44"
+	a := MustEntry(t, st, c, alice, "G1", "w1", t0)
+	b := MustEntry(t, st, c, "telegram:3", "G3", "w2", t0)
+	other := MustEntry(t, st, c, "telegram:3", "G3", "w3", t0)
+	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, dave, "", a, true, 1.5), bot.VoteOK)
+	mustVote(t, st, voteReq(c, bob, "G2", b, true, 1), bot.VoteOK)
+	mustVoters(t, st, c, 3, 2)
+
+	done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: a, From: bot.EntryApproved, To: bot.EntryWithdrawn, Free: true}}, nil, "withdraw", inVote)
+	if err != nil || len(done) != 1 {
+		t.Fatalf("withdraw: %v %v", done, err)
+	}
+	if got := mustTally(t, st, c, a); got != (bot.Tally{}) {
+		t.Errorf("the withdrawn entry still has %+v", got)
+	}
+	if got := mustTally(t, st, c, b); got.Votes != 1 || got.Score != 1 {
+		t.Errorf("another entry's tally changed: %+v", got)
+	}
+	mustVoters(t, st, c, 1, 1)
+	if voters, err := st.PhotoVoters(ctx, c, a); err != nil || len(voters) != 0 {
+		t.Errorf("voters of the withdrawn entry = %v, %v; want none", voters, err)
+	}
+	// Bob's quota of two has room again.
+	quota := voteReq(c, bob, "G2", other, true, 1)
+	quota.Quota = 2
+	mustVote(t, st, quota, bot.VoteOK)
+
+	audit, err := st.ContestAudit(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped []string
+	for _, e := range audit {
+		if e.Kind == "unvote" && e.Photo == a && e.Fields["why"] == "withdrawn" {
+			dropped = append(dropped, string(e.User)+"="+e.Fields["weight"])
+		}
+	}
+	slices.Sort(dropped)
+	if want := []string{string(bob) + "=1000", string(dave) + "=1500"}; !slices.Equal(dropped, want) {
+		t.Errorf("audited dropped votes = %v, want %v", dropped, want)
 	}
 }

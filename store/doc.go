@@ -19,7 +19,7 @@
 //	{c:ID}:ph:ok                  zset   approved entry numbers (score = number): the voting order
 //	{c:ID}:ph:uid                 hash   file unique id (or content hash) → entry number: one entry per picture
 //	{c:ID}:ph:u:USER              set    the author's entry numbers
-//	{c:ID}:ph:grp                 hash   group → its entries submitted and not withdrawn (the "photos" deadline)
+//	{c:ID}:ph:grp                 hash   group → its entries pending or approved (the "photos" deadline)
 //	{c:ID}:ph:ver                 string bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
 //	                                     proposed (voting close whose results went to organisers), announced, votes

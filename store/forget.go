@@ -18,8 +18,9 @@ import (
 // to the person go — who they voted for, and their name on their entries.
 // KEYS: contest, st, e, ok, voter's votes, tally, voters, audit,
 // author's set, grp, version, uid. ARGV: user, plan voting opens, plan
-// voting closes, now.
-var forgetScript = redis.NewScript(windowLua + `
+// voting closes, now, the voters' hash key prefix. Entries withdrawn lose
+// their votes (dropVotesLua).
+var forgetScript = redis.NewScript(windowLua + dropVotesLua + `
 local user, now = ARGV[1], tonumber(ARGV[4])
 local _, closes = window(KEYS[1], 'vote', ARGV[2], ARGV[3])
 local open = now < closes
@@ -34,7 +35,7 @@ if open then
 end
 redis.call('DEL', KEYS[5])
 redis.call('SREM', KEYS[7], user)
-local counted = {pending = true, approved = true, rejected = true}
+local counted = {pending = true, approved = true}
 for _, n in ipairs(redis.call('SMEMBERS', KEYS[9])) do
   local raw = redis.call('HGET', KEYS[3], n)
   local st = redis.call('HGET', KEYS[2], n)
@@ -44,6 +45,7 @@ for _, n in ipairs(redis.call('SMEMBERS', KEYS[9])) do
       if st ~= 'withdrawn' then
         redis.call('HSET', KEYS[2], n, 'withdrawn')
         redis.call('ZREM', KEYS[4], n)
+        dropVotes(KEYS[1], KEYS[6], KEYS[7], KEYS[8], ARGV[5], n, ARGV[4])
         local g = e.group or ''
         if g ~= '' and counted[st] then redis.call('HINCRBY', KEYS[10], g, -1) end
       end
@@ -67,7 +69,7 @@ func (s *Store) ForgetContestant(ctx context.Context, cohort string, user bot.Us
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), phKey(c, "ok"), vtUserKey(c, user),
 		vtKey(c, "tally"), vtKey(c, "voters"), auditKey(c),
 		phUserKey(c, user), phKey(c, "grp"), phKey(c, "ver"), phKey(c, "uid")}
-	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now)).Err()
+	err := forgetScript.Run(ctx, s.rdb, keys, string(user), unixMS(voting.Opens), unixMS(voting.Closes), unixMS(now), vtKey(c, "u:")).Err()
 	if err != nil {
 		return fmt.Errorf("forget %s in the contest of %s: %w", user, cohort, err)
 	}

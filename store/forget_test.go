@@ -10,12 +10,14 @@ import (
 func TestForgetContestant(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name     string
-		open     bool
-		wantLeft int // voters left on the other entry
+		name       string
+		open       bool
+		wantLeft   int   // voters left on the other entry
+		wantVotes  int64 // votes in all: while open, the vote for the leaver's withdrawn entry goes too
+		wantVoters int64
 	}{
-		{name: "while voting is open", open: true, wantLeft: 1},
-		{name: "after voting closed", open: false, wantLeft: 2},
+		{name: "while voting is open", open: true, wantLeft: 1, wantVotes: 1, wantVoters: 1},
+		{name: "after voting closed", open: false, wantLeft: 2, wantVotes: 3, wantVoters: 2},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,6 +42,7 @@ func TestForgetContestant(t *testing.T) {
 			if got := mustTally(t, st, c, theirs); got.Votes != tc.wantLeft {
 				t.Errorf("votes left on the other entry = %d, want %d", got.Votes, tc.wantLeft)
 			}
+			mustVoters(t, st, c, tc.wantVotes, tc.wantVoters)
 			voters, err := st.PhotoVoters(ctx, c, theirs)
 			if err != nil {
 				t.Fatal(err)
