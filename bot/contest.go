@@ -94,7 +94,10 @@ type ContestStore interface {
 	// ContestBoard reads what the leaderboard shows; the tallies only
 	// when asked for.
 	ContestBoard(ctx context.Context, cohort string, tallies bool) (*ContestBoard, error)
-	SetContestWindow(ctx context.Context, cohort, phase string, w plan.Window, by UserKey, now time.Time, action string) error
+	// SetContestWindows stores an organiser's change of the windows. It
+	// reports false, changing nothing, when ch.Seen is set and the windows
+	// were changed since (ContestMeta.WindowVersion).
+	SetContestWindows(ctx context.Context, cohort string, ch WindowChange) (bool, error)
 	MarkResults(ctx context.Context, cohort, field, value string, by UserKey, now time.Time) (bool, error)
 
 	// SubmitEntry records e as a draft with a new number, checking the
@@ -139,6 +142,21 @@ type ContestMeta struct {
 	Announced bool
 	Votes     int64 // votes cast and not withdrawn
 	Voters    int64 // people with at least one vote
+	// WindowVersion counts the organisers' changes of the windows: the
+	// panel's buttons carry it, so a double tap or a replayed press does
+	// not extend twice.
+	WindowVersion int64
+}
+
+// WindowChange is an organiser's change of the contest's windows: each
+// phase's new window (nil: unchanged), applied only while the windows are
+// still at version *Seen (when set).
+type WindowChange struct {
+	Sub, Vote *plan.Window
+	Seen      *int64
+	By        UserKey
+	Now       time.Time
+	Action    string
 }
 
 // Windows returns the effective submissions and voting windows: the

@@ -337,17 +337,24 @@ func (b *Bot) showPanel(c *Context, edit int64) error {
 	bt := func(key, op string, args ...any) Button {
 		return Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)}
 	}
+	// The phase buttons carry the windows' version (contestPress).
+	ver := strconv.FormatInt(snap.Meta.WindowVersion, 10)
+	phaseBt := func(key, op string) Button {
+		return Button{Text: c.T(key), Data: cbData(co, "ct:"+op, ver)}
+	}
 	var rows [][]Button
-	if sub.Open(now) {
-		rows = append(rows, []Button{bt("btn.sub_close", "sc"), bt("btn.sub_extend", "sx")})
-	} else {
-		rows = append(rows, []Button{bt("btn.sub_open", "so"), bt("btn.sub_extend", "sx")})
+	switch {
+	case sub.Open(now):
+		rows = append(rows, []Button{phaseBt("btn.sub_close", "sc"), phaseBt("btn.sub_extend", "sx")})
+	case vote.Opens.IsZero() || now.Before(vote.Opens):
+		// Once voting has begun submissions stay closed (windowChange).
+		rows = append(rows, []Button{phaseBt("btn.sub_open", "so"), phaseBt("btn.sub_extend", "sx")})
 	}
 	if !snap.Meta.Announced {
 		if vote.Open(now) {
-			rows = append(rows, []Button{bt("btn.vote_close", "vc"), bt("btn.vote_extend", "vx")})
+			rows = append(rows, []Button{phaseBt("btn.vote_close", "vc"), phaseBt("btn.vote_extend", "vx")})
 		} else {
-			rows = append(rows, []Button{bt("btn.vote_open", "vo"), bt("btn.vote_extend", "vx")})
+			rows = append(rows, []Button{phaseBt("btn.vote_open", "vo"), phaseBt("btn.vote_extend", "vx")})
 		}
 	}
 	rows = append(rows, []Button{bt("btn.top", "top"), bt("btn.who_voted", "who")})
@@ -390,15 +397,23 @@ func windowText(c *Context, w plan.Window) string {
 }
 
 // contestPress handles the panel's buttons. The route lets only
-// organisers through; each change is checked against the current windows.
+// organisers through; each change is checked against the current windows,
+// and the phase buttons carry the windows' version, so that a double tap
+// or a press handled again after a crash changes nothing twice.
 func (b *Bot) contestPress(c *Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Refuse(c.T("contest.none"))
 	}
 	op, args, ok, other := cbFields(c, "ct:")
-	if !ok || len(args) != 0 || other {
-		return c.refuseButton(ok && len(args) == 0)
+	if !ok || other {
+		return c.refuseButton(ok)
+	}
+	switch op {
+	case "top", "who", "pend", "res":
+		if len(args) != 0 {
+			return c.Refuse(c.T("err.stale_button"))
+		}
 	}
 	switch op {
 	case "top":
@@ -410,66 +425,161 @@ func (b *Bot) contestPress(c *Context) error {
 	case "res":
 		return b.resultsNow(c)
 	}
-	if len(op) != 2 || op[0] != 's' && op[0] != 'v' {
+	if len(op) != 2 || op[0] != 's' && op[0] != 'v' || len(args) != 1 {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	seen, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	sub, vote, meta, err := b.windows(c)
 	if err != nil {
 		return err
 	}
+	if seen != meta.WindowVersion {
+		return b.panelChanged(c)
+	}
 	now := b.clock()
-	phase, w := PhaseSub, sub
-	if strings.HasPrefix(op, "v") {
-		phase, w = PhaseVote, vote
-		if meta.Announced {
-			return c.Refuse(c.T("contest.already_announced"))
-		}
+	ch, refusal := windowChange(pc, op, sub, vote, meta, now)
+	if refusal != "" {
+		return c.Refuse(c.T(refusal))
 	}
-	var action string
-	switch op[1:] {
-	case "o":
-		if w.Open(now) {
-			return c.Refuse(c.T("contest.already_open"))
-		}
-		w.Opens = now
-		if !w.Closes.After(now) {
-			w.Closes = now.Add(extendBy)
-		}
-		action = phase + "_open"
-	case "c":
-		if !w.Open(now) {
-			return c.Refuse(c.T("contest.already_shut"))
-		}
-		w.Closes = now
-		action = phase + "_close"
-	case "x":
-		w.Closes = later(w.Closes, now).Add(extendBy)
-		if w.Opens.IsZero() || w.Opens.After(w.Closes) {
-			w.Opens = now
-		}
-		action = phase + "_extend"
-	default:
-		return c.Refuse(c.T("err.stale_button"))
-	}
-	if err := cs.SetContestWindow(c.Context, c.Cohort.ID, phase, w, c.U.User, now, action); err != nil {
+	ch.Seen, ch.By, ch.Now = &seen, c.U.User, now
+	changed, err := cs.SetContestWindows(c.Context, c.Cohort.ID, ch)
+	if err != nil {
 		return err
 	}
-	b.log.Info("contest window changed", "cohort", c.Cohort.ID, "action", action, "opens", w.Opens, "closes", w.Closes, "by", c.U.User)
-	if err := c.Answer(c.T("contest.changed."+action), false); err != nil {
+	if !changed {
+		return b.panelChanged(c)
+	}
+	b.log.Info("contest windows changed", "cohort", c.Cohort.ID, "action", ch.Action, "sub", ch.Sub, "vote", ch.Vote, "by", c.U.User)
+	if err := c.Answer(c.T("contest.changed."+ch.Action), false); err != nil {
 		return err
 	}
-	if phase == PhaseVote && b.due != nil && w.Closes.After(now) {
+	if ch.Vote != nil && b.due != nil && ch.Vote.Closes.After(now) {
 		// The close of voting moved: results are due at the new close.
-		if err := b.due.AddDue(c.Context, contestCloseItem(c.Cohort.ID, w.Closes)); err != nil {
+		if err := b.due.AddDue(c.Context, contestCloseItem(c.Cohort.ID, ch.Vote.Closes)); err != nil {
 			b.log.Warn("plan contest close", "cohort", c.Cohort.ID, "err", err)
 		}
 	}
-	if action == PhaseVote+"_close" {
+	if ch.Action == PhaseVote+"_close" {
 		if err := b.proposeResults(c.Context, c.Cohort, now, c.U.User); err != nil {
 			return err
 		}
 	}
 	return b.showPanel(c, c.U.Callback.MessageID)
+}
+
+// panelChanged answers a press of a panel drawn before the windows last
+// changed, and redraws the panel as they are now.
+func (b *Bot) panelChanged(c *Context) error {
+	if err := c.Answer(c.T("contest.changed_meanwhile"), true); err != nil {
+		return err
+	}
+	return b.showPanel(c, c.U.Callback.MessageID)
+}
+
+// windowChange works out an organiser's change of the windows ("so", "sc",
+// "sx": open, close or extend submissions; "vo", "vc", "vx": the same for
+// voting), or the catalogue key of the refusal. Submissions always close
+// before voting opens — voters must not see photos still coming in, nor
+// winners withdraw theirs: opening voting closes submissions, extending
+// submissions past the opening of voting moves that opening, and
+// submissions cannot be opened again once voting has begun.
+func windowChange(pc *plan.Contest, op string, sub, vote plan.Window, meta ContestMeta, now time.Time) (WindowChange, string) {
+	ns, nv := sub, vote
+	votingBegun := !vote.Opens.IsZero() && !now.Before(vote.Opens)
+	var action string
+	switch op {
+	case "so":
+		if votingBegun {
+			return WindowChange{}, "contest.sub_after_vote"
+		}
+		if sub.Open(now) {
+			return WindowChange{}, "contest.already_open"
+		}
+		ns.Opens = now
+		if !ns.Closes.After(now) {
+			// Reopened after an early close: until the plan's close when
+			// it is still ahead, else for a day.
+			ns.Closes = pc.Submissions.Closes
+			if !ns.Closes.After(now) {
+				ns.Closes = now.Add(extendBy)
+			}
+			// Reopening does not move voting (extending does).
+			if !vote.Opens.IsZero() && ns.Closes.After(vote.Opens) {
+				ns.Closes = vote.Opens
+			}
+		}
+		action = PhaseSub + "_open"
+	case "sc":
+		if !sub.Open(now) {
+			return WindowChange{}, "contest.already_shut"
+		}
+		ns.Closes = now
+		action = PhaseSub + "_close"
+	case "sx":
+		if votingBegun {
+			return WindowChange{}, "contest.sub_after_vote"
+		}
+		ns.Closes = later(sub.Closes, now).Add(extendBy)
+		if ns.Opens.IsZero() || ns.Opens.After(ns.Closes) {
+			ns.Opens = now
+		}
+		action = PhaseSub + "_extend"
+	case "vo", "vc", "vx":
+		if meta.Announced {
+			return WindowChange{}, "contest.already_announced"
+		}
+		switch op {
+		case "vo":
+			if vote.Open(now) {
+				return WindowChange{}, "contest.already_open"
+			}
+			nv.Opens = now
+			if !nv.Closes.After(now) {
+				nv.Closes = now.Add(extendBy)
+			}
+			action = PhaseVote + "_open"
+		case "vc":
+			if !vote.Open(now) {
+				return WindowChange{}, "contest.already_shut"
+			}
+			nv.Closes = now
+			action = PhaseVote + "_close"
+		default:
+			nv.Closes = later(vote.Closes, now).Add(extendBy)
+			if nv.Opens.IsZero() || nv.Opens.After(nv.Closes) {
+				nv.Opens = now
+			}
+			action = PhaseVote + "_extend"
+		}
+	default:
+		return WindowChange{}, "err.stale_button"
+	}
+	if !nv.Opens.IsZero() && ns.Closes.After(nv.Opens) {
+		if op[0] == 's' {
+			// Submissions run longer: voting opens when they close.
+			nv.Opens = ns.Closes
+			if !nv.Closes.After(nv.Opens) {
+				nv.Closes = nv.Opens.Add(extendBy)
+			}
+		} else {
+			// Voting opens: submissions close then.
+			ns.Closes = later(nv.Opens, now)
+			if ns.Opens.After(ns.Closes) {
+				ns.Opens = ns.Closes
+			}
+		}
+	}
+	ch := WindowChange{Action: action}
+	if ns != sub {
+		ch.Sub = &ns
+	}
+	if nv != vote {
+		ch.Vote = &nv
+	}
+	return ch, ""
 }
 
 func later(a, b time.Time) time.Time {

@@ -78,8 +78,8 @@ func TestContestCloseDueItem(t *testing.T) {
 	}
 	// An organiser gives voting one more day.
 	extended := plan.Window{Opens: pc.Voting.Opens, Closes: pc.Voting.Closes.Add(24 * time.Hour)}
-	if err := st.SetContestWindow(ctx, c.ID, bot.PhaseVote, extended, org, inVote, "vote_extend"); err != nil {
-		t.Fatal(err)
+	if ok, err := st.SetContestWindows(ctx, c.ID, bot.WindowChange{Vote: &extended, By: org, Now: inVote, Action: "vote_extend"}); !ok || err != nil {
+		t.Fatal(ok, err)
 	}
 	r := &scheduler.Runner{Store: st, Bot: b, Log: slog.New(slog.DiscardHandler)}
 	proposals := func() []bot.Message {

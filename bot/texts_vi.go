@@ -352,6 +352,8 @@ var textsVI = map[string]string{
 	"contest.already_open":        "Đang mở rồi.",
 	"contest.already_shut":        "Đang đóng rồi.",
 	"contest.already_announced":   "Kết quả đã được công bố; không thay đổi bình chọn được nữa.",
+	"contest.changed_meanwhile":   "Thời hạn vừa được thay đổi trước đó nên lần bấm này không có tác dụng. Bảng đã được cập nhật, mời xem lại.",
+	"contest.sub_after_vote":      "Bình chọn đã bắt đầu nên không mở lại hay gia hạn nhận ảnh được nữa.",
 	"contest.changed.sub_open":    "Đã mở nhận ảnh.",
 	"contest.changed.sub_close":   "Đã đóng nhận ảnh.",
 	"contest.changed.sub_extend":  "Đã gia hạn nhận ảnh thêm 1 ngày.",

@@ -30,7 +30,7 @@ import (
 //	{c:ID}:ph:ver        string  bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest       hash    window overrides (sub_opens, sub_closes, vote_opens, vote_closes, unix ms),
 //	                             proposed (voting close, ms, whose results were sent to organisers),
-//	                             announced, votes (total)
+//	                             announced, votes (total), wver (bumped by every change of the windows)
 //	{c:ID}:vt:u:USER     hash    entry number → weight (thousandths) of the voter's vote for it: one
 //	                             field per (voter, entry), so a hash as small as one person's votes
 //	{c:ID}:vt:voters     set     voters with at least one vote (its size is the number of voters)
@@ -419,25 +419,46 @@ func (s *Store) VoteAndView(ctx context.Context, v bot.VoteRequest) (bot.VoteRes
 	return bot.VoteResult(out), view, err
 }
 
-// windowScript stores an organiser's change of a phase's window.
-// KEYS: contest, audit. ARGV: phase, opens, closes, organiser, now, action.
+// windowScript stores an organiser's change of the phases' windows,
+// unless they changed since the version the organiser saw, and audits
+// each phase's change. KEYS: contest, audit. ARGV: version seen (” for
+// no check), organiser, now, action, then per phase: phase, opens,
+// closes (unix ms).
 var windowScript = redis.NewScript(`
-redis.call('HSET', KEYS[1], ARGV[1] .. '_opens', ARGV[2], ARGV[1] .. '_closes', ARGV[3])
-redis.call('XADD', KEYS[2], '*', 'kind', 'phase', 'user', ARGV[4], 'photo', '', 'time', ARGV[5], 'action', ARGV[6], 'opens', ARGV[2], 'closes', ARGV[3])
+if ARGV[1] ~= '' and (redis.call('HGET', KEYS[1], 'wver') or '0') ~= ARGV[1] then return 0 end
+for i = 5, #ARGV, 3 do
+  local phase, opens, closes = ARGV[i], ARGV[i+1], ARGV[i+2]
+  redis.call('HSET', KEYS[1], phase .. '_opens', opens, phase .. '_closes', closes)
+  redis.call('XADD', KEYS[2], '*', 'kind', 'phase', 'user', ARGV[2], 'photo', '', 'time', ARGV[3],
+    'action', ARGV[4], 'phase', phase, 'opens', opens, 'closes', closes)
+end
+redis.call('HINCRBY', KEYS[1], 'wver', '1')
 return 1
 `)
 
-// SetContestWindow implements bot.ContestStore.
-func (s *Store) SetContestWindow(ctx context.Context, cohort, phase string, w plan.Window, by bot.UserKey, now time.Time, action string) error {
-	if phase != bot.PhaseSub && phase != bot.PhaseVote {
-		return fmt.Errorf("set contest window: unknown phase %q", phase)
+// SetContestWindows implements bot.ContestStore.
+func (s *Store) SetContestWindows(ctx context.Context, cohort string, ch bot.WindowChange) (bool, error) {
+	seen := ""
+	if ch.Seen != nil {
+		seen = strconv.FormatInt(*ch.Seen, 10)
 	}
-	err := windowScript.Run(ctx, s.rdb, []string{contestKey(cohort), auditKey(cohort)},
-		phase, unixMS(w.Opens), unixMS(w.Closes), string(by), unixMS(now), action).Err()
+	args := []any{seen, string(ch.By), unixMS(ch.Now), ch.Action}
+	for _, p := range []struct {
+		phase string
+		w     *plan.Window
+	}{{bot.PhaseSub, ch.Sub}, {bot.PhaseVote, ch.Vote}} {
+		if p.w != nil {
+			args = append(args, p.phase, unixMS(p.w.Opens), unixMS(p.w.Closes))
+		}
+	}
+	if len(args) == 4 {
+		return false, fmt.Errorf("set contest windows of %s: no window to change", cohort)
+	}
+	ok, err := windowScript.Run(ctx, s.rdb, []string{contestKey(cohort), auditKey(cohort)}, args...).Int()
 	if err != nil {
-		return fmt.Errorf("set %s window of %s: %w", phase, cohort, err)
+		return false, fmt.Errorf("set contest windows of %s: %w", cohort, err)
 	}
-	return nil
+	return ok == 1, nil
 }
 
 // markScript sets a field of the contest hash unless it holds the value
@@ -493,6 +514,7 @@ func metaFrom(h map[string]string, voters int64) bot.ContestMeta {
 	}
 	m.Proposed, _ = strconv.ParseInt(h["proposed"], 10, 64)
 	m.Votes, _ = strconv.ParseInt(h["votes"], 10, 64)
+	m.WindowVersion, _ = strconv.ParseInt(h["wver"], 10, 64)
 	return m
 }
 

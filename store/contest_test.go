@@ -216,9 +216,7 @@ func TestVoteRefusals(t *testing.T) {
 
 	// Organisers closing voting early: the override is read inside the
 	// vote, whatever window the caller passes.
-	if err := st.SetContestWindow(MustContext(t), c, bot.PhaseVote, plan.Window{Opens: voteWindow.Opens, Closes: inVote}, "telegram:100", inVote, "vote_close"); err != nil {
-		t.Fatal(err)
-	}
+	mustSetWindows(t, st, c, bot.WindowChange{Vote: &plan.Window{Opens: voteWindow.Opens, Closes: inVote}, By: "telegram:100", Now: inVote, Action: "vote_close"})
 	mustVote(t, st, trainee(other), bot.VoteClosed)
 
 	for n, want := range map[int64]bot.Tally{mine: {}, other: {}, third: {Votes: 1, Score: 1}, pending: {}, rejected: {}} {
@@ -435,9 +433,7 @@ func TestContestAudit(t *testing.T) {
 	if ok, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if err := st.SetContestWindow(ctx, c, bot.PhaseVote, voteWindow, "telegram:100", inSub, "vote_extend"); err != nil {
-		t.Fatal(err)
-	}
+	mustSetWindows(t, st, c, bot.WindowChange{Vote: &voteWindow, By: "telegram:100", Now: inSub, Action: "vote_extend"})
 	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteOK)
 	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteNoop)
 	mustVote(t, st, voteReq(c, alice, "G1", n, true, 1), bot.VoteOwn)
@@ -482,9 +478,7 @@ func TestContestKeysDocumented(t *testing.T) {
 	}
 	m := MustEntry(t, st, c, alice, "G1", "k2", t0)
 	mustVote(t, st, voteReq(c, bob, "G2", m, true, 1), bot.VoteOK)
-	if err := st.SetContestWindow(ctx, c, bot.PhaseSub, subWindow, "telegram:100", inSub, "sub_open"); err != nil {
-		t.Fatal(err)
-	}
+	mustSetWindows(t, st, c, bot.WindowChange{Sub: &subWindow, By: "telegram:100", Now: inSub, Action: "sub_open"})
 	patterns := docKeyPatterns(t)
 	for _, k := range MustKeys(t, st.Client(), "{c:"+c+"}:*") {
 		found := false
@@ -849,5 +843,58 @@ func TestWithdrawDropsVotes(t *testing.T) {
 	slices.Sort(dropped)
 	if want := []string{string(bob) + "=1000", string(dave) + "=1500"}; !slices.Equal(dropped, want) {
 		t.Errorf("audited dropped votes = %v, want %v", dropped, want)
+	}
+}
+
+func mustSetWindows(tb testing.TB, st *store.Store, cohort string, ch bot.WindowChange) {
+	tb.Helper()
+	if ok, err := st.SetContestWindows(MustContext(tb), cohort, ch); !ok || err != nil {
+		tb.Fatalf("SetContestWindows(%s): %v %v", ch.Action, ok, err)
+	}
+}
+
+// TestSetContestWindowsOnce: a change made from a panel applies only while
+// the windows are at the version the panel showed, so the same press twice
+// (a double tap, or a replay after a crash) extends once; both phases of
+// one change are stored together and audited each.
+func TestSetContestWindowsOnce(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	const c = "cw1"
+	MustCohort(t, st, c, t0)
+	meta, err := st.ContestMeta(ctx, c)
+	if err != nil || meta.WindowVersion != 0 {
+		t.Fatalf("new contest: version %d, %v", meta.WindowVersion, err)
+	}
+	seen := meta.WindowVersion
+	sub := plan.Window{Opens: subWindow.Opens, Closes: inSub}
+	vote := plan.Window{Opens: inSub, Closes: voteWindow.Closes}
+	ch := bot.WindowChange{Sub: &sub, Vote: &vote, Seen: &seen, By: "telegram:100", Now: inSub, Action: "vote_open"}
+	for i, want := range []bool{true, false} {
+		ok, err := st.SetContestWindows(ctx, c, ch)
+		if err != nil || ok != want {
+			t.Fatalf("press %d: changed %v, %v; want %v", i+1, ok, err, want)
+		}
+	}
+	meta, err = st.ContestMeta(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta.WindowVersion != 1 || meta.SubCloses == nil || !meta.SubCloses.Equal(inSub) || meta.VoteOpens == nil || !meta.VoteOpens.Equal(inSub) {
+		t.Errorf("after the change: version %d, sub closes %v, vote opens %v", meta.WindowVersion, meta.SubCloses, meta.VoteOpens)
+	}
+	audit, err := st.ContestAudit(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var phases []string
+	for _, e := range audit {
+		if e.Kind == "phase" {
+			phases = append(phases, e.Fields["phase"]+":"+e.Fields["action"])
+		}
+	}
+	if want := []string{"sub:vote_open", "vote:vote_open"}; !slices.Equal(phases, want) {
+		t.Errorf("audited phase changes = %v, want %v", phases, want)
 	}
 }

@@ -22,7 +22,8 @@
 //	{c:ID}:ph:grp                 hash   group → its entries pending or approved (the "photos" deadline)
 //	{c:ID}:ph:ver                 string bumped by every change of an entry, so readers may cache entries
 //	{c:ID}:contest                hash   sub_opens, sub_closes, vote_opens, vote_closes (organisers' overrides, unix ms),
-//	                                     proposed (voting close whose results went to organisers), announced, votes
+//	                                     proposed (voting close whose results went to organisers), announced, votes,
+//	                                     wver (bumped by every change of the windows)
 //	{c:ID}:vt:u:USER              hash   entry number → weight (thousandths) of the voter's vote for it
 //	{c:ID}:vt:voters              set    voters with at least one vote
 //	{c:ID}:vt:tally               string each entry's tally, 12 bytes at 12×ENTRY: weighted score in thousandths

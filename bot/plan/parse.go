@@ -752,6 +752,12 @@ func (ps *parser) contest(top object) *Contest {
 	c.Submissions, _ = o.window("submissions", true)
 	var voting bool
 	c.Voting, voting = o.window("voting", false)
+	if voting && !c.Voting.Opens.IsZero() && c.Voting.Opens.Before(c.Submissions.Closes) {
+		// Voters would see photos still coming in, and authors could
+		// withdraw photos already voted for.
+		o.ps.add(o.vals["voting"].Line, "contest.voting.opens", "before submissions close (%s)",
+			c.Submissions.Closes.Format("2006-01-02 15:04"))
+	}
 	c.Prizes = o.count("prizes")
 	c.Moderation, _ = o.boolean("moderation")
 	c.MaxPhotosPerMember = o.count("max_photos_per_member")

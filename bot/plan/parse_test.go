@@ -569,6 +569,16 @@ contest:
 			want: []string{`plan.yaml:3: contest.submissions: required`},
 		},
 		{
+			name: "voting before submissions close",
+			src: `name: x
+contest:
+  submissions: {opens: "2017-07-15 00:00", closes: "2017-10-25 17:00"}
+  voting: {opens: "2017-10-25 08:00", closes: "2017-11-01 12:00"}
+  categories: [Nước]
+`,
+			want: []string{`plan.yaml:4: contest.voting.opens: before submissions close (2017-10-25 17:00)`},
+		},
+		{
 			name: "voting without categories",
 			src: `name: x
 contest:

@@ -436,11 +436,14 @@ func TestContestFlow(t *testing.T) {
 	so = len(e.tg.Sent(org.user.ID))
 	org.say("/contest")
 	panel := org.reply(&so, "Giai đoạn: đang bình chọn")
-	if !hasButton(t, panel, cb("ct:vc")) {
+	if !hasButton(t, panel, cb("ct:vc:0")) {
 		t.Fatalf("panel buttons %v", buttons(t, panel))
 	}
-	org.pressOn(panel, cb("ct:vc"))
+	panelID := e.mediaID(org.user.ID, panel)
+	org.press(panelID, cb("ct:vc:0"))
 	proposal := org.reply(&so, "Đề xuất 2 giải")
+	// The same button pressed again (a double tap) changes nothing more.
+	e.alert(org.press(panelID, cb("ct:vc:0")), "vừa được thay đổi")
 	text := proposal.Params["text"]
 	first, second := strings.Index(text, "1. Ảnh số 1"), strings.Index(text, "2. Ảnh số 2")
 	if first < 0 || second < first || !strings.Contains(text, "3.5 điểm, 2 người bình chọn") || !hasButton(t, proposal, cb("res:ok")) {
@@ -634,7 +637,7 @@ func TestContestConsole(t *testing.T) {
 		"/press 1", // 👍 cast again
 		"/as btc",
 		"/contest",
-		"/press 6", // who voted
+		"/press 4", // who voted (submissions closed when voting opened: their row is gone)
 		"/quit",
 	}, "\n")
 	var out, errb syncBuffer
@@ -649,7 +652,7 @@ func TestContestConsole(t *testing.T) {
 		"Đã nhận ảnh số 1", "Ảnh số 1 thuộc loại", "Đã ghi nhận ảnh dự thi số 1 (loại: Nguyên vật liệu)",
 		"→ btc", "Ảnh dự thi số 1 chờ duyệt", "Số 1 · Nguyên vật liệu · ⏳ chờ duyệt", "Bạn đã gửi ảnh này rồi (ảnh số 1)",
 		"Đã duyệt ảnh số 1", "Đã mở bình chọn", "📷 Ảnh số 1 (1/1)", "Đã bình chọn ảnh số 1", "Đã bỏ bình chọn ảnh số 1",
-		"Phiếu bình chọn: 1, của 1 người", "Ảnh số 1 (1): Phạm Văn Hải",
+		"Phiếu bình chọn: 1, của 1 người", "Ảnh số 1 (1): Phạm Văn Hải", "(đã đóng)\nBình chọn:",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console output lacks %q:\n%s", want, got)
