@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
 // TestStandingsRankOrder checks the ranking's packed sort against the
@@ -54,5 +57,34 @@ func TestStandingsRankOrder(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("seed %d: standings differ from the plain ranking\ngot  %v\nwant %v", seed, got, want)
 		}
+	}
+}
+
+// TestWinnersNeedAVote: prizes go down the ranking to the last photo with
+// a vote; with no vote at all there is nothing to announce, and the
+// organisers' proposal offers no announce button.
+func TestWinnersNeedAVote(t *testing.T) {
+	pc := &plan.Contest{Prizes: 3}
+	st := []Standing{{Entry: Entry{N: 1}, Votes: 2}, {Entry: Entry{N: 2}, Votes: 1}, {Entry: Entry{N: 3}}, {Entry: Entry{N: 4}}}
+	if got := winners(pc, st); len(got) != 2 {
+		t.Errorf("winners = %d, want 2", len(got))
+	}
+	c := &Cohort{ID: "c1", Name: "Khóa", Plan: &plan.Plan{Contest: pc}}
+	snap := &ContestSnapshot{
+		Entries: []*Entry{{N: 1, Status: EntryApproved}, {N: 2, Status: EntryApproved}},
+		Tally:   map[int64]Tally{},
+	}
+	text, rows := proposalText(VI, c, snap, nil)
+	if rows != nil || !strings.Contains(text, Text(VI, "res.no_votes")) {
+		t.Errorf("proposal without votes: %q with buttons %v", text, rows)
+	}
+	snap.Entries = nil
+	if text, rows := proposalText(VI, c, snap, nil); rows != nil || !strings.Contains(text, Text(VI, "res.no_entries")) {
+		t.Errorf("proposal without photos: %q with buttons %v", text, rows)
+	}
+	snap.Entries = []*Entry{{N: 1, Status: EntryApproved}}
+	snap.Tally[1] = Tally{Votes: 1, Score: 1}
+	if _, rows := proposalText(VI, c, snap, nil); len(rows) != 1 {
+		t.Errorf("proposal with a winner has buttons %v, want the announce button", rows)
 	}
 }

@@ -236,13 +236,20 @@ func (b *Bot) EntryFile(ctx context.Context, c *Cohort, n int64) (string, error)
 	return e.FileID, nil
 }
 
-// winners are the top `prizes` standings (ten when the plan sets none).
+// winners are the top `prizes` standings (ten when the plan sets none)
+// that have at least one vote: a photo nobody voted for wins nothing.
 func winners(pc *plan.Contest, st []Standing) []Standing {
 	n := pc.Prizes
 	if n <= 0 {
 		n = topMax
 	}
-	return st[:min(n, len(st))]
+	st = st[:min(n, len(st))]
+	for i, s := range st {
+		if s.Votes == 0 { // ranked by score then voters: the rest have none either
+			return st[:i]
+		}
+	}
+	return st
 }
 
 // proposeResults sends the organisers the ranking's winners with a button
@@ -307,10 +314,20 @@ func proposalText(l Lang, c *Cohort, snap *ContestSnapshot, names map[UserKey]st
 		lines = append(lines, standingLine(l, s, names[s.Author], true))
 	}
 	if len(win) == 0 {
-		lines = append(lines, Text(l, "res.no_entries"))
+		// Nothing to announce: no button.
+		return strings.Join(append(lines, noWinnersText(l, st)), "\n"), nil
 	}
 	lines = append(lines, "", Text(l, "res.confirm_hint"))
 	return strings.Join(lines, "\n"), [][]Button{{{Text: Text(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
+}
+
+// noWinnersText says why there are no prizes: no approved photo, or no
+// vote for any.
+func noWinnersText(l Lang, st []Standing) string {
+	if len(st) == 0 {
+		return Text(l, "res.no_entries")
+	}
+	return Text(l, "res.no_votes")
 }
 
 // standingLine is one winner: rank, entry, category, group and author,
@@ -386,7 +403,11 @@ func (b *Bot) resultsPress(c *Context) error {
 		return err
 	}
 	names := memberNames(members)
-	win := winners(pc, rank(snap))
+	st := rank(snap)
+	win := winners(pc, st)
+	if len(win) == 0 {
+		return c.Refuse(noWinnersText(c.Lang, st))
+	}
 	var jobs []Job
 	add := func(id string, user UserKey, chat ChatKey, l Lang) {
 		for i, m := range resultsMessages(l, c.Cohort, win, names) {

@@ -580,3 +580,19 @@ func TestPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestPageNoPrizeWithoutVotes: a photo within the prizes that nobody voted
+// for is ranked but wins nothing, as in the chat's announcement.
+func TestPageNoPrizeWithoutVotes(t *testing.T) {
+	lb := visible()
+	lb.Prizes = 4 // the fourth has no vote
+	f := newFixture(t, newSource(sampleCohort(true), lb))
+	_, body := f.get(t, pagePath)
+	page := string(body)
+	if got := strings.Count(page, `class="badge">Giải `); got != 3 {
+		t.Errorf("winner badges = %d, want 3 (the photo without a vote wins nothing)", got)
+	}
+	if !strings.Contains(page, `class="badge">Hạng 4`) {
+		t.Error("the photo without a vote is missing from the ranking")
+	}
+}

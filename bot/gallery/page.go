@@ -126,7 +126,8 @@ func (p *page) data(c *bot.Cohort, lb bot.Leaderboard) pageData {
 	}
 	for _, ph := range b.Photos {
 		d.Ranking = append(d.Ranking, toCard(t, ph, false))
-		if b.State == bot.PhaseClosed && b.TotalsVisible && ph.Rank != nil && *ph.Rank >= 1 && *ph.Rank <= n {
+		// A photo nobody voted for wins nothing (as in the chat).
+		if b.State == bot.PhaseClosed && b.TotalsVisible && ph.Rank != nil && *ph.Rank >= 1 && *ph.Rank <= n && ph.Votes != nil && *ph.Votes > 0 {
 			d.Winners = append(d.Winners, toCard(t, ph, true))
 		}
 	}

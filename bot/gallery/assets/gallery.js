@@ -82,7 +82,8 @@
     var photos = lb.photos || [];
     var winners = [];
     if (lb.state === 'closed' && lb.totals_visible && cfg.prizes > 0) {
-      winners = photos.filter(function (p) { return p.rank >= 1 && p.rank <= cfg.prizes; });
+      // A photo nobody voted for wins nothing (as in the chat).
+      winners = photos.filter(function (p) { return p.rank >= 1 && p.rank <= cfg.prizes && p.votes > 0; });
     }
     document.body.className = 'state-' + lb.state;
     byId('state').textContent = L.states[lb.state] || lb.state;
