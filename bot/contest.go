@@ -114,7 +114,7 @@ type ContestStore interface {
 	UpdateEntries(ctx context.Context, cohort string, author UserKey, changes []EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error)
 	// DecideEntry moves a pending entry to approved or rejected. It
 	// reports false and the entry's status when it was not pending.
-	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by UserKey, now time.Time) (bool, string, error)
+	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by UserKey, now time.Time) (ok bool, status, decision string, err error)
 
 	Vote(ctx context.Context, v VoteRequest) (VoteResult, error)
 	// VoteAndView votes, then reads the voter's page of the entry as it

@@ -149,7 +149,7 @@ func (b *Bot) decide(c *Context, n int64, approve bool, reason string) (e *Entry
 	if approve {
 		want, verdict = EntryApproved, "ok"
 	}
-	ok, status, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.clock())
+	ok, status, decision, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.clock())
 	if isNotFound(err) {
 		return nil, c.Refuse(c.T("mod.not_found", n))
 	}
@@ -162,7 +162,7 @@ func (b *Bot) decide(c *Context, n int64, approve bool, reason string) (e *Entry
 	if e, err = cs.Entry(c.Context, c.Cohort.ID, n); err != nil {
 		return nil, err
 	}
-	b.tellAuthor(c, e, verdict)
+	b.tellAuthor(c, e, verdict, decision)
 	if !ok {
 		return nil, c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
 	}
@@ -236,22 +236,23 @@ func (b *Bot) reject(c *Context, n int64, reason string) error {
 	return c.Reply(c.T("mod.rejected", n))
 }
 
-// tellAuthor queues the moderation outcome for the entry's author. The
-// batch id is the entry's and the decision's, so it goes out once
-// whoever decided and however often.
-func (b *Bot) tellAuthor(c *Context, e *Entry, decision string) {
+// tellAuthor queues the moderation outcome (verdict "ok" or "no") for the
+// entry's author. The batch id is the entry's and the decision's (its
+// audit id), so it goes out once whoever pressed and however often, and
+// again when the entry, re-captioned, is decided again.
+func (b *Bot) tellAuthor(c *Context, e *Entry, verdict, decision string) {
 	lang := VI
 	if p, err := b.store.Profile(c.Context, e.Author); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
 	text := Text(lang, "ph.approved_notice", e.N)
-	if decision == "no" {
+	if verdict == "no" {
 		text = Text(lang, "ph.rejected_notice", e.N)
 		if e.Reason != "" {
 			text += "\n" + Text(lang, "ph.reason", e.Reason)
 		}
 	}
-	batch := Batch{ID: fmt.Sprintf("ph-%s:%s:%d", decision, c.Cohort.ID, e.N), Cohort: c.Cohort.ID, Kind: "notice", Title: Text(VI, "ph.title", e.N)}
+	batch := Batch{ID: fmt.Sprintf("ph-%s:%s:%d:%s", verdict, c.Cohort.ID, e.N, decision), Cohort: c.Cohort.ID, Kind: "notice", Title: Text(VI, "ph.title", e.N)}
 	job := Job{ID: string(e.Author), User: e.Author, Msg: Message{Chat: e.Author.PrivateChat(), Text: text}}
 	if err := b.deliver(c.Context, batch, []Job{job}); err != nil {
 		b.log.Warn("tell author", "entry", e.N, "err", err)

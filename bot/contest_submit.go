@@ -94,7 +94,7 @@ func (b *Bot) contestFile(c *Context) error {
 	f, doc, problem := entryFile(c.U)
 	switch problem {
 	case "":
-	case "ph.too_big":
+	case "ph.too_big", "ph.too_big_photo":
 		return c.Reply(c.T(problem, maxEntryBytes>>20))
 	default:
 		return c.Reply(c.T(problem))
@@ -189,7 +189,7 @@ func (b *Bot) contestFile(c *Context) error {
 func entryFile(u *Update) (f *File, doc bool, problem string) {
 	if u.Photo != nil {
 		if u.Photo.Size > maxEntryBytes {
-			return nil, false, "ph.too_big"
+			return nil, false, "ph.too_big_photo"
 		}
 		return u.Photo, false, ""
 	}
@@ -595,6 +595,16 @@ func (b *Bot) photoPress(c *Context) error {
 	case "wd":
 		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
 			return c.Refuse(c.T("ph.cannot_withdraw", n))
+		}
+		if e.Status != EntryDraft {
+			// Say it now rather than after the confirmation.
+			sub, _, _, err := b.windows(c)
+			if err != nil {
+				return err
+			}
+			if now := b.clock(); !sub.Open(now) {
+				return c.Refuse(b.subClosedText(c, sub, now))
+			}
 		}
 		return c.Reply(c.T("ph.confirm_withdraw", n), []Button{
 			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},

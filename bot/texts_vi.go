@@ -275,6 +275,7 @@ var textsVI = map[string]string{
 	"ph.not_open_yet":          "Cuộc thi ảnh chưa bắt đầu nhận ảnh. Thời gian nhận ảnh bắt đầu lúc %s.",
 	"ph.closed":                "Cuộc thi ảnh đã hết hạn nhận ảnh (hạn chót %s). Ảnh này không được ghi nhận.",
 	"ph.too_big":               "Tệp này lớn hơn %d MB nên không nhận được. Hãy gửi dưới dạng ảnh (không phải tệp) để Telegram tự nén, hoặc gửi tệp nhỏ hơn.",
+	"ph.too_big_photo":         "Ảnh này lớn hơn %d MB nên không nhận được. Hãy chụp hoặc gửi ảnh có dung lượng nhỏ hơn.",
 	"ph.heic":                  "Ảnh HEIC/HEIF (ảnh iPhone) gửi dưới dạng tệp thì không xem được trên mọi máy. Hãy gửi lại dưới dạng ảnh (chọn Ảnh hoặc Thư viện), không phải dưới dạng tệp.",
 	"ph.bad_format":            "Tệp ảnh chỉ nhận định dạng JPEG hoặc PNG. Hãy gửi dưới dạng ảnh, hoặc chuyển sang JPEG/PNG rồi gửi lại.",
 	"ph.not_image":             "Tệp này không phải là ảnh. Cuộc thi chỉ nhận ảnh (gửi dưới dạng ảnh, hoặc tệp JPEG/PNG).",

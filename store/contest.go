@@ -23,6 +23,7 @@ import (
 //	{c:ID}:ph:e          hash    entry number → entry JSON (its status lives apart)
 //	{c:ID}:ph:st         hash    entry number → status (draft, pending, approved, rejected, withdrawn)
 //	{c:ID}:ph:why        hash    entry number → the organiser's reason for a rejection
+//	{c:ID}:ph:dec        hash    entry number → the audit id of its last moderation decision
 //	{c:ID}:ph:ok         zset    approved entry numbers (score = number): what voters page through
 //	{c:ID}:ph:uid        hash    file unique id or content hash → entry number (one entry per picture)
 //	{c:ID}:ph:u:USER     set     the author's entry numbers
@@ -232,13 +233,16 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 }
 
 // decideScript is an organiser's decision on a pending entry: only one
-// decision is ever taken. A rejected entry no longer counts for its
-// group's photos deadline. KEYS: st, why, audit, ok, version, e, grp.
-// ARGV: number, new status, reason, organiser, now.
+// decision is ever taken (until the entry waits again, after a new
+// caption). A rejected entry no longer counts for its group's photos
+// deadline. The decision's audit id is kept, and returned, also to a
+// later press that finds the entry decided, to name the author's notice.
+// KEYS: st, why, audit, ok, version, e, grp, dec. ARGV: number, new
+// status, reason, organiser, now.
 var decideScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], ARGV[1])
-if not st then return {'missing', ''} end
-if st ~= 'pending' then return {'already', st} end
+if not st then return {'missing', '', ''} end
+if st ~= 'pending' then return {'already', st, redis.call('HGET', KEYS[8], ARGV[1]) or ''} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[2] == 'approved' then
   redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1])
@@ -250,30 +254,31 @@ end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 local kind = 'approve'
 if ARGV[2] ~= 'approved' then kind = 'reject' end
-redis.call('XADD', KEYS[3], '*', 'kind', kind, 'user', ARGV[4], 'photo', ARGV[1], 'time', ARGV[5], 'reason', ARGV[3])
+local id = redis.call('XADD', KEYS[3], '*', 'kind', kind, 'user', ARGV[4], 'photo', ARGV[1], 'time', ARGV[5], 'reason', ARGV[3])
+redis.call('HSET', KEYS[8], ARGV[1], id)
 redis.call('INCR', KEYS[5])
-return {'ok', st}
+return {'ok', st, id}
 `)
 
 // DecideEntry implements bot.ContestStore.
-func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by bot.UserKey, now time.Time) (bool, string, error) {
+func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by bot.UserKey, now time.Time) (bool, string, string, error) {
 	to := bot.EntryRejected
 	if approve {
 		to, reason = bot.EntryApproved, ""
 	}
 	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "ver"),
-		phKey(cohort, "e"), phKey(cohort, "grp")}
+		phKey(cohort, "e"), phKey(cohort, "grp"), phKey(cohort, "dec")}
 	res, err := decideScript.Run(ctx, s.rdb, keys, n, to, reason, string(by), unixMS(now)).StringSlice()
 	if err != nil {
-		return false, "", fmt.Errorf("decide entry %d of %s: %w", n, cohort, err)
+		return false, "", "", fmt.Errorf("decide entry %d of %s: %w", n, cohort, err)
 	}
 	switch res[0] {
 	case "missing":
-		return false, "", ErrNotFound
+		return false, "", "", ErrNotFound
 	case "already":
-		return false, res[1], nil
+		return false, res[1], res[2], nil
 	}
-	return true, to, nil
+	return true, to, res[2], nil
 }
 
 // pageLua reads a voter's page of entry n into out: the entry's JSON

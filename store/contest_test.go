@@ -176,7 +176,7 @@ func TestVoteRefusals(t *testing.T) {
 	third := MustEntry(t, st, c, "telegram:3", "Cần Thơ", "u3", t0)
 	pending := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u4", t0, bot.EntryPending)
 	rejected := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u5", t0, bot.EntryPending)
-	if ok, _, err := st.DecideEntry(MustContext(t), c, rejected, false, "mờ", "telegram:100", inSub); err != nil || !ok {
+	if ok, _, _, err := st.DecideEntry(MustContext(t), c, rejected, false, "mờ", "telegram:100", inSub); err != nil || !ok {
 		t.Fatalf("DecideEntry: %v %v", ok, err)
 	}
 	draft := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u6", t0, bot.EntryDraft)
@@ -387,7 +387,7 @@ func TestDecideOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, _, err := st.DecideEntry(context.Background(), c, n, i%2 == 0, "lý do", bot.UserKey(fmt.Sprintf("telegram:%d", 100+i)), inSub)
+			ok, _, _, err := st.DecideEntry(context.Background(), c, n, i%2 == 0, "lý do", bot.UserKey(fmt.Sprintf("telegram:%d", 100+i)), inSub)
 			if err != nil {
 				t.Errorf("DecideEntry: %v", err)
 			}
@@ -402,7 +402,7 @@ func TestDecideOnce(t *testing.T) {
 	if wins != 1 {
 		t.Errorf("%d decisions taken, want 1", wins)
 	}
-	if _, _, err := st.DecideEntry(MustContext(t), c, 999, true, "", "telegram:100", inSub); !errors.Is(err, store.ErrNotFound) {
+	if _, _, _, err := st.DecideEntry(MustContext(t), c, 999, true, "", "telegram:100", inSub); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deciding a missing entry: %v", err)
 	}
 	audit, err := st.ContestAudit(MustContext(t), c)
@@ -430,7 +430,7 @@ func TestContestAudit(t *testing.T) {
 	const c = "sc3"
 	MustCohort(t, st, c, t0)
 	n := MustEntry(t, st, c, alice, "G1", "a1", t0, bot.EntryPending)
-	if ok, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
+	if ok, _, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
 	mustSetWindows(t, st, c, bot.WindowChange{Vote: &voteWindow, By: "telegram:100", Now: inSub, Action: "vote_extend"})
@@ -473,7 +473,7 @@ func TestContestKeysDocumented(t *testing.T) {
 	const c = "kc1"
 	MustCohort(t, st, c, t0)
 	n := MustEntry(t, st, c, alice, "G1", "k1", t0, bot.EntryPending)
-	if _, _, err := st.DecideEntry(ctx, c, n, false, "mờ", "telegram:100", inSub); err != nil {
+	if _, _, _, err := st.DecideEntry(ctx, c, n, false, "mờ", "telegram:100", inSub); err != nil {
 		t.Fatal(err)
 	}
 	m := MustEntry(t, st, c, alice, "G1", "k2", t0)
@@ -523,7 +523,7 @@ func TestContestSnapshotCache(t *testing.T) {
 	if got := status(); got != "pending:" {
 		t.Errorf("a reader's change leaked into the cache: %s", got)
 	}
-	if ok, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
+	if ok, _, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
 	if got := status(); got != "approved:" {

@@ -16,6 +16,7 @@
 //	{c:ID}:ph:e                   hash   entry number → entry JSON (author, group, file, caption, category, ...)
 //	{c:ID}:ph:st                  hash   entry number → status: draft, pending, approved, rejected, withdrawn
 //	{c:ID}:ph:why                 hash   entry number → reason of a rejection
+//	{c:ID}:ph:dec                 hash   entry number → audit id of its last moderation decision (names the author's notice)
 //	{c:ID}:ph:ok                  zset   approved entry numbers (score = number): the voting order
 //	{c:ID}:ph:uid                 hash   file unique id (or content hash) → entry number: one entry per picture
 //	{c:ID}:ph:u:USER              set    the author's entry numbers
