@@ -352,7 +352,7 @@ func (b *Bot) annPreview(c *Context, d *announcement) error {
 	if _, err := c.Send(d.message(c.Cohort, c.Lang, c.U.Chat)); err != nil {
 		return err
 	}
-	text := c.T("ann.preview", d.audienceLabel(c.Lang), people)
+	text := c.TN("ann.preview", people, d.audienceLabel(c.Lang), people)
 	if group {
 		text += "\n" + c.T("ann.preview_group")
 	}
@@ -389,9 +389,9 @@ func (b *Bot) annSendNow(c *Context, d *announcement) error {
 		andGroup = c.T("ann.and_group")
 	}
 	if b.outbox == nil {
-		return c.Reply(c.T("ann.sent_direct", people, andGroup))
+		return c.Reply(c.TN("ann.sent_direct", people, people, andGroup))
 	}
-	return c.Reply(c.T("ann.sending", people, andGroup))
+	return c.Reply(c.TN("ann.sending", people, people, andGroup))
 }
 
 // sendAnnouncement queues one message per recipient, each with the header

@@ -71,6 +71,8 @@ type Config struct {
 	// BotUsername is used to build t.me invite links; empty in console.
 	BotUsername string
 	// FloodLimit updates per FloodWindow per user; more are ignored.
+	// Zero means the default; negative means no limit (the console, whose
+	// one user pipes scripts in).
 	FloodLimit  int64
 	FloodWindow time.Duration
 	// Timeout bounds each update's handling.

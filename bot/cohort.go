@@ -68,7 +68,7 @@ func (b *Bot) cohortPick(c *Context) error {
 // "/newcohort NAME". The plan can be completed later with plan apply.
 func (b *Bot) newCohort(c *Context) error {
 	if !b.cfg.Admins[c.U.User] {
-		return c.Refuse(c.T("err.role"))
+		return c.Refuse(c.T("err.admin"))
 	}
 	name := cleanName(c.U.Args)
 	if n := utf8.RuneCountInString(name); n < 3 || n > 120 {

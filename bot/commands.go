@@ -1,5 +1,7 @@
 package bot
 
+import "slices"
+
 // CommandSpec describes a chat command for /help, the menu and the
 // platform's command list.
 type CommandSpec struct {
@@ -8,6 +10,9 @@ type CommandSpec struct {
 	Organiser bool
 	// Member is set for commands that need a finished registration.
 	Member bool
+	// Roles, when set, are the only members' roles the command serves;
+	// the others are refused it, so /help and the menus leave it out.
+	Roles []Role
 	// Ready is set for commands whose feature is built; the others answer
 	// that they are coming and are left out of /help and the menus.
 	Ready bool
@@ -22,9 +27,9 @@ func Commands() []CommandSpec {
 		{Name: "menu", Ready: true},
 		{Name: "schedule", Member: true, Ready: true},
 		{Name: "deadlines", Member: true, Ready: true},
-		{Name: "vote", Member: true, Ready: true},
+		{Name: "vote", Member: true, Ready: true, Roles: []Role{Trainee, Lecturer}},
 		{Name: "top", Member: true, Ready: true},
-		{Name: "myphotos", Member: true, Ready: true},
+		{Name: "myphotos", Member: true, Ready: true, Roles: []Role{Trainee}},
 		{Name: "report", Member: true},
 		{Name: "score", Member: true},
 		{Name: "ranking", Member: true},
@@ -51,6 +56,14 @@ func Commands() []CommandSpec {
 	}
 }
 
+// For reports whether the command serves a member of the role.
+func (s CommandSpec) For(r Role) bool {
+	if s.Organiser && r != Organiser {
+		return false
+	}
+	return len(s.Roles) == 0 || slices.Contains(s.Roles, r)
+}
+
 // OrganiserCommands returns the names of the organiser-only commands.
 func OrganiserCommands() []string {
 	var out []string
@@ -73,11 +86,15 @@ func commandSpec(name string) (CommandSpec, bool) {
 
 // MenuCommands returns the commands shown in the platform's command menu:
 // the built features everyone uses, and with organiser the organisers'
-// too.
+// list instead, without what organisers are refused.
 func MenuCommands(organiser bool) []CommandSpec {
 	var out []CommandSpec
 	for _, c := range Commands() {
-		if c.Ready && (organiser || !c.Organiser) && c.Name != "skip" && c.Name != "leave" {
+		serves := c.For(Organiser)
+		if !organiser {
+			serves = c.For(Trainee) || c.For(Lecturer)
+		}
+		if c.Ready && serves && c.Name != "skip" && c.Name != "leave" {
 			out = append(out, c)
 		}
 	}

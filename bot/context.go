@@ -31,6 +31,9 @@ type Context struct {
 // T translates a catalogue key into the sender's language.
 func (c *Context) T(key string, args ...any) string { return Text(c.Lang, key, args...) }
 
+// TN translates a text about n things into the sender's language (TextN).
+func (c *Context) TN(key string, n int, args ...any) string { return TextN(c.Lang, key, n, args...) }
+
 // Send delivers a message to the chat of the update (unless m.Chat is set).
 func (c *Context) Send(m Message) (Sent, error) {
 	if m.Chat == "" {
@@ -165,7 +168,7 @@ func (b *Bot) load(next HandlerFunc) HandlerFunc {
 			}
 			c.Profile.Unreachable = false
 		}
-		if l.Flood > b.cfg.FloodLimit {
+		if b.cfg.FloodLimit > 0 && l.Flood > b.cfg.FloodLimit {
 			return c.floodNotice(l.Flood == b.cfg.FloodLimit+1)
 		}
 		if id := l.Profile.Active; id != "" {

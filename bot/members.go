@@ -62,10 +62,31 @@ func memberLabel(c *Context, m *Member) string {
 		name = c.T("members.unregistered")
 	}
 	label := name + " · " + c.T("role."+string(m.Role))
-	if m.Group != "" {
+	switch {
+	case m.Group != "":
 		label += " · " + m.Group
+	case groupMissing(c, m):
+		label += " · " + c.T("members.group_missing")
 	}
 	return truncate(label, 60)
+}
+
+// groupMissing reports whether m is a trainee without the group the
+// cohort's plan asks every trainee for: someone made a trainee by an
+// organiser until the organiser picks it.
+func groupMissing(c *Context, m *Member) bool {
+	return m.Role == Trainee && m.Group == "" && len(c.Cohort.Plan.Groups) > 0
+}
+
+// memberGroupButtons offers the plan's groups for m. The data names the
+// group by its index and the member ("mb:sg:<idx>:<user>"); the press is
+// checked again like every member button.
+func memberGroupButtons(c *Context, m *Member) [][]Button {
+	var rows [][]Button
+	for i, g := range c.Cohort.Plan.Groups {
+		rows = append(rows, []Button{{Text: g, Data: "mb:sg:" + strconv.Itoa(i) + ":" + string(m.User)}})
+	}
+	return rows
 }
 
 // memberAction handles the organiser's buttons on a member. Every press is
@@ -104,7 +125,7 @@ func (b *Bot) memberAction(c *Context) error {
 		if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
 			return c.Refuse(c.T("members.no_group"))
 		}
-		return c.Reply(c.T("members.pick_group", m.Name), b.groupButtons(c, "mb:sg:")...)
+		return c.Reply(c.T("members.pick_group", m.Name), memberGroupButtons(c, m)...)
 	case "sg":
 		return b.moveMember(c, m, arg)
 	case "r":
@@ -132,7 +153,10 @@ func (b *Bot) memberView(c *Context, m *Member) error {
 		c.T("profile.org", orDash(m.Org)),
 		c.T("profile.role", c.T("role."+string(m.Role))),
 	}
-	if m.Role == Trainee {
+	switch {
+	case groupMissing(c, m):
+		lines = append(lines, c.T("profile.group", c.T("members.group_missing")))
+	case m.Role == Trainee:
 		lines = append(lines, c.T("profile.group", orDash(m.Group)))
 	}
 	lines = append(lines, c.T("members.joined", formatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
@@ -199,7 +223,12 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 	b.log.Info("member role changed", "cohort", m.Cohort, "user", m.User, "role", role, "by", c.U.User)
 	b.organiserMenu(c.Context, m.User, VI, role == Organiser)
 	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.role_notice", Text(l, "role."+string(role))) })
-	return c.Reply(c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role))))
+	text := c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role)))
+	if groupMissing(c, m) {
+		// A new trainee needs a group, which only organisers set.
+		return c.Reply(text+"\n"+c.T("members.ask_group", orDash(m.Name)), memberGroupButtons(c, m)...)
+	}
+	return c.Reply(text)
 }
 
 func (b *Bot) removeMember(c *Context, m *Member) error {

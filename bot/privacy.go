@@ -34,10 +34,13 @@ func (b *Bot) privacy(c *Context) error {
 	return c.Reply(text, []Button{{Text: c.T("btn.leave"), Data: "leave:ask"}})
 }
 
-// leave asks for confirmation before deleting the member's data.
+// leave asks for confirmation before deleting the member's data. "Yes"
+// names the cohort: once the member has left it, another of their
+// cohorts becomes the active one, and an old "Yes" must not remove them
+// from that one too.
 func (b *Bot) leave(c *Context) error {
 	return c.Reply(c.T("leave.confirm", c.Cohort.Name), []Button{
-		{Text: c.T("btn.leave_yes"), Data: "leave:yes"},
+		{Text: c.T("btn.leave_yes"), Data: "leave:yes:" + c.Cohort.ID},
 		{Text: c.T("btn.no"), Data: "leave:no"},
 	})
 }
@@ -47,8 +50,11 @@ func (b *Bot) leaveConfirm(c *Context) error {
 	case "leave:ask":
 		return b.leave(c)
 	case "leave:no":
-		return c.Reply(c.T("leave.kept"))
-	case "leave:yes":
+		// The answer replaces the question, so its "Yes" cannot be
+		// pressed later.
+		_, err := c.Send(Message{Text: c.T("leave.kept"), Edit: c.U.Callback.MessageID})
+		return err
+	case "leave:yes:" + c.Cohort.ID:
 	default:
 		return c.Refuse(c.T("err.stale_button"))
 	}
@@ -71,5 +77,6 @@ func (b *Bot) leaveConfirm(c *Context) error {
 		return err
 	}
 	b.log.Info("member left", "cohort", c.Cohort.ID, "user", c.U.User)
-	return c.Reply(c.T("leave.done", c.Cohort.Name))
+	_, err := c.Send(Message{Text: c.T("leave.done", c.Cohort.Name), Edit: c.U.Callback.MessageID})
+	return err
 }

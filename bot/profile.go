@@ -77,7 +77,7 @@ func (b *Bot) profileInput(c *Context) error {
 		}
 		org, ok := validOrg(c.U.Text)
 		if !ok {
-			return c.Reply(c.T("reg.org_bad", maxOrgRunes))
+			return c.Reply(c.T("profile.org_bad", maxOrgRunes))
 		}
 		m.Org = org
 	}

@@ -204,11 +204,14 @@ func (b *Bot) langs(ctx context.Context, ms []*Member) (map[UserKey]Lang, error)
 func leadText(d time.Duration, l Lang) string {
 	switch {
 	case d >= 24*time.Hour:
-		return Text(l, "remind.days", int((d+time.Hour)/(24*time.Hour)))
+		n := int((d + time.Hour) / (24 * time.Hour))
+		return TextN(l, "remind.days", n, n)
 	case d >= time.Hour:
-		return Text(l, "remind.hours", int((d+5*time.Minute)/time.Hour))
+		n := int((d + 5*time.Minute) / time.Hour)
+		return TextN(l, "remind.hours", n, n)
 	default:
-		return Text(l, "remind.minutes", max(1, int(d/time.Minute)))
+		n := max(1, int(d/time.Minute))
+		return TextN(l, "remind.minutes", n, n)
 	}
 }
 

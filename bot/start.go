@@ -154,11 +154,12 @@ func (b *Bot) nothingToSkip(c *Context) error { return c.Reply(c.T("skip.nothing
 func (b *Bot) help(c *Context) error {
 	var sb strings.Builder
 	sb.WriteString(c.T("help.title"))
+	member := c.Member != nil && c.Member.Registered
 	for _, spec := range Commands() {
-		if !spec.Ready || spec.Organiser && !c.IsOrganiser() {
-			continue
-		}
-		if spec.Member && (c.Member == nil || !c.Member.Registered) {
+		switch {
+		case !spec.Ready,
+			(spec.Member || spec.Organiser) && !member,
+			member && !spec.For(c.Member.Role):
 			continue
 		}
 		fmt.Fprintf(&sb, "\n/%s — %s", spec.Name, c.T("cmd."+spec.Name))

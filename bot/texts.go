@@ -19,6 +19,18 @@ func Text(lang Lang, key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// TextN is Text for a text about n things. English says "1 day" but
+// "2 days", so a catalogue may hold the form for one under key+".one";
+// Vietnamese has no plural, and its ".one" entries repeat the others so
+// that both catalogues keep the same keys. n only picks the form: the
+// count is among args where the text wants it.
+func TextN(lang Lang, key string, n int, args ...any) string {
+	if _, ok := catalogue(lang)[key+".one"]; ok && n == 1 {
+		key += ".one"
+	}
+	return Text(lang, key, args...)
+}
+
 func catalogue(l Lang) map[string]string {
 	if l == EN {
 		return textsEN

@@ -77,10 +77,16 @@ func (c *Console) Run(ctx context.Context, in io.Reader, h Handler) error {
 		c.switchTo("ban")
 	}
 	last := c.Clock()
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	r := bufio.NewReaderSize(in, 64*1024)
 	c.prompt()
-	for sc.Scan() {
+	for {
+		raw, n, rerr := readLine(r)
+		if rerr != nil && n == 0 {
+			if rerr == io.EOF {
+				return nil
+			}
+			return rerr
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -89,17 +95,55 @@ func (c *Console) Run(ctx context.Context, in io.Reader, h Handler) error {
 			c.Tick(now.Sub(last))
 		}
 		last = now
-		line := strings.TrimSpace(sc.Text())
-		quit, err := c.line(ctx, line, h)
-		if err != nil {
-			fmt.Fprintf(c.Out, "⚠️  %v\n", err)
+		if n > MaxLine {
+			fmt.Fprintf(c.Out, "⚠️  dòng dài %d byte, quá giới hạn %d byte: đã bỏ qua dòng này.\n", n, MaxLine)
+		} else {
+			quit, err := c.line(ctx, strings.TrimSpace(string(raw)), h)
+			if err != nil {
+				fmt.Fprintf(c.Out, "⚠️  %v\n", err)
+			}
+			if quit {
+				return nil
+			}
 		}
-		if quit {
-			return nil
+		if rerr != nil {
+			// The last line had no end: the input is over.
+			if rerr == io.EOF {
+				return nil
+			}
+			return rerr
 		}
 		c.prompt()
 	}
-	return sc.Err()
+}
+
+// MaxLine is the longest input line the console passes on, in bytes; a
+// longer one is read to its end and refused, and the session goes on.
+const MaxLine = 1 << 20
+
+// readLine reads one line and returns it without its end, and its length
+// n in bytes. A line longer than MaxLine is read to its end without being
+// kept: raw is nil, n tells how long it was.
+func readLine(r *bufio.Reader) (raw []byte, n int, err error) {
+	for {
+		var chunk []byte
+		chunk, err = r.ReadSlice('\n')
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
+			chunk = chunk[:len(chunk)-1]
+		}
+		n += len(chunk)
+		if n <= MaxLine+1 { // room for the \r of a \r\n end
+			raw = append(raw, chunk...)
+		} else {
+			raw = nil
+		}
+		if err != bufio.ErrBufferFull {
+			if len(raw) > 0 && raw[len(raw)-1] == '\r' {
+				raw, n = raw[:len(raw)-1], n-1
+			}
+			return raw, n, err
+		}
+	}
 }
 
 func (c *Console) prompt() { fmt.Fprintf(c.Out, "%s> ", c.name) }
@@ -296,6 +340,10 @@ func (s sender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
 	}
 	for i, b := range flat {
 		fmt.Fprintf(c.Out, "  [%d] %s\n", i+1, b.Text)
+	}
+	if len(flat) == 0 && m.Edit != 0 && c.buttons[m.Chat].msgID == m.Edit {
+		// The edit took the message's buttons away, as on Telegram.
+		delete(c.buttons, m.Chat)
 	}
 	if len(flat) > 0 {
 		if c.buttons == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"testing"
+
+	"github.com/cohortbot/cohortbot/bot"
 )
 
 func TestAdminCreatesCohortInChat(t *testing.T) {
@@ -31,7 +33,7 @@ func TestAdminCreatesCohortInChat(t *testing.T) {
 	// The organiser invite works for whoever the admin gives it to.
 	seenOther := 0
 	other.say("/newcohort Khóa của tôi")
-	other.reply(&seenOther, "chỉ dành cho Ban tổ chức")
+	other.reply(&seenOther, bot.Text(bot.VI, "err.admin"))
 	if cs, _ := e.store().Cohorts(context.Background()); len(cs) != 1 {
 		t.Errorf("a non-admin created a cohort: %d cohorts", len(cs))
 	}

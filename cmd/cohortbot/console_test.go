@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/console"
 )
 
 // runConsole pipes a script into `cohortbot console` on the embedded store
@@ -96,4 +99,80 @@ func waitForAfter(t *testing.T, out *syncBuffer, offset int, want string) {
 		out.wait(100 * time.Millisecond)
 	}
 	t.Fatalf("%q never printed after offset %d:\n%s", want, offset, out.String()[offset:])
+}
+
+// TestConsoleScriptNoFloodLimit: a piped script is one person typing fast,
+// not a flood: every line is answered (past 30 lines in 10 seconds the
+// later ones were dropped).
+func TestConsoleScriptNoFloodLimit(t *testing.T) {
+	t.Parallel()
+	const n = 45
+	out := runConsole(t, strings.Repeat("/help\n", n)+"/lang\n")
+	if got := strings.Count(out, textHelp); got != n {
+		t.Errorf("%d answers to /help, want %d", got, n)
+	}
+	if strings.Contains(out, textFlood) {
+		t.Errorf("the console applied the flood limit:\n%s", out)
+	}
+	if !strings.Contains(out, "Choose your language") {
+		t.Errorf("the line after the burst was not answered")
+	}
+}
+
+// TestConsoleLongLine: a line longer than the console takes is refused
+// and the session goes on (it used to end with "token too long").
+func TestConsoleLongLine(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", console.MaxLine+1)
+	tests := []struct {
+		name, script string
+		answered     []string
+		refused      int
+	}{
+		{"in the middle", "/help\n" + long + "\n/lang\n", []string{textHelp, "Choose your language"}, 1},
+		{"with CRLF", "/help\r\n" + long + "\r\n/lang\r\n", []string{textHelp, "Choose your language"}, 1},
+		{"last, without an end", "/help\n" + long + long, []string{textHelp}, 1},
+		{"at the limit", strings.Repeat("á", console.MaxLine/2) + "\n/lang\n", []string{bot.Text(bot.VI, "start.about"), "Choose your language"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out := runConsole(t, tt.script)
+			for _, want := range tt.answered {
+				if !strings.Contains(out, want) {
+					t.Errorf("%q not answered", want)
+				}
+			}
+			if got := strings.Count(out, "quá giới hạn"); got != tt.refused {
+				t.Errorf("%d lines refused, want %d", got, tt.refused)
+			}
+			if len(out) > 64*1024 {
+				t.Errorf("the console printed %d bytes: the long line was echoed", len(out))
+			}
+		})
+	}
+}
+
+// TestConsoleMembersAndLeave replays the exploratory sessions: an
+// organiser moves Lan to another group with the numbered buttons, and
+// after /leave and "No" the confirmation's "Yes" can no longer be pressed.
+func TestConsoleMembersAndLeave(t *testing.T) {
+	t.Parallel()
+	out := runConsole(t, "/as btc\n/members\n/press 4\n/press 1\n/press 3\n"+
+		"/as hai\n/leave\n/press 2\n/press 1\n/profile\n")
+	for _, want := range []string{
+		bot.Text(bot.VI, "members.moved", "Lê Thị Lan", "Hải Phòng"),
+		bot.Text(bot.VI, "leave.kept"),
+		`không có nút số "1"`,
+		bot.Text(bot.VI, "profile.name", "Phạm Văn Hải"),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q not printed:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{textStale, "Đã xóa dữ liệu của bạn"} {
+		if strings.Contains(out, not) {
+			t.Errorf("%q printed:\n%s", not, out)
+		}
+	}
 }

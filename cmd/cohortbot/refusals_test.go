@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
 )
@@ -342,8 +344,8 @@ func deref[T any](ps []*T) []T {
 	return out
 }
 
-// TestLeave: /leave and its confirmation remove the member's data; the
-// last organiser cannot leave.
+// TestLeave: /leave and its confirmation remove the member's data; "No"
+// takes the confirmation's buttons away; the last organiser cannot leave.
 func TestLeave(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -359,18 +361,36 @@ func TestLeave(t *testing.T) {
 
 	lan.say("/leave")
 	ask := lan.reply(&seen, "Bạn chắc chắn muốn rời khóa")
-	if !hasButton(t, ask, "leave:yes") || !hasButton(t, ask, "leave:no") {
+	yes := "leave:yes:" + c.ID
+	if !hasButton(t, ask, yes) || !hasButton(t, ask, "leave:no") {
 		t.Fatalf("/leave buttons %v", buttons(t, ask))
 	}
-	// "No" keeps everything.
-	lan.press(e.messageID(lan.user.ID, ask), "leave:no")
-	lan.reply(&seen, bot.Text(bot.VI, "leave.kept"))
+	// "No" keeps everything and answers in place of the question, so
+	// its "Yes" is gone.
+	askID := e.messageID(lan.user.ID, ask)
+	lan.press(askID, "leave:no")
+	kept := lan.reply(&seen, bot.Text(bot.VI, "leave.kept"))
+	if kept.Method != "editMessageText" || kept.Params["message_id"] != fmt.Sprint(askID) {
+		t.Errorf("leave:no answered with %s of message %s, want an edit of %d", kept.Method, kept.Params["message_id"], askID)
+	}
+	if m := messageByID(e, lan.user.ID, askID); m == nil || m.ReplyMarkup != nil {
+		t.Errorf("the confirmation after No: %+v, want no buttons", m)
+	}
 	if e.member(c.ID, lan.user.ID) == nil {
 		t.Fatal("leave:no removed the member")
 	}
 
-	lan.press(e.messageID(lan.user.ID, ask), "leave:yes")
-	lan.reply(&seen, "Đã xóa dữ liệu của bạn khỏi khóa")
+	lan.say("/leave")
+	ask = lan.reply(&seen, "Bạn chắc chắn muốn rời khóa")
+	askID = e.messageID(lan.user.ID, ask)
+	lan.press(askID, yes)
+	done := lan.reply(&seen, "Đã xóa dữ liệu của bạn khỏi khóa")
+	if done.Method != "editMessageText" {
+		t.Errorf("leave:yes answered with %s, want an edit of the confirmation", done.Method)
+	}
+	if m := messageByID(e, lan.user.ID, askID); m == nil || m.ReplyMarkup != nil {
+		t.Errorf("the confirmation after Yes: %+v, want no buttons", m)
+	}
 	e.notMember(c.ID, lan.user.ID)
 
 	lan.say("/profile")
@@ -378,15 +398,57 @@ func TestLeave(t *testing.T) {
 		t.Errorf("/profile after leaving answered %q", got.Params["text"])
 	}
 	// Pressing the old confirmation again changes nothing.
-	e.alert(lan.press(e.messageID(lan.user.ID, ask), "leave:yes"), textNotMember)
+	e.alert(lan.press(askID, yes), textNotMember)
 
 	// The last organiser is told why they cannot leave, and stays.
 	org.say("/leave")
 	oask := org.reply(&oseen, "Bạn chắc chắn muốn rời khóa")
-	e.alert(org.press(e.messageID(org.user.ID, oask), "leave:yes"), bot.Text(bot.VI, "members.last_organiser"))
+	e.alert(org.press(e.messageID(org.user.ID, oask), "leave:yes:"+c.ID), bot.Text(bot.VI, "members.last_organiser"))
 	if m := e.member(c.ID, org.user.ID); m == nil || m.Role != bot.Organiser {
 		t.Errorf("last organiser after leaving: %+v", m)
 	}
+}
+
+// TestLeaveTwoCohorts: leaving one course makes the member's other course
+// the active one; the same "Yes" pressed again (a double tap, a
+// redelivered press) must not take them out of that one too.
+func TestLeaveTwoCohorts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := e.createCohort(samplePlan), e.createCohort(samplePlan)
+	e.seed(b.ID, 4101, bot.Organiser, "Hồ Minh Tâm", "")
+	e.seed(b.ID, 4102, bot.Trainee, "Lê Thị Lan", "Hải Phòng")
+	e.seed(a.ID, 4101, bot.Organiser, "Hồ Minh Tâm", "")
+	lan := e.seed(a.ID, 4102, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
+	e.serve()
+
+	seen := 0
+	lan.say("/leave")
+	ask := lan.reply(&seen, "Bạn chắc chắn muốn rời khóa")
+	askID := e.messageID(lan.user.ID, ask)
+	lan.press(askID, "leave:yes:"+a.ID)
+	lan.reply(&seen, "Đã xóa dữ liệu của bạn khỏi khóa")
+	e.notMember(a.ID, lan.user.ID)
+	if p := e.profile(lan.user.ID); p.Active != b.ID {
+		t.Fatalf("active course after leaving %s: %q, want %s", a.ID, p.Active, b.ID)
+	}
+
+	e.alert(lan.press(askID, "leave:yes:"+a.ID), textStale)
+	// A "Yes" without a course (before courses were named) is stale too.
+	e.alert(lan.press(askID, "leave:yes"), textStale)
+	if m := e.member(b.ID, lan.user.ID); m == nil || m.Group != "Hải Phòng" {
+		t.Errorf("membership of the other course after pressing Yes again: %+v", m)
+	}
+}
+
+// messageByID is a message of a chat as the fake holds it now.
+func messageByID(e *env, chatID int64, id int) *tgbotapi.Message {
+	for _, m := range e.tg.Messages(chatID) {
+		if m.MessageID == id {
+			return &m
+		}
+	}
+	return nil
 }
 
 // TestCancelAndRestartMidRegistration: /cancel stops registration, /start

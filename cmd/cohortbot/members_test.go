@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+)
+
+// groupButton returns the data of the button labelled group on a sent
+// message.
+func (e *env) groupButton(c telegramtest.Call, group string) string {
+	e.t.Helper()
+	labels, data := e.labels(c), buttons(e.t, c)
+	i := slices.Index(labels, group)
+	if i < 0 || len(labels) != len(data) {
+		e.t.Fatalf("no button %q among %q (%q)", group, labels, data)
+	}
+	return data[i]
+}
+
+// TestMemberMoveGroup: an organiser moves a trainee to another group with
+// the buttons /members shows (once answered "stale button"); forged
+// presses of the same buttons by a trainee, for a non-member or for
+// another cohort's member move nobody.
+func TestMemberMoveGroup(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rc := newRoleCohort(e)
+	o, tr := rc.org, rc.trainee
+	other := e.createCohort(samplePlan)
+	outsider := e.seed(other.ID, 3099, bot.Trainee, "Vũ Thị Mai", "Lạng Sơn")
+
+	seen := 0
+	o.say("/members")
+	list := o.reply(&seen, "Thành viên khóa")
+	o.press(e.messageID(o.user.ID, list), fmt.Sprintf("mb:v:telegram:%d", tr.user.ID))
+	view := o.reply(&seen, "Ngô Thị Thu")
+	o.press(e.messageID(o.user.ID, view), fmt.Sprintf("mb:g:telegram:%d", tr.user.ID))
+	pick := o.reply(&seen, bot.Text(bot.VI, "members.pick_group", "Ngô Thị Thu"))
+	data := e.groupButton(pick, "Hải Phòng")
+	if want := fmt.Sprintf("mb:sg:2:telegram:%d", tr.user.ID); data != want {
+		t.Errorf("Hải Phòng button = %q, want %q", data, want)
+	}
+	for _, d := range buttons(t, pick) {
+		if len(d) > bot.MaxButtonData {
+			t.Errorf("button data %q is longer than %d bytes", d, bot.MaxButtonData)
+		}
+	}
+
+	// The trainee presses it first: refused, nothing moves.
+	e.alert(tr.pressData(data), textRole)
+	if m := e.member(rc.c.ID, tr.user.ID); m.Group != "Lạng Sơn" {
+		t.Fatalf("a trainee's press moved them to %q", m.Group)
+	}
+
+	o.press(e.messageID(o.user.ID, pick), data)
+	o.reply(&seen, bot.Text(bot.VI, "members.moved", "Ngô Thị Thu", "Hải Phòng"))
+	if m := e.member(rc.c.ID, tr.user.ID); m.Group != "Hải Phòng" {
+		t.Errorf("group after the move = %q, want Hải Phòng", m.Group)
+	}
+	trSeen := 0
+	tr.reply(&trSeen, bot.Text(bot.VI, "members.moved_notice", "Hải Phòng"))
+
+	// Someone not in the organiser's cohort cannot be moved from it.
+	e.alert(o.pressData("mb:sg:0:telegram:3999"), bot.Text(bot.VI, "members.gone"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:0:telegram:%d", outsider.user.ID)), bot.Text(bot.VI, "members.gone"))
+	if m := e.member(other.ID, outsider.user.ID); m.Group != "Lạng Sơn" {
+		t.Errorf("another cohort's member moved to %q", m.Group)
+	}
+}
+
+// TestMemberRoleToTrainee: a lecturer or an organiser made a trainee has
+// no group; the organiser is asked for it at once with the group buttons,
+// and until it is set the member list says it is missing.
+func TestMemberRoleToTrainee(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	rc := newRoleCohort(e)
+	o := rc.org
+	seen := 0
+	for _, tt := range []struct {
+		p     *person
+		name  string
+		group string
+	}{
+		{rc.lecturer, "Đinh Văn Hải", "Thanh Hóa"},
+		{rc.org2, "Mạc Thị Hương", "Cần Thơ"},
+	} {
+		id := tt.p.user.ID
+		o.pressData(fmt.Sprintf("mb:sr:t:telegram:%d", id))
+		asked := o.reply(&seen, bot.Text(bot.VI, "members.role_changed", tt.name, bot.Text(bot.VI, "role.trainee")))
+		if !strings.Contains(asked.Params["text"], bot.Text(bot.VI, "members.ask_group", tt.name)) {
+			t.Errorf("role change to trainee does not ask for the group: %q", asked.Params["text"])
+		}
+		if m := e.member(rc.c.ID, id); m.Role != bot.Trainee || m.Group != "" {
+			t.Fatalf("after the role change: %+v", m)
+		}
+
+		o.say("/members")
+		list := o.reply(&seen, "Thành viên khóa")
+		label := tt.name + " · " + bot.Text(bot.VI, "role.trainee") + " · " + bot.Text(bot.VI, "members.group_missing")
+		if !slices.Contains(e.labels(list), label) {
+			t.Errorf("/members labels %q lack %q", e.labels(list), label)
+		}
+
+		o.press(e.messageID(o.user.ID, asked), e.groupButton(asked, tt.group))
+		o.reply(&seen, bot.Text(bot.VI, "members.moved", tt.name, tt.group))
+		if m := e.member(rc.c.ID, id); m.Role != bot.Trainee || m.Group != tt.group {
+			t.Errorf("after picking the group: %+v", m)
+		}
+		o.say("/members")
+		list = o.reply(&seen, "Thành viên khóa")
+		if want := tt.name + " · " + bot.Text(bot.VI, "role.trainee") + " · " + tt.group; !slices.Contains(e.labels(list), want) {
+			t.Errorf("/members labels %q lack %q", e.labels(list), want)
+		}
+	}
+
+	// A trainee made a lecturer is not asked for a group.
+	o.pressData(fmt.Sprintf("mb:sr:l:telegram:%d", rc.trainee.user.ID))
+	got := o.reply(&seen, bot.Text(bot.VI, "members.role_changed", "Ngô Thị Thu", bot.Text(bot.VI, "role.lecturer")))
+	if len(buttons(t, got)) != 0 {
+		t.Errorf("role change to lecturer offers buttons %v", buttons(t, got))
+	}
+}
