@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -175,7 +176,11 @@ func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error
 	if *asJSON {
 		return json.NewEncoder(a.Stdout).Encode(out)
 	}
-	fmt.Fprintf(a.Stdout, "created cohort %q\n  id:       %s\n  view key: %s\n\ninvites:\n", out.Name, out.ID, out.ViewKey)
+	fmt.Fprintf(a.Stdout, "created cohort %q\n  id:       %s\n  view key: %s\n", out.Name, out.ID, out.ViewKey)
+	if cfg.PublicURL != "" && nc.Cohort.Plan.Contest != nil {
+		fmt.Fprintf(a.Stdout, "  gallery:  %s\n", galleryURL(cfg.PublicURL, out.ID, out.ViewKey))
+	}
+	fmt.Fprintf(a.Stdout, "\ninvites:\n")
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	for _, r := range bot.Roles {
 		inv := nc.Invites[r]
@@ -376,4 +381,9 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s; reminders: %d planned, %d cancelled\n",
 		fs.Arg(0), *cohort, version, ch, added, removed)
 	return nil
+}
+
+// galleryURL is the contest's projector page of a cohort.
+func galleryURL(base, cohort, key string) string {
+	return base + "/c/" + url.PathEscape(cohort) + "/gallery?key=" + url.QueryEscape(key)
 }

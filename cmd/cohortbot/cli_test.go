@@ -129,6 +129,28 @@ func TestCohortCreateJSON(t *testing.T) {
 	})
 }
 
+// TestCohortCreateGalleryLink: with PUBLIC_URL set, cohort create prints
+// the projector page's address of a plan with a contest, ready to open.
+func TestCohortCreateGalleryLink(t *testing.T) {
+	e := newEnv(t)
+	e.vars["PUBLIC_URL"] = "https://bot.example.org/"
+	code, out, errs := e.run("cohort", "create", "--plan", samplePlan)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	m := regexp.MustCompile(`(?m)^\s*id:\s+(\S+)\n\s*view key:\s+(\S+)\n\s*gallery:\s+(\S+)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no id, view key and gallery in %q", out)
+	}
+	if want := "https://bot.example.org/c/" + m[1] + "/gallery?key=" + m[2]; m[3] != want {
+		t.Errorf("gallery = %q, want %q", m[3], want)
+	}
+	// Without a contest there is no gallery.
+	if _, out, _ := e.run("cohort", "create", "--name", "Không có cuộc thi"); strings.Contains(out, "gallery:") {
+		t.Errorf("a cohort without a contest prints a gallery:\n%s", out)
+	}
+}
+
 func TestCohortCreateByNameAndList(t *testing.T) {
 	e := newEnv(t)
 	code, out, errs := e.run("cohort", "create", "--name", "Khóa thử nghiệm <A&B>")
