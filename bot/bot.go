@@ -114,6 +114,7 @@ type Bot struct {
 	outbox  Outbox
 	done    DoneChecker
 	due     Schedule
+	replan  func(ctx context.Context, c *Cohort) error
 	router  *Router
 
 	digestParts []DigestPart

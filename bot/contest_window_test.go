@@ -80,3 +80,41 @@ func sameWindow(a, b *plan.Window) bool {
 	}
 	return a.Opens.Equal(b.Opens) && a.Closes.Equal(b.Closes)
 }
+
+// TestWithContestDates: the photos deadline at the plan's close of
+// submissions follows organisers' change of that close; other deadlines,
+// a photos deadline set apart, and the plan itself stay as they are.
+func TestWithContestDates(t *testing.T) {
+	at := func(day, hour int) time.Time { return time.Date(2017, 10, day, hour, 0, 0, 0, time.UTC) }
+	p := &plan.Plan{
+		Contest: &plan.Contest{Submissions: plan.Window{Opens: at(1, 0), Closes: at(25, 17)}},
+		Deadlines: []plan.Deadline{
+			{ID: "report", Kind: "report", Due: at(25, 17)},
+			{ID: "photos", Kind: DeadlinePhotos, Due: at(25, 17)},
+			{ID: "first-photo", Kind: DeadlinePhotos, Due: at(10, 17)},
+		},
+	}
+	moved := at(26, 17)
+	got := WithContestDates(p, ContestMeta{SubCloses: &moved})
+	if got == p {
+		t.Fatal("nothing moved")
+	}
+	want := []time.Time{at(25, 17), moved, at(10, 17)}
+	for i, d := range got.Deadlines {
+		if !d.Due.Equal(want[i]) {
+			t.Errorf("%s due %v, want %v", d.ID, d.Due, want[i])
+		}
+	}
+	if !p.Deadlines[1].Due.Equal(at(25, 17)) {
+		t.Error("the plan itself changed")
+	}
+	same := at(25, 17)
+	for name, meta := range map[string]ContestMeta{"no change": {}, "the plan's close": {SubCloses: &same}} {
+		if got := WithContestDates(p, meta); got != p {
+			t.Errorf("%s: the plan was copied", name)
+		}
+	}
+	if got := WithContestDates(&plan.Plan{Deadlines: p.Deadlines}, ContestMeta{SubCloses: &moved}); !got.Deadlines[1].Due.Equal(at(25, 17)) {
+		t.Error("a plan without a contest moved its deadline")
+	}
+}

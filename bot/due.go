@@ -35,3 +35,10 @@ type Schedule interface {
 
 // WithSchedule sets the due-item store (scheduled announcements).
 func WithSchedule(s Schedule) Option { return func(b *Bot) { b.due = s } }
+
+// WithReplan sets how a cohort's reminders are planned again
+// (scheduler.Sync), after organisers move the close of submissions and so
+// the photos deadline.
+func WithReplan(f func(ctx context.Context, c *Cohort) error) Option {
+	return func(b *Bot) { b.replan = f }
+}

@@ -88,6 +88,10 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 	if err != nil {
 		return 0, time.Time{}, err
 	}
+	// The photos deadline moves with organisers' changes of submissions.
+	if c, err = b.dated(ctx, c); err != nil {
+		return 0, time.Time{}, err
+	}
 	p := c.Plan
 	var title, place string
 	switch it.Kind {
@@ -219,6 +223,10 @@ func leadText(d time.Duration, l Lang) string {
 // what is new since the last one, undelivered messages, what comes next.
 // Later features add their lines through WithDigest.
 func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error {
+	c, err := b.dated(ctx, c)
+	if err != nil {
+		return err
+	}
 	members, err := b.store.Members(ctx, c.ID)
 	if err != nil {
 		return fmt.Errorf("digest members: %w", err)

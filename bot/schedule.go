@@ -56,7 +56,11 @@ func (b *Bot) schedule(c *Context) error {
 // calendar sends an .ics file: the whole course ("ics:all"), the next
 // session ("ics:next"), or one item ("ics:s:<id>", "ics:d:<id>").
 func (b *Bot) calendar(c *Context) error {
-	p := c.Cohort.Plan
+	co, err := b.dated(c.Context, c.Cohort)
+	if err != nil {
+		return err
+	}
+	p := co.Plan
 	now := b.clock()
 	var sessions []plan.Session
 	var deadlines []plan.Deadline
@@ -93,8 +97,8 @@ func (b *Bot) calendar(c *Context) error {
 	if len(sessions)+len(deadlines) == 0 {
 		return c.Refuse(c.T("schedule.none"))
 	}
-	doc := &File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(c.Cohort, sessions, deadlines, now, c.Lang)}
-	_, err := c.Send(Message{Text: c.T("ics.caption"), Document: doc})
+	doc := &File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
+	_, err = c.Send(Message{Text: c.T("ics.caption"), Document: doc})
 	return err
 }
 
@@ -108,7 +112,11 @@ func endClock(starts, ends time.Time, l Lang) string {
 
 // deadlines lists what is due and when.
 func (b *Bot) deadlines(c *Context) error {
-	p := c.Cohort.Plan
+	co, err := b.dated(c.Context, c.Cohort)
+	if err != nil {
+		return err
+	}
+	p := co.Plan
 	if len(p.Deadlines) == 0 {
 		return c.Reply(c.T("deadlines.none"))
 	}

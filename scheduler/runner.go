@@ -19,6 +19,7 @@ type Store interface {
 	ClaimRun(ctx context.Context, job string, instant time.Time) (bool, error)
 	Cohorts(ctx context.Context) ([]*bot.Cohort, error)
 	PendingDue(ctx context.Context, cohort, prefix string) ([]bot.DueItem, error)
+	ContestMeta(ctx context.Context, cohort string) (bot.ContestMeta, error)
 }
 
 // Bot is the domain side of the jobs (bot.Bot).
@@ -159,6 +160,18 @@ func (r *Runner) Digests(ctx context.Context, now time.Time) error {
 // due while the bot was down, or waits for the end of quiet hours): it
 // goes out late, as RunReminder decides, instead of being lost.
 func Sync(ctx context.Context, st Store, c *bot.Cohort, now time.Time) (added, removed int, err error) {
+	if c.Plan != nil && c.Plan.Contest != nil {
+		// The photos deadline follows organisers' changes of submissions.
+		meta, err := st.ContestMeta(ctx, c.ID)
+		if err != nil {
+			return 0, 0, fmt.Errorf("contest dates of %s: %w", c.ID, err)
+		}
+		if p := bot.WithContestDates(c.Plan, meta); p != c.Plan {
+			d := *c
+			d.Plan = p
+			c = &d
+		}
+	}
 	items := bot.ReminderItems(c, now)
 	pending, err := st.PendingDue(ctx, c.ID, reminderPrefix)
 	if err != nil {

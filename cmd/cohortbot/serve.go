@@ -55,6 +55,10 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st),
+		bot.WithReplan(func(ctx context.Context, c *bot.Cohort) error {
+			_, _, err := scheduler.Sync(ctx, st, c, a.Clock())
+			return err
+		}),
 		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
 	worker := &delivery.Worker{
 		Outbox: st, Reach: st, Log: log, Owner: consumerName(), Report: b.DeliveryReport,
