@@ -529,10 +529,7 @@ func windowChange(pc *plan.Contest, op string, sub, vote plan.Window, meta Conte
 		if votingBegun {
 			return WindowChange{}, "contest.sub_after_vote"
 		}
-		ns.Closes = later(sub.Closes, now).Add(extendBy)
-		if ns.Opens.IsZero() || ns.Opens.After(ns.Closes) {
-			ns.Opens = now
-		}
+		ns = extended(sub, now)
 		action = PhaseSub + "_extend"
 	case "vo", "vc", "vx":
 		if meta.Announced {
@@ -555,10 +552,7 @@ func windowChange(pc *plan.Contest, op string, sub, vote plan.Window, meta Conte
 			nv.Closes = now
 			action = PhaseVote + "_close"
 		default:
-			nv.Closes = later(vote.Closes, now).Add(extendBy)
-			if nv.Opens.IsZero() || nv.Opens.After(nv.Closes) {
-				nv.Opens = now
-			}
+			nv = extended(vote, now)
 			action = PhaseVote + "_extend"
 		}
 	default:
@@ -587,6 +581,16 @@ func windowChange(pc *plan.Contest, op string, sub, vote plan.Window, meta Conte
 		ch.Vote = &nv
 	}
 	return ch, ""
+}
+
+// extended is w with one more day (extendBy) after its close, or after
+// now when it has closed already; it opens now if it had not yet.
+func extended(w plan.Window, now time.Time) plan.Window {
+	w.Closes = later(w.Closes, now).Add(extendBy)
+	if w.Opens.IsZero() || w.Opens.After(w.Closes) {
+		w.Opens = now
+	}
+	return w
 }
 
 func later(a, b time.Time) time.Time {
