@@ -21,10 +21,7 @@ import (
 // a screenshot of it must not be blank. Chromium is required: .ci/run
 // installs Debian's package where it is missing.
 func TestPageInChromium(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("this test needs Debian's chromium (apt-get install chromium; .ci/run installs it): %v", err)
-	}
+	chromium := chromiumPath(t)
 	// The page opens during a live vote; its first refresh finds voting
 	// closed, so the script must render the winners.
 	live := bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
@@ -149,10 +146,7 @@ func runChromium(t *testing.T, chromium, origin string, args ...string) string {
 // asking, slowly, so that organisers reopening or extending voting reaches
 // the projector: a minute later it shows the live vote again.
 func TestPageInChromiumReopened(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("this test needs Debian's chromium (apt-get install chromium; .ci/run installs it): %v", err)
-	}
+	chromium := chromiumPath(t)
 	live := bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
 	src := newSource(sampleCohort(true), live)
 	src.board = func(call int) bot.Leaderboard {
@@ -177,4 +171,15 @@ func TestPageInChromiumReopened(t *testing.T) {
 			t.Errorf("rendered DOM lacks %q:\n%s", want, dom)
 		}
 	}
+}
+
+// chromiumPath is Debian's chromium, which these tests need: .ci/run
+// installs it where it is missing, and its absence fails the test.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("this test needs Debian's chromium (apt-get install chromium; .ci/run installs it): %v", err)
+	}
+	return chromium
 }
