@@ -27,7 +27,9 @@ import (
 // asked once for the album. Buttons carry the first entry's number and
 // work from the drafts in the store, so an expired conversation or an old
 // message still finds them; each press checks that the drafts are the
-// presser's.
+// presser's. A new photo takes the conversation from drafts still
+// waiting for answers: the bot names them, with a button to finish each,
+// there and after each submission, so none is left behind unsaid.
 
 const flowPhoto = "ph"
 
@@ -37,6 +39,11 @@ const (
 	phStepCat   = "cat"  // waiting for the category
 	phStepEnt   = "ent"  // waiting for the enterprise
 	phStepRecap = "rc"   // waiting for a new caption of a submitted entry
+	// phStepSubmit marks the drafts being submitted by the update the
+	// conversation is stamped with, until the organisers are asked: if
+	// the process dies on the way, that update comes again and finds it
+	// (resubmit).
+	phStepSubmit = "sub"
 )
 
 const (
@@ -48,6 +55,9 @@ const (
 	maxEntRunes     = 120
 	// myPhotosMax bounds the entries /myphotos lists with buttons.
 	myPhotosMax = 20
+	// unfinishedMax bounds the finish buttons shown with a notice of
+	// drafts left unfinished; /myphotos has them all.
+	unfinishedMax = 5
 )
 
 // contest returns the cohort's contest plan and store, or nil when the
@@ -259,7 +269,9 @@ func (b *Bot) afterDesc(c *Context) string {
 }
 
 // askPhotoStep asks the question of the conversation's step; first adds
-// that the photos were received.
+// that the photos were received, and which photos sent before are still
+// unfinished: the new photo takes the conversation, so they would
+// otherwise be left behind unsaid.
 func (b *Bot) askPhotoStep(c *Context, first bool) error {
 	ns := convEntries(c.Conv)
 	if len(ns) == 0 {
@@ -289,6 +301,14 @@ func (b *Bot) askPhotoStep(c *Context, first bool) error {
 		key := "ph.received"
 		if len(ns) > 1 {
 			key = "ph.received_many"
+		}
+		note, more, err := b.unfinishedNote(c, "ph.unfinished_new", ns)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			text = note + "\n\n" + text
+			rows = append(rows, more...)
 		}
 		text = c.T(key, nums) + "\n\n" + text
 	}
@@ -341,6 +361,9 @@ func (b *Bot) photoText(c *Context) error {
 		return c.Reply(c.T("ph.gone"))
 	}
 	if c.Replayed() {
+		if c.Conv.Step == phStepSubmit {
+			return b.resubmit(c)
+		}
 		return b.askPhotoStep(c, false)
 	}
 	skip := c.U.Command == "skip"
@@ -363,8 +386,12 @@ func (b *Bot) photoText(c *Context) error {
 		return err
 	}
 	if len(ds) == 0 {
-		if err := c.EndConv(); err != nil {
-			return err
+		// At phStepSubmit another update made them entries and died
+		// before asking the organisers: the conversation waits for it.
+		if c.Conv.Step != phStepSubmit {
+			if err := c.EndConv(); err != nil {
+				return err
+			}
 		}
 		return c.Reply(c.T("ph.gone"))
 	}
@@ -394,7 +421,7 @@ func (b *Bot) photoText(c *Context) error {
 			return b.askPhotoStep(c, false)
 		}
 		return b.setCategory(c, ds, idx)
-	case phStepEnt:
+	case phStepEnt, phStepSubmit:
 		ent := ""
 		if !skip {
 			var ok bool
@@ -465,30 +492,37 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 		}
 	}
 	changes := make([]EntryChange, len(ds))
-	ns := make([]int64, len(ds))
 	for i, d := range ds {
 		d.Enterprise = enterprise
 		if d.Category == "" {
 			d.Category = cat
 		}
 		changes[i] = EntryChange{N: d.N, From: EntryDraft, To: to, Entry: d}
-		ns[i] = d.N
+	}
+	// Stamped with this update before the drafts change: once they are
+	// entries, only the conversation tells that this update has still
+	// to ask the organisers.
+	data := b.draftData(ds)
+	data["ent"] = enterprise
+	if err := c.SetConv(flowPhoto, phStepSubmit, data); err != nil {
+		return err
 	}
 	// A draft begun before submissions closed cannot be finished after.
 	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, &pc.Submissions, "submit", b.clock())
-	if err != nil && !errors.Is(err, ErrWindowClosed) {
-		return err
-	}
-	if err := c.EndConv(); err != nil {
-		return err
-	}
-	if err != nil {
+	if errors.Is(err, ErrWindowClosed) {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
 		sub, _, _, werr := b.windows(c)
 		if werr != nil {
 			return werr
 		}
 		return c.Refuse(b.subClosedText(c, sub, b.clock()))
 	}
+	if err != nil {
+		return err
+	}
+	var asks []*Entry
 	for _, d := range ds {
 		if !slices.Contains(done, d.N) {
 			continue
@@ -496,14 +530,113 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 		d.Status = to
 		b.log.Info("contest entry submitted", "cohort", c.Cohort.ID, "entry", d.N, "user", c.U.User, "status", to)
 		if to == EntryPending {
-			b.askModerators(c.Context, c.Cohort, d, strconv.FormatInt(c.U.ID, 10))
+			asks = append(asks, d)
 		}
 	}
+	return b.submitted(c, ds, asks)
+}
+
+// resubmit finishes a submission that this update began before the
+// process died (the conversation is at phStepSubmit, stamped with it).
+// Drafts still left are submitted; entries it already made pending are
+// sent to the organisers again under this update's tag, and the outbox
+// queues a batch id once, so they hear of each entry once. A later
+// update never gets here: it would ask under a tag of its own.
+func (b *Bot) resubmit(c *Context) error {
+	_, cs := b.contest(c)
+	ns := convEntries(c.Conv)
+	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	if err != nil {
+		return err
+	}
+	var ds, es, asks []*Entry
+	for _, e := range mine {
+		if !slices.Contains(ns, e.N) {
+			continue
+		}
+		switch e.Status {
+		case EntryDraft:
+			ds = append(ds, e)
+		case EntryPending:
+			es, asks = append(es, e), append(asks, e)
+		case EntryApproved:
+			es = append(es, e)
+		}
+	}
+	if len(ds) > 0 {
+		// It died before the drafts changed.
+		return b.submit(c, ds, c.Conv.Data["ent"])
+	}
+	if len(es) == 0 {
+		// Withdrawn since.
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("ph.gone"))
+	}
+	b.log.Info("contest submission resumed", "cohort", c.Cohort.ID, "entries", joinEntries(ns), "user", c.U.User, "update", c.U.ID)
+	return b.submitted(c, es, asks)
+}
+
+// submitted asks the organisers about the entries in asks, then ends the
+// conversation (not before: until the request is queued, a crash must
+// leave this update something to find) and tells the author that es
+// are entered, and of any other photo of hers still unfinished.
+func (b *Bot) submitted(c *Context, es, asks []*Entry) error {
+	pc, _ := b.contest(c)
+	for _, e := range asks {
+		b.askModerators(c.Context, c.Cohort, e, strconv.FormatInt(c.U.ID, 10))
+	}
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	ns := make([]int64, len(es))
+	for i, e := range es {
+		ns[i] = e.N
+	}
 	key := "ph.submitted"
-	if to == EntryPending {
+	if pc.Moderation {
 		key = "ph.submitted_moderated"
 	}
-	return c.Reply(c.T(key, entryNumbers(ns), orDash(ds[0].Category)))
+	text := c.T(key, entryNumbers(ns), orDash(es[0].Category))
+	note, rows, err := b.unfinishedNote(c, "ph.unfinished", ns)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		text += "\n\n" + note
+	}
+	return c.Reply(text, rows...)
+}
+
+// unfinishedNote tells of the sender's drafts other than ns, with a
+// button to finish each (one for an album, which is finished at once):
+// photos sent and never submitted, which no organiser or voter sees but
+// which count toward the limit. It is "" when there are none.
+func (b *Bot) unfinishedNote(c *Context, key string, ns []int64) (string, [][]Button, error) {
+	_, cs := b.contest(c)
+	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	if err != nil {
+		return "", nil, err
+	}
+	var left []int64
+	var rows [][]Button
+	albums := map[string]bool{}
+	for _, e := range mine {
+		if e.Status != EntryDraft || slices.Contains(ns, e.N) {
+			continue
+		}
+		left = append(left, e.N)
+		if len(rows) == unfinishedMax || e.Album != "" && albums[e.Album] {
+			continue
+		}
+		albums[e.Album] = true
+		rows = append(rows, []Button{{Text: c.T("btn.finish", e.N), Data: cbData(c.Cohort.ID, "ph:go", strconv.FormatInt(e.N, 10))}})
+	}
+	if len(left) == 0 {
+		return "", nil, nil
+	}
+	return c.TN(key, len(left), entryNumbers(left)), rows, nil
 }
 
 // photoPress handles the buttons of the photo conversation and of
@@ -530,6 +663,11 @@ func (b *Bot) photoPress(c *Context) error {
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {
 		return c.Refuse(c.T("err.stale_button"))
+	}
+	if c.Replayed() && c.Conv.Flow == flowPhoto && c.Conv.Step == phStepSubmit && c.convCohort() {
+		// This press submitted the drafts and the process died before
+		// it was done; only the conversation tells.
+		return b.resubmit(c)
 	}
 	co := c.Cohort.ID
 	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
