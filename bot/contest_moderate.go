@@ -30,23 +30,12 @@ const (
 // askModerators sends an entry to every organiser. tag makes the batch
 // id, so that a repeated update queues nothing twice.
 func (b *Bot) askModerators(ctx context.Context, c *Cohort, e *Entry, tag string) {
-	members, err := b.store.Members(ctx, c.ID)
+	members, organisers, langs, err := b.organisers(ctx, c.ID)
 	if err != nil {
 		b.log.Warn("moderation recipients", "cohort", c.ID, "err", err)
 		return
 	}
 	names := memberNames(members)
-	var organisers []*Member
-	for _, m := range members {
-		if m.Role == Organiser && m.Registered {
-			organisers = append(organisers, m)
-		}
-	}
-	langs, err := b.langs(ctx, organisers)
-	if err != nil {
-		b.log.Warn("moderation recipients", "cohort", c.ID, "err", err)
-		return
-	}
 	jobs := make([]Job, 0, len(organisers))
 	for _, o := range organisers {
 		l := langs[o.User]

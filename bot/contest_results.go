@@ -271,17 +271,7 @@ func (b *Bot) proposeResults(ctx context.Context, c *Cohort, now time.Time, by U
 	if err != nil {
 		return err
 	}
-	members, err := b.store.Members(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	var organisers []*Member
-	for _, m := range members {
-		if m.Role == Organiser && m.Registered {
-			organisers = append(organisers, m)
-		}
-	}
-	langs, err := b.langs(ctx, organisers)
+	members, organisers, langs, err := b.organisers(ctx, c.ID)
 	if err != nil {
 		return err
 	}

@@ -734,15 +734,9 @@ func (b *Bot) photoPress(c *Context) error {
 		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
 			return c.Refuse(c.T("ph.cannot_withdraw", n))
 		}
-		if e.Status != EntryDraft {
-			// Say it now rather than after the confirmation.
-			sub, _, _, err := b.windows(c)
-			if err != nil {
-				return err
-			}
-			if now := b.clock(); !sub.Open(now) {
-				return c.Refuse(b.subClosedText(c, sub, now))
-			}
+		// Say it now rather than after the confirmation.
+		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
+			return err
 		}
 		return c.Reply(c.T("ph.confirm_withdraw", n), []Button{
 			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},
@@ -754,14 +748,8 @@ func (b *Bot) photoPress(c *Context) error {
 		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
 			return c.Refuse(c.T("ph.cannot_recaption", n))
 		}
-		if e.Status != EntryDraft {
-			sub, _, _, err := b.windows(c)
-			if err != nil {
-				return err
-			}
-			if now := b.clock(); !sub.Open(now) {
-				return c.Refuse(b.subClosedText(c, sub, now))
-			}
+		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
+			return err
 		}
 		if err := c.SetConv(flowPhoto, phStepRecap, map[string]string{"ns": args[0], "co": co}); err != nil {
 			return err
@@ -960,4 +948,21 @@ func (b *Bot) subClosedText(c *Context, sub plan.Window, now time.Time) string {
 // formatWhen writes an instant in the cohort's zone: "25/10/2017 17:00".
 func formatWhen(t time.Time, c *Context) string {
 	return t.In(c.Cohort.Plan.Location).Format("02/01/2006 15:04")
+}
+
+// refuseAfterClose refuses a change to a submitted entry once submissions
+// have closed (a draft may still be withdrawn), and reports whether it
+// did.
+func (b *Bot) refuseAfterClose(c *Context, e *Entry) (bool, error) {
+	if e.Status == EntryDraft {
+		return false, nil
+	}
+	sub, _, _, err := b.windows(c)
+	if err != nil {
+		return false, err
+	}
+	if now := b.clock(); !sub.Open(now) {
+		return true, c.Refuse(b.subClosedText(c, sub, now))
+	}
+	return false, nil
 }
