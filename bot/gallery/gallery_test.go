@@ -149,6 +149,12 @@ func TestLeaderboardJSONRules(t *testing.T) {
 			t.Errorf("image = %v, want %v", got, want)
 		}
 	})
+	t.Run("closed: groups shown, as in the chat's results, whatever show_group", func(t *testing.T) {
+		_, _, photos := decode(t, visible(), false)
+		if photos[0]["group"] != "Lạng Sơn" {
+			t.Errorf("winner = %v, want its group", photos[0])
+		}
+	})
 }
 
 func equalAny(a, b []any) bool {

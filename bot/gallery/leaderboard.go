@@ -23,7 +23,7 @@ type board struct {
 
 // photo is one approved entry. Rank, Votes and Score are pointers so that
 // hidden totals are absent from the JSON rather than zero, and Group so
-// that it is absent unless the plan shows groups.
+// that it is absent while voting runs unless the plan shows groups.
 type photo struct {
 	ID       string   `json:"id"`
 	Rank     *int     `json:"rank,omitempty"`
@@ -40,7 +40,9 @@ type photo struct {
 // only approved entries, no totals while they are hidden, and then entry
 // order, so that not even the order tells the ranking.
 func view(c *bot.Cohort, lb bot.Leaderboard) board {
-	showGroup := c.Plan != nil && c.Plan.Contest != nil && c.Plan.Contest.ShowGroup
+	// Once voting has closed the groups are shown, as the results in the
+	// chat show them: prizes go to groups.
+	showGroup := c.Plan != nil && c.Plan.Contest != nil && c.Plan.Contest.ShowGroup || lb.State == bot.PhaseClosed
 	st := make([]bot.Standing, 0, len(lb.Standings))
 	for _, s := range lb.Standings {
 		if s.Status != "" && s.Status != bot.EntryApproved {
