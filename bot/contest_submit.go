@@ -99,7 +99,7 @@ func (b *Bot) contestFile(c *Context) error {
 		return err
 	}
 	if !sub.Open(now) {
-		return c.Reply(b.subClosedText(c, sub, now))
+		return c.Reply(b.subClosedText(c, sub, now) + " " + c.T("ph.not_entered"))
 	}
 	f, doc, problem := entryFile(c.U)
 	switch problem {

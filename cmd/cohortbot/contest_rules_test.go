@@ -614,7 +614,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	}
 	sh := len(e.tg.Sent(hai.user.ID))
 	hai.photo("late-hai", "Nước rửa sàn chảy tràn", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "25/10/2017 18:00"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "25/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
 		t.Errorf("a photo after the organiser closed submissions answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 1 {
@@ -630,7 +630,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	}
 	r.clk.Set(hanoi(t, 2017, 10, 26, 18, 0))
 	hai.photo("later-hai", "", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "26/10/2017 18:00"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "26/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
 		t.Errorf("a photo at the extended deadline answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 2 {
