@@ -411,7 +411,7 @@ var textsVI = map[string]string{
 	"res.line":         "%d. Ảnh số %d · %s · %s",
 	"res.counts":       "— %s điểm, %d người bình chọn",
 	"res.no_entries":   "Không có ảnh nào được duyệt.",
-	"res.no_votes":     "Chưa ảnh nào nhận được phiếu bình chọn nên không có giải để công bố.",
+	"res.no_votes":     "Chưa có ảnh nào nhận được phiếu bình chọn nên không có giải để công bố.",
 	"res.confirm_hint": "Bấm «Công bố kết quả» để gửi kết quả và ảnh đoạt giải tới cả khóa.",
 	"res.not_closed":   "Bình chọn chưa kết thúc.",
 	"res.sending":      "📤 Đang gửi kết quả tới %d người. Bạn sẽ nhận báo cáo khi gửi xong.",
