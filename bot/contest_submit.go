@@ -513,11 +513,11 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		sub, _, _, werr := b.windows(c)
-		if werr != nil {
-			return werr
+		text, err := b.subClosedNow(c)
+		if err != nil {
+			return err
 		}
-		return c.Refuse(b.subClosedText(c, sub, b.clock()))
+		return c.Refuse(text)
 	}
 	if err != nil {
 		return err
@@ -775,12 +775,12 @@ func (b *Bot) withdraw(c *Context, e *Entry) error {
 	}
 	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
 		[]EntryChange{{N: e.N, From: e.Status, To: EntryWithdrawn, Free: true}}, window, "withdraw", b.clock())
-	if err == ErrWindowClosed {
-		sub, _, _, werr := b.windows(c)
-		if werr != nil {
-			return werr
+	if errors.Is(err, ErrWindowClosed) {
+		text, err := b.subClosedNow(c)
+		if err != nil {
+			return err
 		}
-		return c.Refuse(b.subClosedText(c, sub, b.clock()))
+		return c.Refuse(text)
 	}
 	if err != nil {
 		return err
@@ -829,15 +829,15 @@ func (b *Bot) recaption(c *Context, n int64, caption string) error {
 	e.Caption = caption
 	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
 		[]EntryChange{{N: n, From: from, To: to, Entry: e}}, window, "recaption", b.clock())
-	if err == ErrWindowClosed {
+	if errors.Is(err, ErrWindowClosed) {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		sub, _, _, werr := b.windows(c)
-		if werr != nil {
-			return werr
+		text, err := b.subClosedNow(c)
+		if err != nil {
+			return err
 		}
-		return c.Reply(b.subClosedText(c, sub, b.clock()))
+		return c.Reply(text)
 	}
 	if err != nil {
 		return err
@@ -948,6 +948,16 @@ func (b *Bot) subClosedText(c *Context, sub plan.Window, now time.Time) string {
 // formatWhen writes an instant in the cohort's zone: "25/10/2017 17:00".
 func formatWhen(t time.Time, c *Context) string {
 	return t.In(c.Cohort.Plan.Location).Format("02/01/2006 15:04")
+}
+
+// subClosedNow is subClosedText for the windows as they are now: the
+// answer to a change the store refused because submissions had closed.
+func (b *Bot) subClosedNow(c *Context) (string, error) {
+	sub, _, _, err := b.windows(c)
+	if err != nil {
+		return "", err
+	}
+	return b.subClosedText(c, sub, b.clock()), nil
 }
 
 // refuseAfterClose refuses a change to a submitted entry once submissions
