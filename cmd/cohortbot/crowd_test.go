@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -101,10 +102,10 @@ type attendee struct {
 var registration = []struct {
 	step, text string
 }{
-	{"name", textAskName},
-	{"org", textAskOrg},
-	{"group", textAskGroup},
-	{"done", textRegistered},
+	{"name", bot.Text(bot.VI, "reg.ask_name")},
+	{"org", bot.Text(bot.VI, "reg.ask_org")},
+	{"group", bot.Text(bot.VI, "reg.ask_group")},
+	{"done", "✅ Đăng ký xong!"},
 }
 
 // crowdRun is a crowd registering at once, driven by one loop that reads
@@ -189,7 +190,7 @@ func (r *crowdRun) answer(p *attendee, call telegramtest.Call) bool {
 	}
 	p.latencies = append(p.latencies, d)
 	for _, s := range registration {
-		if !strings.Contains(text, s.text) {
+		if !strings.HasPrefix(text, s.text) {
 			continue
 		}
 		p.steps[s.step]++
@@ -234,6 +235,9 @@ func (r *crowdRun) figures() crowdFigures {
 		for _, s := range registration {
 			if p.steps[s.step] != 1 {
 				f.lost++
+				if f.lost <= 3 {
+					r.c.t.Logf("person %d: steps %v; sent:\n%s", p.user.ID, p.steps, r.c.sentTexts(p.user.ID))
+				}
 			}
 		}
 	}
@@ -450,5 +454,130 @@ func BenchmarkCrowd(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestCrowdOfVotersPagesThrough: 300 lecturers open /vote at the ceremony
+// at once and page through the three photos, casting a vote on the
+// second, against the strict fake: every one of them sees every page and
+// every vote counts once. (The serve in the test process: the contest's
+// windows need the injected clock.)
+func TestCrowdOfVotersPagesThrough(t *testing.T) {
+	e := newEnv(t)
+	clk := &movableClock{t: hanoi(t, 2017, 8, 1, 10, 0)}
+	e.clock = clk.Now
+	c := e.createCohort(contestPlan(t))
+	cb := func(data string) string { return data + ":" + c.ID }
+	e.serve()
+	org := e.seed(c.ID, 8_000_000, bot.Organiser, "Trần Văn Hùng", "")
+	so := 0
+	for i, group := range []string{"Lạng Sơn", "Hải Phòng", "Bà Rịa – Vũng Tàu"} {
+		a := e.seed(c.ID, 8_000_001+int64(i), bot.Trainee, fmt.Sprintf("Lê Thị %d", i), group)
+		sa := 0
+		a.photo(fmt.Sprintf("AgAC-crowd%d", i), "Lãng phí nước ở khu rửa", "")
+		ask := a.reply(&sa, fmt.Sprintf("Đã nhận ảnh số %d", i+1))
+		a.pressOn(ask, cb(fmt.Sprintf("ph:cat:%d:1", i+1)))
+		a.reply(&sa, "doanh nghiệp nào")
+		a.say("/skip")
+		a.reply(&sa, fmt.Sprintf("Đã ghi nhận ảnh dự thi số %d", i+1))
+		mod := org.reply(&so, fmt.Sprintf("Ảnh dự thi số %d chờ duyệt", i+1))
+		org.pressOn(mod, cb(fmt.Sprintf("mod:ok:%d", i+1)))
+		a.reply(&sa, fmt.Sprintf("Ảnh dự thi số %d của bạn đã được duyệt", i+1))
+	}
+	clk.Set(hanoi(t, 2017, 10, 30, 9, 0))
+	e.tg.SetRateLimit(100)
+	e.tg.SetChatRateLimit(1)
+
+	const voters = 300
+	type voter struct {
+		p     *person
+		page  int // message id of the vote page
+		pages map[int]int
+		voted bool
+	}
+	vs := map[int64]*voter{}
+	for i := range voters {
+		p := e.seed(c.ID, 8_100_000+int64(i), bot.Lecturer, fmt.Sprintf("Giảng Viên %d", i), "")
+		vs[p.user.ID] = &voter{p: p, pages: map[int]int{}}
+	}
+	start := e.tg.Calls()
+	from := len(start)
+	for _, v := range vs {
+		v.p.say("/vote")
+	}
+	pageOf := func(caption string) int {
+		for n := 1; n <= 3; n++ {
+			if strings.Contains(caption, fmt.Sprintf("Ảnh số %d (%d/3)", n, n)) {
+				return n
+			}
+		}
+		return 0
+	}
+	done := 0
+	deadline := time.Now().Add(2 * time.Minute)
+	for done < voters {
+		if time.Now().After(deadline) {
+			for id, v := range vs {
+				t.Logf("voter %d saw %v:\n%s", id, v.pages, e.everythingSent(id))
+				break
+			}
+			t.Fatalf("%d of %d voters saw every page; %d calls answered 429", done, voters, e.tg.Count429())
+		}
+		calls, n := e.tg.CallsFrom(from)
+		from = n
+		for _, call := range calls {
+			v := vs[call.ChatID()]
+			if v == nil || !call.OK() {
+				continue
+			}
+			caption := call.Params["caption"]
+			if call.Method == "editMessageMedia" {
+				var media struct{ Caption string }
+				_ = json.Unmarshal([]byte(call.Params["media"]), &media)
+				caption = media.Caption
+			}
+			page := pageOf(caption)
+			if page == 0 {
+				continue
+			}
+			v.pages[page]++
+			if v.page == 0 {
+				ms := e.tg.Messages(v.p.user.ID)
+				v.page = ms[len(ms)-1].MessageID
+			}
+			switch {
+			case page == 2 && !v.voted:
+				v.voted = true
+				v.p.press(v.page, cb("vt:c:2"))
+			case page < 3:
+				v.p.press(v.page, cb(fmt.Sprintf("vt:p:%d", page+1)))
+			default:
+				done++
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sends, tooMany := 0, 0
+	for _, call := range e.tg.Calls()[len(start):] {
+		if call.Method == "sendPhoto" || call.Method == "editMessageMedia" {
+			sends++
+			if call.Status == 429 {
+				tooMany++
+			}
+		}
+	}
+	t.Logf("%d voters paged through 3 photos: %d page sends and edits, %d answered 429", voters, sends, tooMany)
+	for id, v := range vs {
+		// Page 2 twice: once shown, once redrawn with the vote cast.
+		if v.pages[1] != 1 || v.pages[2] != 2 || v.pages[3] != 1 {
+			t.Errorf("voter %d saw pages %v, want 1 once, 2 twice (before and after the vote), 3 once", id, v.pages)
+		}
+	}
+	if tooMany*100 > sends {
+		t.Errorf("%d of %d page sends answered 429, want at most 1%%", tooMany, sends)
+	}
+	snap := e.snapshot(c.ID)
+	if got := snap.Tally[2].Votes; got != voters {
+		t.Errorf("photo 2 has %d votes, want %d", got, voters)
 	}
 }
