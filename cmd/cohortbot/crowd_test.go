@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -375,7 +376,10 @@ func TestFloodersDelayOnlyThemselves(t *testing.T) {
 			for time.Now().Before(end) {
 				start := time.Now()
 				p.say("/help")
-				p.reply(&seen, textHelp)
+				if !p.awaits(&seen, textHelp, 15*time.Second) {
+					t.Errorf("%d got no answer to /help within 15s", p.user.ID)
+					return
+				}
 				latencies[i] = append(latencies[i], time.Since(start))
 				time.Sleep(2*time.Second - time.Duration(i)*10*time.Millisecond)
 			}
@@ -406,6 +410,25 @@ func TestFloodersDelayOnlyThemselves(t *testing.T) {
 			t.Errorf("%d asked /help %d times and got %d answers", p.user.ID, want, got)
 		}
 	}
+}
+
+// awaits waits for the next message to the person containing want, and
+// reports whether it came within d; unlike reply it may run in any
+// goroutine.
+func (p *person) awaits(seen *int, want string, d time.Duration) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	err := p.e.tg.WaitFor(ctx, func([]telegramtest.Call) bool {
+		sent := p.e.tg.Sent(p.user.ID)
+		for i := *seen; i < len(sent); i++ {
+			if strings.Contains(sent[i].Params["text"], want) {
+				*seen = i + 1
+				return true
+			}
+		}
+		return false
+	})
+	return err == nil
 }
 
 // grepLines returns up to n lines of s that contain sub.
