@@ -330,29 +330,17 @@ func (s *Store) Held(ctx context.Context, chat bot.ChatKey) (bool, error) {
 	return n > 0, nil
 }
 
-// ReserveUnlessHeld is Reserve and Held in one round trip. When the chat
-// is held the place reserved is not used.
+// ReserveUnlessHeld reserves a place for a send to chat unless answers
+// handed over for the chat are still to go: then it reserves nothing, so
+// no place is left unused. (Two round trips: the chat's queue and the
+// limiter live on different slots of a cluster.)
 func (s *Store) ReserveUnlessHeld(ctx context.Context, p bot.Platform, chat bot.ChatKey, pace Pace) (Slot, bool, error) {
-	var res *redis.Cmd
-	var held *redis.IntCmd
-	for attempt := 0; ; attempt++ {
-		_, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
-			res = reserveScript.EvalSha(ctx, pl, limiterKeys(p, chat), reserveArgs(pace)...)
-			held = pl.Exists(ctx, chatQueueKey(chat))
-			return nil
-		})
-		if redis.HasErrorPrefix(res.Err(), "NOSCRIPT") && attempt == 0 {
-			if err := reserveScript.Load(ctx, s.rdb).Err(); err != nil {
-				return Slot{}, false, fmt.Errorf("load rate limit script: %w", err)
-			}
-			continue
-		}
-		if err != nil {
-			return Slot{}, false, fmt.Errorf("rate limit: %w", err)
-		}
-		slot, err := slotFrom(res)
-		return slot, held.Val() > 0, err
+	held, err := s.Held(ctx, chat)
+	if err != nil || held {
+		return Slot{}, held, err
 	}
+	slot, err := s.Reserve(ctx, p, chat, pace)
+	return slot, false, err
 }
 
 // requeueScript puts back every job in flight that owner holds: run when

@@ -208,12 +208,12 @@ func (w *Worker) send(ctx context.Context, j store.OutJob) {
 // onTime waits for the place a handed-over answer reserved, and reports
 // whether it may be used: no 429 paused sending since, and it has not
 // long passed (the place was given to nobody else, but a send long after
-// it would come on top of others').
+// it would come on top of others' beyond what the burst absorbs).
 func (w *Worker) onTime(ctx context.Context, lim *Limiter, j store.OutJob) bool {
 	if j.Slot.IsZero() {
 		return false
 	}
-	if time.Since(j.Slot) > time.Second {
+	if time.Since(j.Slot) > 3*time.Second {
 		return false
 	}
 	gen, err := lim.Buckets.PauseGen(ctx, lim.Platform)
