@@ -578,3 +578,35 @@ func TestLimiterKeepsRoomForAnswers(t *testing.T) {
 		t.Errorf("second message to a group within a second = %v, want it held", err)
 	}
 }
+
+// TestWorkerResumesAfterPart: a message of several calls (an album of 11:
+// ten, then one) that meets a 429 on its second call sends only the rest
+// again: nobody gets the first ten twice.
+func TestWorkerResumesAfterPart(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 100)
+	var media []*bot.File
+	for i := range 11 {
+		id := fmt.Sprintf("AgAC-album-%d", i)
+		r.tg.AddFile(id, "u"+id, tinyPNG)
+		media = append(media, &bot.File{ID: id})
+	}
+	r.tg.FailNext("sendPhoto", 1, 429, "", 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	u := userOf(49)
+	if _, err := r.st.Enqueue(ctx, bot.Batch{ID: "an:album"}, []bot.Job{{ID: "1", User: u, Msg: bot.Message{Chat: u.PrivateChat(), Text: "Ảnh đoạt giải", Media: media}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.run(r.worker(nil))
+	rep := r.waitBatch("an:album", 15*time.Second)
+	if rep.Delivered != 1 {
+		t.Errorf("report %+v, want delivered", rep)
+	}
+	if n := len(r.tg.Calls("sendMediaGroup")); n != 1 {
+		t.Errorf("%d sendMediaGroup calls, want 1: the album's first ten went again", n)
+	}
+	if n := len(r.tg.Messages(49)); n != 11 {
+		t.Errorf("chat 49 has %d messages, want 11", n)
+	}
+}
