@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,27 +44,7 @@ func newCrowdEnv(t testing.TB, bin string) *crowdEnv {
 // start runs `cohortbot serve` as a child process named replica.
 func (c *crowdEnv) start(replica string, sendRate int) *process {
 	c.t.Helper()
-	p := &process{log: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(c.bin, "serve")
-	p.cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.Getenv("HOME"),
-		"REDIS_URL=" + c.redis.URL(),
-		"TELEGRAM_TOKEN=" + c.tg.Token(),
-		"TELEGRAM_API_URL=" + c.tg.URL(),
-		"HTTP_ADDR=127.0.0.1:0",
-		"SEND_RATE=" + strconv.Itoa(sendRate),
-		"REPLICA_NAME=" + replica,
-		"LOG_LEVEL=info",
-	}
-	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
-	if err := p.cmd.Start(); err != nil {
-		c.t.Fatalf("start serve: %v", err)
-	}
-	go func() {
-		_ = p.cmd.Wait()
-		close(p.done)
-	}()
+	p := startServe(c.t, c.bin, c.redis.URL(), c.tg, "SEND_RATE="+strconv.Itoa(sendRate), "REPLICA_NAME="+replica)
 	c.procs = append(c.procs, p)
 	c.t.Cleanup(func() {
 		_ = p.cmd.Process.Signal(os.Interrupt)

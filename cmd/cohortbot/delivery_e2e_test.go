@@ -58,27 +58,34 @@ type crashEnv struct {
 // start runs `cohortbot serve`.
 func (e *crashEnv) start() *process {
 	e.t.Helper()
+	p := startServe(e.t, e.bin, e.redis.URL(), e.tg, "SEND_RATE="+strconv.Itoa(e.rate))
+	e.procs = append(e.procs, p)
+	return p
+}
+
+// startServe runs the built binary's `cohortbot serve` against Redis and
+// the fake Bot API, with the extra environment variables.
+func startServe(t testing.TB, bin, redisURL string, tg *telegramtest.Server, extra ...string) *process {
+	t.Helper()
 	p := &process{log: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(e.bin, "serve")
-	p.cmd.Env = []string{
+	p.cmd = exec.Command(bin, "serve")
+	p.cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
-		"REDIS_URL=" + e.redis.URL(),
-		"TELEGRAM_TOKEN=" + e.tg.Token(),
-		"TELEGRAM_API_URL=" + e.tg.URL(),
+		"REDIS_URL=" + redisURL,
+		"TELEGRAM_TOKEN=" + tg.Token(),
+		"TELEGRAM_API_URL=" + tg.URL(),
 		"HTTP_ADDR=127.0.0.1:0",
-		"SEND_RATE=" + strconv.Itoa(e.rate),
 		"LOG_LEVEL=info",
-	}
+	}, extra...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
 	if err := p.cmd.Start(); err != nil {
-		e.t.Fatalf("start serve: %v", err)
+		t.Fatalf("start serve: %v", err)
 	}
 	go func() {
 		_ = p.cmd.Wait()
 		close(p.done)
 	}()
-	e.procs = append(e.procs, p)
 	return p
 }
 
