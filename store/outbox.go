@@ -320,6 +320,28 @@ func (s *Store) HandOver(ctx context.Context, chat bot.ChatKey, answers []Answer
 	return n, nil
 }
 
+// rescheduleScript gives a handed-over answer in flight the place it just
+// reserved: it goes back to the answers' queue, ready at that place, and
+// keeps its turn in its chat's queue. KEYS[1] flight, KEYS[2] answers,
+// KEYS[3] job; ARGV: id, slot ms, gen.
+var rescheduleScript = redis.NewScript(`
+if redis.call('HGET', KEYS[3], 'st') ~= 'f' then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[3], 'st', 'q', 's', ARGV[2], 'g', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1
+`)
+
+// Reschedule puts a handed-over answer back until the place it reserved
+// (slot, under pause generation gen), instead of a sender waiting for it.
+func (s *Store) Reschedule(ctx context.Context, id string, slot time.Time, gen int64) error {
+	err := rescheduleScript.Run(ctx, s.rdb, []string{keyFlight, keyAnswers, jobKey(id)}, id, unixMS(slot), gen).Err()
+	if err != nil {
+		return fmt.Errorf("reschedule %s: %w", id, err)
+	}
+	return nil
+}
+
 // Held reports whether answers handed over for the chat are still to be
 // sent: a new answer must then follow them, not overtake them.
 func (s *Store) Held(ctx context.Context, chat bot.ChatKey) (bool, error) {

@@ -15,6 +15,7 @@ type Outbox interface {
 	ClaimJobs(ctx context.Context, owner string, now time.Time, lease time.Duration, n int, kind store.JobKind) ([]store.OutJob, error)
 	ResolveJob(ctx context.Context, id string, o store.Outcome, reason string, retryAt time.Time) error
 	Progress(ctx context.Context, id string, part int) error
+	Reschedule(ctx context.Context, id string, slot time.Time, gen int64) error
 	RequeueOwned(ctx context.Context, owner string) (int, error)
 	FinishedBatches(ctx context.Context) ([]string, error)
 	BatchReport(ctx context.Context, id string) (bot.BatchReport, error)
@@ -184,9 +185,20 @@ func (w *Worker) send(ctx context.Context, j store.OutJob) {
 	for i := j.Part; i < len(ps); i++ {
 		// A handed-over answer's first part uses the place it reserved.
 		if i != j.Part || !w.onTime(ctx, lim, j) {
-			if _, err := lim.acquire(ctx, j.Msg.Chat, cost(ps[i]), prio, time.Time{}, false, nil); err != nil {
+			// An answer's place may be far ahead in a crowd: it waits in
+			// the queue for it rather than in a sender.
+			by := time.Time{}
+			if j.Answer {
+				by = time.Now().Add(store.AnswerHorizon)
+			}
+			pl, err := lim.acquire(ctx, j.Msg.Chat, cost(ps[i]), prio, by, false, nil)
+			if err != nil {
 				// Shutting down or Redis away: the job goes back for later.
 				w.resolve(ctx, j, store.Retry, "limiter: "+err.Error(), time.Now())
+				return
+			}
+			if pl.late {
+				w.later(ctx, j, pl)
 				return
 			}
 		}
@@ -203,6 +215,18 @@ func (w *Worker) send(ctx context.Context, j store.OutJob) {
 		return
 	}
 	w.resolve(ctx, j, store.Sent, "", time.Time{})
+}
+
+// later puts a handed-over answer back until its place, reserved now, or
+// until its chat's turn when nothing could be reserved yet.
+func (w *Worker) later(ctx context.Context, j store.OutJob, pl place) {
+	if pl.at.IsZero() {
+		w.resolve(ctx, j, store.Retry, "", time.Now().Add(store.AnswerHorizon))
+		return
+	}
+	if err := w.Outbox.Reschedule(context.WithoutCancel(ctx), j.ID, pl.at, pl.gen); err != nil {
+		w.Log.Warn("reschedule answer", "job", j.ID, "err", err)
+	}
 }
 
 // onTime waits for the place a handed-over answer reserved, and reports
