@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/console"
 	"github.com/cohortbot/cohortbot/store"
+	"github.com/redis/go-redis/v9"
 )
 
 // annSender records what the bot sends.

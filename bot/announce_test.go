@@ -87,7 +87,7 @@ func TestAnnounceTexts(t *testing.T) {
 	if len(keys) < 40 {
 		t.Fatalf("only %d announcement texts", len(keys))
 	}
-	for _, k := range append(keys, "report.group_chat", "btn.announce") {
+	for _, k := range append(keys, "delivery.group_chat", "btn.announce") {
 		vi, en := textsVI[k], textsEN[k]
 		if en == "" {
 			t.Errorf("%s is missing in English", k)

@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/internal/redistest"
 	"github.com/cohortbot/cohortbot/store"
+	"github.com/redis/go-redis/v9"
 )
 
 // roundTrips counts commands and pipelines sent to Redis: each is one

@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/store"
+	"github.com/redis/go-redis/v9"
 )
 
 // benchContest is a cohort of the sample plan with photos approved photos

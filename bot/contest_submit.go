@@ -945,11 +945,6 @@ func (b *Bot) subClosedText(c *Context, sub plan.Window, now time.Time) string {
 	}
 }
 
-// formatWhen writes an instant in the cohort's zone: "25/10/2017 17:00".
-func formatWhen(t time.Time, c *Context) string {
-	return t.In(c.Cohort.Plan.Location).Format("02/01/2006 15:04")
-}
-
 // subClosedNow is subClosedText for the windows as they are now: the
 // answer to a change the store refused because submissions had closed.
 func (b *Bot) subClosedNow(c *Context) (string, error) {

@@ -2,11 +2,9 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Context is one update in flight with everything loaded about its sender.
@@ -218,14 +216,3 @@ func pickLang(saved Lang, client string) Lang {
 		return VI
 	}
 }
-
-// truncate cuts s to at most n runes, adding an ellipsis.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-var errStop = errors.New("stop")

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -266,37 +265,4 @@ func (b *Bot) lastOrganiser(c *Context, m *Member) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// notify tells another member about a change made to them, through the
-// outbox: it is not the answer to their own action. The change is made
-// already; a member who blocked the bot still sees it in /profile.
-func (b *Bot) notify(c *Context, to UserKey, text func(Lang) string) {
-	lang := VI
-	if p, err := b.store.Profile(c.Context, to); err == nil && p.Lang != "" {
-		lang = p.Lang
-	}
-	msg := Message{Chat: to.PrivateChat(), Text: text(lang)}
-	batch := Batch{ID: fmt.Sprintf("notice-%s-%d", c.U.Platform, c.U.ID), Kind: "notice"}
-	if c.Cohort != nil {
-		batch.Cohort = c.Cohort.ID
-	}
-	if err := b.deliver(c.Context, batch, []Job{{ID: string(to), User: to, Msg: msg}}); err != nil {
-		b.log.Warn("notify member", "user", to, "err", err)
-	}
-}
-
-// deliver queues jobs in the outbox, or sends them at once where there is
-// none (console).
-func (b *Bot) deliver(ctx context.Context, batch Batch, jobs []Job) error {
-	if b.outbox != nil {
-		_, err := b.outbox.Enqueue(ctx, batch, jobs)
-		return err
-	}
-	for _, j := range jobs {
-		if _, err := b.send.Send(ctx, j.Msg); err != nil {
-			b.log.Warn("send", "chat", j.Msg.Chat, "err", err)
-		}
-	}
-	return nil
 }

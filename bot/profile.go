@@ -32,13 +32,6 @@ func (b *Bot) profileText(c *Context) string {
 	return strings.Join(lines, "\n")
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
 func (b *Bot) profileEdit(c *Context) error {
 	switch c.U.Callback.Data {
 	case "pf:name":

@@ -183,44 +183,6 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 	return ReminderSent, time.Time{}, nil
 }
 
-// langs returns each member's language, Vietnamese by default.
-// organisers reads a cohort's members, its registered organisers among
-// them and their languages: who gets what goes to organisers.
-func (b *Bot) organisers(ctx context.Context, cohort string) (members, organisers []*Member, langs map[UserKey]Lang, err error) {
-	if members, err = b.store.Members(ctx, cohort); err != nil {
-		return nil, nil, nil, err
-	}
-	for _, m := range members {
-		if m.Role == Organiser && m.Registered {
-			organisers = append(organisers, m)
-		}
-	}
-	if langs, err = b.langs(ctx, organisers); err != nil {
-		return nil, nil, nil, err
-	}
-	return members, organisers, langs, nil
-}
-
-func (b *Bot) langs(ctx context.Context, ms []*Member) (map[UserKey]Lang, error) {
-	users := make([]UserKey, len(ms))
-	for i, m := range ms {
-		users[i] = m.User
-	}
-	profiles, err := b.store.Profiles(ctx, users)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[UserKey]Lang, len(ms))
-	for _, u := range users {
-		l := profiles[u].Lang
-		if l == "" {
-			l = VI
-		}
-		out[u] = l
-	}
-	return out, nil
-}
-
 // leadText says how far ahead something is: "1 ngày", "2 giờ", "45 phút".
 func leadText(d time.Duration, l Lang) string {
 	switch {

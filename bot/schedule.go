@@ -155,17 +155,3 @@ func (b *Bot) deadlines(c *Context) error {
 	}
 	return c.Reply(sb.String(), rows...)
 }
-
-// formatDate writes a date the way Vietnamese readers expect ("Thứ Hai,
-// 10/07/2017"), or in English ("Mon 10 Jul 2017").
-func formatDate(t time.Time, l Lang) string {
-	if l == EN {
-		return t.Format("Mon 2 Jan 2006")
-	}
-	days := [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
-	return days[t.Weekday()] + ", " + t.Format("02/01/2006")
-}
-
-func formatDateTime(t time.Time, l Lang) string {
-	return formatDate(t, l) + " " + t.Format("15:04")
-}

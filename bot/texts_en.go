@@ -164,12 +164,12 @@ var textsEN = map[string]string{
 	"err.photo_not_now":       "The photo contest is not taking photos now.",
 	"err.not_yet":             "This feature is coming soon. The organisers will announce it.",
 
-	"report.title":        "📬 Delivery of «%s»:",
-	"report.delivered":    "Received: %d of %d.",
-	"report.blocked":      "Blocked the bot (%d): %s.",
-	"report.failed":       "Could not be sent (%d): %s.",
-	"report.blocked_hint": "People who blocked the bot get messages again once they write to it. You can tell them in the group chat.",
-	"report.group_chat":   "the course's group chat",
+	"delivery.title":        "📬 Delivery of «%s»:",
+	"delivery.delivered":    "Received: %d of %d.",
+	"delivery.blocked":      "Blocked the bot (%d): %s.",
+	"delivery.failed":       "Could not be sent (%d): %s.",
+	"delivery.blocked_hint": "People who blocked the bot get messages again once they write to it. You can tell them in the group chat.",
+	"delivery.group_chat":   "the course's group chat",
 
 	"remind.session":     "⏰ Reminder: «%s» — %s at %s (in %s).",
 	"remind.deadline":    "⏰ Deadline: «%s» — due %s at %s (in %s).",

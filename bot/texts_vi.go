@@ -164,12 +164,12 @@ var textsVI = map[string]string{
 	"err.photo_not_now":       "Cuộc thi ảnh hiện chưa nhận ảnh.",
 	"err.not_yet":             "Chức năng này sẽ sớm có. Ban tổ chức sẽ thông báo khi dùng được.",
 
-	"report.title":        "📬 Kết quả gửi «%s»:",
-	"report.delivered":    "Đã nhận: %d/%d người.",
-	"report.blocked":      "Đã chặn bot (%d): %s.",
-	"report.failed":       "Không gửi được (%d): %s.",
-	"report.blocked_hint": "Người đã chặn bot sẽ nhận lại tin khi họ nhắn cho bot. Bạn có thể báo họ qua nhóm chat.",
-	"report.group_chat":   "nhóm chat của khóa",
+	"delivery.title":        "📬 Kết quả gửi «%s»:",
+	"delivery.delivered":    "Đã nhận: %d/%d người.",
+	"delivery.blocked":      "Đã chặn bot (%d): %s.",
+	"delivery.failed":       "Không gửi được (%d): %s.",
+	"delivery.blocked_hint": "Người đã chặn bot sẽ nhận lại tin khi họ nhắn cho bot. Bạn có thể báo họ qua nhóm chat.",
+	"delivery.group_chat":   "nhóm chat của khóa",
 
 	"remind.session":     "⏰ Nhắc lịch: «%s» — %s lúc %s (còn %s).",
 	"remind.deadline":    "⏰ Nhắc hạn: «%s» — hạn chót %s lúc %s (còn %s).",

@@ -14,8 +14,8 @@ func (b *Bot) DeliveryReport(ctx context.Context, r BatchReport) (Message, error
 		lang = VI
 	}
 	var sb strings.Builder
-	sb.WriteString(Text(lang, "report.title", r.Batch.Title))
-	sb.WriteString("\n" + Text(lang, "report.delivered", r.Delivered, r.Total))
+	sb.WriteString(Text(lang, "delivery.title", r.Batch.Title))
+	sb.WriteString("\n" + Text(lang, "delivery.delivered", r.Delivered, r.Total))
 	names := func(fs []Failure) string {
 		var out []string
 		for _, f := range fs {
@@ -24,13 +24,13 @@ func (b *Bot) DeliveryReport(ctx context.Context, r BatchReport) (Message, error
 		return strings.Join(out, ", ")
 	}
 	if n := len(r.Unreachable); n > 0 {
-		sb.WriteString("\n" + Text(lang, "report.blocked", n, names(r.Unreachable)))
+		sb.WriteString("\n" + Text(lang, "delivery.blocked", n, names(r.Unreachable)))
 	}
 	if n := len(r.Failed); n > 0 {
-		sb.WriteString("\n" + Text(lang, "report.failed", n, names(r.Failed)))
+		sb.WriteString("\n" + Text(lang, "delivery.failed", n, names(r.Failed)))
 	}
 	if len(r.Unreachable) > 0 {
-		sb.WriteString("\n\n" + Text(lang, "report.blocked_hint"))
+		sb.WriteString("\n\n" + Text(lang, "delivery.blocked_hint"))
 	}
 	return Message{Chat: r.Batch.ReportTo, Text: sb.String()}, nil
 }
@@ -49,7 +49,7 @@ func (b *Bot) displayName(ctx context.Context, cohort string, f Failure, lang La
 	}
 	if cohort != "" {
 		if co, err := b.store.Cohort(ctx, cohort); err == nil && co.GroupChat == f.Chat {
-			return Text(lang, "report.group_chat")
+			return Text(lang, "delivery.group_chat")
 		}
 	}
 	return string(f.Chat)
