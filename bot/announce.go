@@ -187,6 +187,18 @@ func (d *announcement) audienceLabel(lang Lang) string {
 	return Text(lang, "ann.aud_all")
 }
 
+// announceRoutes installs the announcements' routes.
+func (b *Bot) announceRoutes(g *RouteGroup) {
+	organiser := RequireRole(Organiser)
+	g.Handle(Command("announce"), b.announce, organiser)
+	g.Handle(CallbackPrefix("ann:"), b.announcePress, organiser)
+	// Only an organiser's text goes to their draft: someone who stopped
+	// being one mid-draft is not held in it.
+	g.Handle(And(InFlow(flowAnnounce), IsKind(KindText), (*Context).IsOrganiser), b.announceText, organiser)
+	g.Handle(Command("link"), b.link, organiser)
+	g.Handle(CallbackPrefix("lk:"), b.linkPress, organiser)
+}
+
 // announce starts a draft from "/announce TEXT" or from "/announce" sent
 // as a reply; with neither it shows how, and the scheduled announcements.
 func (b *Bot) announce(c *Context) error {

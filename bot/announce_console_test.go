@@ -68,7 +68,7 @@ func consoleBot(t *testing.T) (*bot.Bot, *annSender, *console.Demo, *store.Store
 		t.Fatal(err)
 	}
 	send := &annSender{}
-	return bot.New(bot.Config{}, st, send, bot.WithClock(func() time.Time { return now })), send, demo, st
+	return bot.New(bot.Config{}, st, send, features(st), bot.WithClock(func() time.Time { return now })), send, demo, st
 }
 
 // TestAnnounceWithoutOutboxOrSchedule: in the console there is no

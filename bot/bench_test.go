@@ -87,7 +87,7 @@ func BenchmarkProfileUpdate(b *testing.B) {
 	}
 	rdb.AddHook(rt)
 	rec := &recorder{}
-	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec)
+	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, features(st))
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(8)

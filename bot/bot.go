@@ -112,12 +112,21 @@ type Bot struct {
 	metrics Observer
 	menus   Menus
 	outbox  Outbox
-	done    DoneChecker
 	due     Schedule
-	replan  func(ctx context.Context, c *Cohort) error
 	router  *Router
 
+	// What the features plugged in (install).
+	features    Features
+	texts       map[Lang]map[string]string
+	buttons     map[string]string // button prefix -> owner
+	runners     map[string]DueFunc
+	done        DoneChecker
+	images      HandlerFunc
+	documents   HandlerFunc
+	fileFlows   map[string]HandlerFunc
 	digestParts []DigestPart
+
+	cs ContestStore // the contest's, until it has its own package
 
 	mu      sync.Mutex
 	cohorts map[string]*Cohort // cache, checked against the stored version
@@ -166,8 +175,11 @@ func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 // WithObserver sets the metrics sink.
 func WithObserver(o Observer) Option { return func(b *Bot) { b.metrics = o } }
 
-// New returns a bot with every feature's routes installed.
-func New(cfg Config, st Store, send Sender, opts ...Option) *Bot {
+// New returns a bot on the core store with the features plugged in and
+// every route installed. Features that do not fit together (a text key,
+// a button prefix or a due kind taken twice) are a programming error: New
+// panics, so every test that builds the bot catches it.
+func New(cfg Config, st Store, send Sender, features Features, opts ...Option) *Bot {
 	cfg.setDefaults()
 	b := &Bot{
 		cfg:     cfg,
@@ -179,6 +191,9 @@ func New(cfg Config, st Store, send Sender, opts ...Option) *Bot {
 	}
 	for _, o := range opts {
 		o(b)
+	}
+	if err := b.install(features); err != nil {
+		panic("bot: " + err.Error())
 	}
 	b.router = b.routes()
 	return b

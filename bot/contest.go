@@ -123,13 +123,12 @@ type ContestStore interface {
 	VoteView(ctx context.Context, cohort string, n int64, voter UserKey) (VoteView, error)
 	PhotoVoters(ctx context.Context, cohort string, n int64) (map[UserKey]float64, error)
 	GroupEntries(ctx context.Context, cohort, group string) (int, error)
+	// ForgetContestant deletes a leaving member's photos and votes.
+	ForgetContestant(ctx context.Context, cohort string, user UserKey, voting plan.Window, now time.Time) error
 }
 
-// contests returns the contest store, nil when the bot's store has none.
-func (b *Bot) contests() ContestStore {
-	cs, _ := b.store.(ContestStore)
-	return cs
-}
+// contests returns the contest store.
+func (b *Bot) contests() ContestStore { return b.cs }
 
 // ContestMeta is what organisers changed and what the contest counts. A
 // nil window bound means the plan's.
@@ -293,9 +292,10 @@ type AuditEntry struct {
 	Fields map[string]string
 }
 
-// contestRoutes installs the contest's routes. They go before the
-// fallbacks; organiser is the routes' organiser check.
-func (b *Bot) contestRoutes(r *Router, organiser Middleware) {
+// contestRoutes installs the contest's routes. Its photos and image
+// files come through the core's file routing (Feature.Images).
+func (b *Bot) contestRoutes(r *RouteGroup) {
+	organiser := RequireRole(Organiser)
 	r.Handle(Command("myphotos"), b.myPhotos, RequireMember)
 	r.Handle(Command("vote"), b.vote, RequireMember)
 	r.Handle(Command("top"), b.top, RequireMember)
@@ -306,7 +306,6 @@ func (b *Bot) contestRoutes(r *Router, organiser Middleware) {
 	r.Handle(CallbackPrefix("mod:"), b.moderatePress, organiser)
 	r.Handle(CallbackPrefix("ct:"), b.contestPress, organiser)
 	r.Handle(CallbackPrefix("res:"), b.resultsPress, organiser)
-	r.Handle(Or(IsKind(KindPhoto), IsKind(KindDocument)), b.contestFile, RequireMember)
 	r.Handle(And(InFlow(flowModerate), Or(IsKind(KindText), Command("skip")), (*Context).IsOrganiser), b.rejectReason, organiser)
 	r.Handle(And(InFlow(flowPhoto), Or(IsKind(KindText), Command("skip"))), b.photoText, RequireMember)
 }
@@ -321,18 +320,15 @@ func cbData(cohort string, fields ...string) string {
 // cbCohort is the cohort a contest button acts on (see cbData), "" for
 // any other update. It is only a guess for the load middleware: handlers
 // check it with cbFields.
-func cbCohort(u *Update) string {
+func (b *Bot) cbCohort(u *Update) string {
 	if u.Callback == nil {
 		return ""
 	}
 	prefix, rest, ok := strings.Cut(u.Callback.Data, ":")
-	switch {
-	case !ok:
+	if owner := b.buttons[prefix]; !ok || owner == "" || owner == "core" {
 		return ""
-	case prefix == "ph", prefix == "vt", prefix == "mod", prefix == "ct", prefix == "res":
-		return rest[strings.LastIndexByte(rest, ':')+1:]
 	}
-	return ""
+	return rest[strings.LastIndexByte(rest, ':')+1:]
 }
 
 // cbFields splits a contest button's data "<prefix><op>:<args>...:<cohort>".

@@ -146,7 +146,7 @@ func BenchmarkVotePress(b *testing.B) {
 	rt := &roundTrips{}
 	rdb.AddHook(rt)
 	rec := &recorder{}
-	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, bot.WithClock(func() time.Time { return now }))
+	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, features(st), bot.WithClock(func() time.Time { return now }))
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(8)
@@ -194,7 +194,7 @@ func BenchmarkLeaderboard(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bt := bot.New(bot.Config{}, st, &recorder{})
+	bt := bot.New(bot.Config{}, st, &recorder{}, features(st))
 	for _, bc := range []struct {
 		name      string
 		organiser bool

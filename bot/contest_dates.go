@@ -37,25 +37,26 @@ func WithContestDates(p *plan.Plan, meta ContestMeta) *plan.Plan {
 	return &q
 }
 
-// dated returns the cohort with its plan's contest dates as organisers
-// last set them (WithContestDates), reading the contest only when the
+// contestDates moves the photos deadline with organisers' changes of
+// the submissions (WithContestDates), reading the contest only when the
 // plan has a photos deadline that could move.
-func (b *Bot) dated(ctx context.Context, c *Cohort) (*Cohort, error) {
-	p := c.Plan
-	cs := b.contests()
-	if cs == nil || p == nil || p.Contest == nil ||
-		!slices.ContainsFunc(p.Deadlines, func(d plan.Deadline) bool { return d.Kind == DeadlinePhotos }) {
-		return c, nil
+func contestDates(cs ContestStore) func(ctx context.Context, c *Cohort) (*Cohort, error) {
+	return func(ctx context.Context, c *Cohort) (*Cohort, error) {
+		p := c.Plan
+		if p == nil || p.Contest == nil ||
+			!slices.ContainsFunc(p.Deadlines, func(d plan.Deadline) bool { return d.Kind == DeadlinePhotos }) {
+			return c, nil
+		}
+		meta, err := cs.ContestMeta(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		q := WithContestDates(p, meta)
+		if q == p {
+			return c, nil
+		}
+		d := *c
+		d.Plan = q
+		return &d, nil
 	}
-	meta, err := cs.ContestMeta(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	q := WithContestDates(p, meta)
-	if q == p {
-		return c, nil
-	}
-	d := *c
-	d.Plan = q
-	return &d, nil
 }

@@ -18,7 +18,8 @@ func TestCBCohort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cbCohort(tt.u); got != tt.want {
+			b := &Bot{buttons: map[string]string{"vt": "contest", "res": "contest", "mod": "contest", "lang": "core"}}
+			if got := b.cbCohort(tt.u); got != tt.want {
 				t.Errorf("cbCohort(%+v) = %q, want %q", tt.u.Callback, got, tt.want)
 			}
 		})

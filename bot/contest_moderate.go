@@ -443,9 +443,9 @@ func (b *Bot) contestPress(c *Context) error {
 		return b.panelChanged(c)
 	}
 	b.log.Info("contest windows changed", "cohort", c.Cohort.ID, "action", ch.Action, "sub", ch.Sub, "vote", ch.Vote, "by", c.U.User)
-	if ch.Sub != nil && b.replan != nil {
+	if ch.Sub != nil {
 		// The photos deadline moved: its reminders too.
-		if err := b.replan(c.Context, c.Cohort); err != nil {
+		if err := b.Replan(c.Context, c.Cohort); err != nil {
 			b.log.Warn("replan reminders", "cohort", c.Cohort.ID, "err", err)
 		}
 	}

@@ -52,10 +52,10 @@ func contestCloseItem(cohort string, at time.Time) DueItem {
 // organisers may have moved it), the proposed results go to the
 // organisers. An item that falls due while voting is still open is
 // deferred to the close.
-func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (ReminderOutcome, time.Time, error) {
+func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
 	c, err := b.cohort(ctx, it.Cohort, 0)
 	if isNotFound(err) {
-		return ReminderSkipped, time.Time{}, nil
+		return DueSkipped, time.Time{}, nil
 	}
 	if err != nil {
 		return 0, time.Time{}, err
@@ -63,7 +63,7 @@ func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (R
 	cs := b.contests()
 	pc := c.Plan.Contest
 	if pc == nil || cs == nil {
-		return ReminderSkipped, time.Time{}, nil
+		return DueSkipped, time.Time{}, nil
 	}
 	meta, err := cs.ContestMeta(ctx, c.ID)
 	if err != nil {
@@ -72,14 +72,14 @@ func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (R
 	_, vote := meta.Windows(pc)
 	switch {
 	case vote.Closes.IsZero() || meta.Announced:
-		return ReminderSkipped, time.Time{}, nil
+		return DueSkipped, time.Time{}, nil
 	case now.Before(vote.Closes):
-		return ReminderDeferred, vote.Closes, nil
+		return DueDeferred, vote.Closes, nil
 	}
 	if err := b.proposeResults(ctx, c, now, ""); err != nil {
 		return 0, time.Time{}, err
 	}
-	return ReminderSent, time.Time{}, nil
+	return DueSent, time.Time{}, nil
 }
 
 // rank orders the approved entries: by score, then more voters, then

@@ -213,7 +213,7 @@ func entryFile(u *Update) (f *File, doc bool, problem string) {
 	case mime == "image/heic" || mime == "image/heif" || ext == ".heic" || ext == ".heif":
 		return nil, false, "ph.heic"
 	case mime == "image/jpeg" || mime == "image/png" || (mime == "" || mime == "application/octet-stream") && (ext == ".jpg" || ext == ".jpeg" || ext == ".png"):
-	case strings.HasPrefix(mime, "image/") || isImageExt(ext):
+	case strings.HasPrefix(mime, "image/") || IsImageExt(ext):
 		return nil, false, "ph.bad_format"
 	default:
 		return nil, false, "ph.not_image"
@@ -222,14 +222,6 @@ func entryFile(u *Update) (f *File, doc bool, problem string) {
 		return nil, false, "ph.too_big"
 	}
 	return d, true, ""
-}
-
-func isImageExt(ext string) bool {
-	switch ext {
-	case ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".heif", ".svg", ".raw", ".dng", ".cr2", ".nef":
-		return true
-	}
-	return false
 }
 
 // cleanCaption tidies a caption like a name (one line, no control

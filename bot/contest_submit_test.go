@@ -98,7 +98,7 @@ func TestContestSubmitRedelivered(t *testing.T) {
 				t.Fatal(err)
 			}
 			sender := &recordingSender{}
-			b := bot.New(bot.Config{}, st, sender, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
+			b := bot.New(bot.Config{}, st, sender, bot.Features{bot.Announce(), bot.Contest(st), bot.Timetable()}, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
 
 			var id int64
 			update := func(kind bot.Kind, text, data string) *bot.Update {

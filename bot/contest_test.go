@@ -45,8 +45,7 @@ func TestContestCloseDueItem(t *testing.T) {
 	}
 	now := inSub
 	sender := &recordingSender{}
-	b := bot.New(bot.Config{}, st, sender, bot.WithClock(func() time.Time { return now }),
-		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
+	b := bot.New(bot.Config{}, st, sender, features(st), bot.WithClock(func() time.Time { return now }))
 
 	e := &bot.Entry{Cohort: c.ID, Author: lan, Group: "Lạng Sơn", FileID: "f1", UniqueID: "u1", Category: "Nước", Created: inSub}
 	res, err := st.SubmitEntry(ctx, e, 5, pc.Submissions, inSub)
@@ -59,7 +58,7 @@ func TestContestCloseDueItem(t *testing.T) {
 	}
 	photos, _ := p.Deadline("photos")
 	for group, want := range map[string]bool{"Lạng Sơn": true, "Hải Phòng": false} {
-		if done, err := b.Deadlines().Done(ctx, c, photos, group); err != nil || done != want {
+		if done, err := b.Done(ctx, c, photos, group); err != nil || done != want {
 			t.Errorf("photos deadline done for %s = %v, %v; want %v", group, done, err, want)
 		}
 	}
@@ -69,7 +68,7 @@ func TestContestCloseDueItem(t *testing.T) {
 		t.Fatalf("Vote: %v %v", r, err)
 	}
 
-	if _, _, err := scheduler.Sync(ctx, st, c, inSub); err != nil {
+	if _, err := scheduler.Sync(ctx, st, b.Features(), c, inSub); err != nil {
 		t.Fatal(err)
 	}
 	items, err := st.PendingDue(ctx, c.ID, "cc:")

@@ -27,10 +27,10 @@ type Context struct {
 }
 
 // T translates a catalogue key into the sender's language.
-func (c *Context) T(key string, args ...any) string { return Text(c.Lang, key, args...) }
+func (c *Context) T(key string, args ...any) string { return c.Bot.Text(c.Lang, key, args...) }
 
 // TN translates a text about n things into the sender's language (TextN).
-func (c *Context) TN(key string, n int, args ...any) string { return TextN(c.Lang, key, n, args...) }
+func (c *Context) TN(key string, n int, args ...any) string { return c.Bot.TextN(c.Lang, key, n, args...) }
 
 // Send delivers a message to the chat of the update (unless m.Chat is set).
 func (c *Context) Send(m Message) (Sent, error) {
@@ -138,7 +138,7 @@ type memberGuess struct {
 // active one, else reads the active one's as for any other update.
 func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, error) {
 	ml, ok := b.store.(memberLoader)
-	cohort := cbCohort(u)
+	cohort := b.cbCohort(u)
 	if !ok || cohort == "" {
 		l, err := b.store.Load(ctx, u.User, b.cfg.FloodWindow, u.Received)
 		return l, memberGuess{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot/plan"
@@ -66,30 +65,20 @@ func quietStart(t time.Time, q *plan.ClockRange) time.Time {
 	}
 }
 
-// ReminderOutcome is what became of a due reminder.
-type ReminderOutcome int
-
-// Outcomes of RunReminder.
-const (
-	ReminderSent     ReminderOutcome = iota // queued for every recipient
-	ReminderSkipped                         // stale, moved or removed: never sent
-	ReminderDeferred                        // now in quiet hours: run again at the returned time
-)
-
 // RunReminder sends a due reminder to its recipients through the outbox.
 // One that is no longer useful (the event has begun, or was moved or
 // removed) is skipped; one that falls due in quiet hours waits for their
 // end when that is still before the event.
-func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (ReminderOutcome, time.Time, error) {
+func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
 	c, err := b.cohort(ctx, it.Cohort, 0)
 	if isNotFound(err) {
-		return ReminderSkipped, time.Time{}, nil
+		return DueSkipped, time.Time{}, nil
 	}
 	if err != nil {
 		return 0, time.Time{}, err
 	}
 	// The photos deadline moves with organisers' changes of submissions.
-	if c, err = b.dated(ctx, c); err != nil {
+	if c, err = b.Dated(ctx, c); err != nil {
 		return 0, time.Time{}, err
 	}
 	p := c.Plan
@@ -98,25 +87,25 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 	case DueSessionReminder:
 		s, ok := p.Session(it.Ref)
 		if !ok || !s.Starts.Equal(it.At) {
-			return ReminderSkipped, time.Time{}, nil
+			return DueSkipped, time.Time{}, nil
 		}
 		title, place = s.Title, s.Place
 	case DueDeadlineReminder:
 		d, ok := p.Deadline(it.Ref)
 		if !ok || !d.Due.Equal(it.At) {
-			return ReminderSkipped, time.Time{}, nil
+			return DueSkipped, time.Time{}, nil
 		}
 		title = d.Title
 	default:
-		return ReminderSkipped, time.Time{}, fmt.Errorf("not a reminder: %s", it.Kind)
+		return DueSkipped, time.Time{}, fmt.Errorf("not a reminder: %s", it.Kind)
 	}
 	if !now.Before(it.At) {
 		b.log.Warn("stale reminder skipped", "item", it.ID, "due", it.Due, "event", it.At)
-		return ReminderSkipped, time.Time{}, nil
+		return DueSkipped, time.Time{}, nil
 	}
 	if q := p.QuietHours; q != nil && q.Contains(now.In(p.Location)) {
 		if end := q.End(now.In(p.Location)); end.Before(it.At) {
-			return ReminderDeferred, end, nil
+			return DueDeferred, end, nil
 		}
 	}
 	if now.Sub(it.Due) > time.Minute {
@@ -129,7 +118,7 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 		for _, l := range leads {
 			if l < it.Lead && !QuietAdjust(it.At.Add(-l), it.At, p.QuietHours, p.Location).After(now) {
 				b.log.Info("late reminder superseded by a nearer one", "item", it.ID, "nearer", l)
-				return ReminderSkipped, time.Time{}, nil
+				return DueSkipped, time.Time{}, nil
 			}
 		}
 		b.log.Info("late reminder sent", "item", it.ID, "due", it.Due, "late", now.Sub(it.Due).Round(time.Second))
@@ -148,7 +137,7 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 				continue
 			}
 			d, _ := p.Deadline(it.Ref)
-			done, err := b.done.Done(ctx, c, d, m.Group)
+			done, err := b.Done(ctx, c, d, m.Group)
 			if err != nil {
 				return 0, time.Time{}, err
 			}
@@ -180,7 +169,7 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (Remin
 	if err := b.deliver(ctx, Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
 		return 0, time.Time{}, fmt.Errorf("queue reminder: %w", err)
 	}
-	return ReminderSent, time.Time{}, nil
+	return DueSent, time.Time{}, nil
 }
 
 // leadText says how far ahead something is: "1 ngày", "2 giờ", "45 phút".
@@ -196,88 +185,6 @@ func leadText(d time.Duration, l Lang) string {
 		n := max(1, int(d/time.Minute))
 		return TextN(l, "remind.minutes", n, n)
 	}
-}
-
-// Digest writes the organisers' daily digest of a cohort: members and
-// what is new since the last one, undelivered messages, what comes next.
-// Later features add their lines through WithDigest.
-func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error {
-	c, err := b.dated(ctx, c)
-	if err != nil {
-		return err
-	}
-	members, err := b.store.Members(ctx, c.ID)
-	if err != nil {
-		return fmt.Errorf("digest members: %w", err)
-	}
-	var organisers []*Member
-	counts := map[Role]int{}
-	var newNames []string
-	unfinished := 0
-	for _, m := range members {
-		counts[m.Role]++
-		if m.Role == Organiser && m.Registered {
-			organisers = append(organisers, m)
-		}
-		if !m.Registered {
-			unfinished++
-		} else if !m.Joined.Before(since) {
-			newNames = append(newNames, m.Name)
-		}
-	}
-	if len(organisers) == 0 {
-		return nil
-	}
-	undelivered, err := b.store.Undelivered(ctx, c.ID, since)
-	if err != nil {
-		return fmt.Errorf("digest undelivered: %w", err)
-	}
-	langs, err := b.langs(ctx, organisers)
-	if err != nil {
-		return err
-	}
-	p := c.Plan
-	local := now.In(p.Location)
-	var jobs []Job
-	for _, o := range organisers {
-		l := langs[o.User]
-		lines := []string{
-			Text(l, "digest.title", c.Name, formatDate(local, l)),
-			Text(l, "digest.members", len(members), counts[Trainee], counts[Lecturer], counts[Organiser]),
-		}
-		if len(newNames) > 0 {
-			lines = append(lines, Text(l, "digest.new", len(newNames), strings.Join(newNames, ", ")))
-		} else {
-			lines = append(lines, Text(l, "digest.no_new"))
-		}
-		if unfinished > 0 {
-			lines = append(lines, Text(l, "digest.unfinished", unfinished))
-		}
-		lines = append(lines, Text(l, "digest.undelivered", undelivered))
-		for _, part := range b.digestParts {
-			line, err := part(ctx, c, since, now, l)
-			if err != nil {
-				return err
-			}
-			if line != "" {
-				lines = append(lines, line)
-			}
-		}
-		if next := nextEvent(p, now); next != "" {
-			lines = append(lines, Text(l, "digest.next", next))
-		}
-		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: Message{Chat: o.User.PrivateChat(), Text: strings.Join(lines, "\n")}})
-	}
-	id := "digest:" + c.ID + ":" + local.Format("20060102")
-	return b.deliver(ctx, Batch{ID: id, Cohort: c.ID, Kind: "digest", Title: "digest"}, jobs)
-}
-
-// DigestPart adds a line to the organisers' digest, in lang; "" adds none.
-type DigestPart func(ctx context.Context, c *Cohort, since, now time.Time, lang Lang) (string, error)
-
-// WithDigest adds a part to the daily digest.
-func WithDigest(p DigestPart) Option {
-	return func(b *Bot) { b.digestParts = append(b.digestParts, p) }
 }
 
 func nextEvent(p *plan.Plan, now time.Time) string {

@@ -59,7 +59,7 @@ func privateText(id int64, text, command, args string) *bot.Update {
 // Handle reports the update handled, and the next update is answered.
 func TestHandlePanic(t *testing.T) {
 	send := &recordingSender{}
-	b := bot.New(bot.Config{}, panickyStore{}, send)
+	b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 
 	if err := b.Handle(context.Background(), privateText(1, "/start abc", "start", "abc")); err != nil {
 		t.Fatalf("Handle after a panic = %v, want nil", err)
@@ -125,7 +125,7 @@ func TestRecover(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			send := &recordingSender{}
-			b := bot.New(bot.Config{}, panickyStore{}, send)
+			b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 			u := tt.update
 			c := &bot.Context{Context: context.Background(), Bot: b, U: &u, Lang: tt.lang}
 			if err := bot.Recover(tt.handler)(c); err != nil {
@@ -151,7 +151,7 @@ func TestRecover(t *testing.T) {
 // TestRecoverPassesErrors: without a panic, Recover changes nothing.
 func TestRecoverPassesErrors(t *testing.T) {
 	send := &recordingSender{}
-	b := bot.New(bot.Config{}, panickyStore{}, send)
+	b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 	c := &bot.Context{Context: context.Background(), Bot: b, U: privateText(1, "hi", "", ""), Lang: bot.VI}
 	errX := errors.New("x")
 	if err := bot.Recover(func(*bot.Context) error { return errX })(c); !errors.Is(err, errX) {

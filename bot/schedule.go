@@ -10,6 +10,13 @@ import (
 
 // schedule lists the sessions by phase in the cohort's zone, marking the
 // next one.
+// timetableRoutes installs the schedule's and the deadlines' routes.
+func (b *Bot) timetableRoutes(g *RouteGroup) {
+	g.Handle(Command("schedule"), b.schedule, RequireMember)
+	g.Handle(Command("deadlines"), b.deadlines, RequireMember)
+	g.Handle(CallbackPrefix("ics:"), b.calendar, RequireMember)
+}
+
 func (b *Bot) schedule(c *Context) error {
 	p := c.Cohort.Plan
 	if len(p.Sessions) == 0 {
@@ -56,7 +63,7 @@ func (b *Bot) schedule(c *Context) error {
 // calendar sends an .ics file: the whole course ("ics:all"), the next
 // session ("ics:next"), or one item ("ics:s:<id>", "ics:d:<id>").
 func (b *Bot) calendar(c *Context) error {
-	co, err := b.dated(c.Context, c.Cohort)
+	co, err := b.Dated(c.Context, c.Cohort)
 	if err != nil {
 		return err
 	}
@@ -112,7 +119,7 @@ func endClock(starts, ends time.Time, l Lang) string {
 
 // deadlines lists what is due and when.
 func (b *Bot) deadlines(c *Context) error {
-	co, err := b.dated(c.Context, c.Cohort)
+	co, err := b.Dated(c.Context, c.Cohort)
 	if err != nil {
 		return err
 	}
@@ -135,8 +142,8 @@ func (b *Bot) deadlines(c *Context) error {
 		}
 		// For a trainee's group, say whether it is done, where some
 		// feature can tell.
-		if c.Member.Group != "" && b.done.Doable(d.Kind) {
-			done, err := b.done.Done(c.Context, c.Cohort, d, c.Member.Group)
+		if c.Member.Group != "" && b.Doable(d.Kind) {
+			done, err := b.Done(c.Context, c.Cohort, d, c.Member.Group)
 			if err != nil {
 				return err
 			}

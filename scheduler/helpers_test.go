@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -48,24 +47,18 @@ func (r *recorder) Answer(context.Context, bot.Answer) error { return nil }
 type countingBot struct {
 	*bot.Bot
 	mu       sync.Mutex
-	outcomes map[string][]bot.ReminderOutcome
+	outcomes map[string][]bot.DueOutcome
 	digests  map[string]int
 }
 
-func (c *countingBot) RunReminder(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error) {
-	out, next, err := c.Bot.RunReminder(ctx, it, now)
+func (c *countingBot) RunDue(ctx context.Context, it bot.DueItem, now time.Time) (bot.DueOutcome, time.Time, error) {
+	out, next, err := c.Bot.RunDue(ctx, it, now)
 	if err == nil {
 		c.mu.Lock()
 		c.outcomes[it.ID] = append(c.outcomes[it.ID], out)
 		c.mu.Unlock()
 	}
 	return out, next, err
-}
-
-// RunAnnouncement is the announcements feature's; these tests queue no
-// scheduled announcement.
-func (c *countingBot) RunAnnouncement(context.Context, bot.DueItem, time.Time) error {
-	return errors.New("no scheduled announcements in these tests")
 }
 
 func (c *countingBot) Digest(ctx context.Context, co *bot.Cohort, since, now time.Time) error {
@@ -82,7 +75,7 @@ func (c *countingBot) sent() map[string]int {
 	out := map[string]int{}
 	for id, outs := range c.outcomes {
 		for _, o := range outs {
-			if o == bot.ReminderSent {
+			if o == bot.DueSent {
 				out[id]++
 			}
 		}
@@ -90,7 +83,7 @@ func (c *countingBot) sent() map[string]int {
 	return out
 }
 
-func (c *countingBot) outcome(id string) []bot.ReminderOutcome {
+func (c *countingBot) outcome(id string) []bot.DueOutcome {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.outcomes[id])
@@ -102,15 +95,22 @@ type env struct {
 	st     *store.Store
 	direct *recorder
 	bot    *countingBot
+	fs     bot.Features
 }
 
-func newEnv(tb testing.TB, opts ...bot.Option) *env {
+// newEnv's bot runs the announcements and the timetable, and the extra
+// features made on its store.
+func newEnv(tb testing.TB, extra ...func(*store.Store) bot.Feature) *env {
 	tb.Helper()
 	srv := redistest.Start(tb)
 	st := store.New(srv.Client())
 	rec := &recorder{}
-	b := bot.New(bot.Config{}, st, rec, append([]bot.Option{bot.WithOutbox(st)}, opts...)...)
-	e := &env{t: tb, st: st, direct: rec, bot: &countingBot{Bot: b, outcomes: map[string][]bot.ReminderOutcome{}, digests: map[string]int{}}}
+	fs := bot.Features{bot.Announce(), bot.Timetable()}
+	for _, f := range extra {
+		fs = append(fs, f(st))
+	}
+	b := bot.New(bot.Config{}, st, rec, fs, bot.WithOutbox(st))
+	e := &env{t: tb, st: st, direct: rec, fs: fs, bot: &countingBot{Bot: b, outcomes: map[string][]bot.DueOutcome{}, digests: map[string]int{}}}
 	tb.Cleanup(func() {
 		if n := rec.sent.Load(); n != 0 {
 			tb.Errorf("%d messages sent directly; every job must go through the outbox", n)
@@ -173,16 +173,16 @@ func (e *env) replan(id string, p *plan.Plan, now time.Time) (added, removed int
 	if _, err := e.st.SavePlan(e.ctx(), id, p); err != nil {
 		e.t.Fatal(err)
 	}
-	added, removed, err := scheduler.Sync(e.ctx(), e.st, e.reload(id), now)
+	planned, err := scheduler.Sync(e.ctx(), e.st, e.fs, e.reload(id), now)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return added, removed
+	return planned["reminders"].Added, planned["reminders"].Removed
 }
 
 func (e *env) sync(c *bot.Cohort, now time.Time) {
 	e.t.Helper()
-	if _, _, err := scheduler.Sync(e.ctx(), e.st, c, now); err != nil {
+	if _, err := scheduler.Sync(e.ctx(), e.st, e.fs, c, now); err != nil {
 		e.t.Fatal(err)
 	}
 }

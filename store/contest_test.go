@@ -253,7 +253,7 @@ func TestRankingTieBreak(t *testing.T) {
 	for _, v := range []bot.UserKey{"telegram:51", "telegram:52", "telegram:53"} {
 		mustVote(t, st, voteReq(c, v, "G9", d, true, 1), bot.VoteOK)
 	}
-	b0 := bot.New(bot.Config{}, st, nil)
+	b0 := bot.New(bot.Config{}, st, nil, bot.Features{bot.Contest(st)})
 	lb, err := b0.Leaderboard(MustContext(t), co, voteWindow.Closes, false)
 	if err != nil {
 		t.Fatal(err)

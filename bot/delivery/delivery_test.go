@@ -53,7 +53,7 @@ func TestBroadcastThousandUnderRateLimit(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 1000)
 	r.tg.SetRateLimit(200)
-	b := bot.New(bot.Config{}, r.st, recorder{}, bot.WithOutbox(r.st))
+	b := bot.New(bot.Config{}, r.st, recorder{}, nil, bot.WithOutbox(r.st))
 	ids := chatIDs(100_000, 1000)
 	batch := bot.Batch{ID: "an:thousand", Cohort: "c1", Kind: "announce", ReportTo: bot.NewChatKey(bot.Telegram, fmt.Sprint(organiserChat)), Lang: bot.VI, Title: "Lịch khai giảng"}
 	r.enqueue(batch, ids)
@@ -132,7 +132,7 @@ func TestBlockedMembersEndInTheReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := bot.New(bot.Config{}, r.st, recorder{}, bot.WithOutbox(r.st))
+	b := bot.New(bot.Config{}, r.st, recorder{}, nil, bot.WithOutbox(r.st))
 	batch := bot.Batch{ID: "an:blocked", Cohort: c.ID, Kind: "announce", ReportTo: bot.NewChatKey(bot.Telegram, fmt.Sprint(organiserChat)), Lang: bot.VI, Title: "Đổi phòng học"}
 	r.enqueue(batch, ids)
 	r.run(r.worker(b.DeliveryReport))

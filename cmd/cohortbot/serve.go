@@ -52,14 +52,10 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate}
 	tgSender := met.Sender(bot.Telegram, tg)
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Log: log}
-	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct,
+	fs := features(st)
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
-		bot.WithOutbox(st), bot.WithSchedule(st),
-		bot.WithReplan(func(ctx context.Context, c *bot.Cohort) error {
-			_, _, err := scheduler.Sync(ctx, st, c, a.Clock())
-			return err
-		}),
-		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
+		bot.WithOutbox(st), bot.WithSchedule(st))
 	worker := &delivery.Worker{
 		Outbox: st, Reach: st, Log: log, Owner: consumerName(), Report: b.DeliveryReport,
 		Limiters: map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter},
@@ -103,7 +99,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// Reminders of plans changed while the bot was down are planned again;
 	// the due items and the digests run from cron, claimed once whatever
 	// the number of replicas.
-	if err := scheduler.SyncAll(ctx, st, a.Clock()); err != nil {
+	if err := scheduler.SyncAll(ctx, st, fs, a.Clock()); err != nil {
 		log.Warn("plan reminders", "err", err)
 	}
 	sched := scheduler.New(ctx, loc, a.Clock, log)

@@ -1,0 +1,11 @@
+package bot_test
+
+import (
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// features are the features cmd/cohortbot runs, on st.
+func features(st *store.Store) bot.Features {
+	return bot.Features{bot.Announce(), bot.Contest(st), bot.Timetable()}
+}
