@@ -165,10 +165,10 @@ func (d *announcement) message(co *Cohort, lang Lang, chat ChatKey) Message {
 // title names the announcement in reports and lists.
 func (d *announcement) title(lang Lang) string {
 	if t := strings.Join(strings.Fields(d.Text), " "); t != "" {
-		return truncate(t, 40)
+		return Truncate(t, 40)
 	}
 	if d.Doc != "" && d.DocName != "" {
-		return truncate(d.DocName, 40)
+		return Truncate(d.DocName, 40)
 	}
 	if d.Doc != "" {
 		return Text(lang, "ann.title_doc")
@@ -437,7 +437,7 @@ func (b *Bot) sendAnnouncement(ctx context.Context, co *Cohort, d *announcement,
 		jobs = append(jobs, Job{ID: "chat:" + string(co.GroupChat), Msg: d.message(co, cmp.Or(d.Lang, VI), co.GroupChat)})
 	}
 	batch := Batch{ID: batchID, Cohort: co.ID, Kind: "announce", ReportTo: d.By.PrivateChat(), Lang: cmp.Or(d.Lang, VI), Title: d.title(cmp.Or(d.Lang, VI))}
-	if err := b.deliver(ctx, batch, jobs); err != nil {
+	if err := b.Deliver(ctx, batch, jobs); err != nil {
 		return 0, false, fmt.Errorf("queue announcement %s: %w", batchID, err)
 	}
 	return len(users), group, nil
@@ -478,7 +478,7 @@ func (b *Bot) announceText(c *Context) error {
 	at, problem := parseWhen(c.U.Text, now)
 	switch problem {
 	case whenBad:
-		return c.Reply(c.T("ann.when_bad", truncate(strings.TrimSpace(c.U.Text), 40)))
+		return c.Reply(c.T("ann.when_bad", Truncate(strings.TrimSpace(c.U.Text), 40)))
 	case whenPast:
 		return c.Reply(c.T("ann.when_past", formatDateTime(at, c.Lang)))
 	case whenFar:
@@ -575,8 +575,8 @@ func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) er
 		b.log.Error("unreadable scheduled announcement dropped", "item", it.ID, "err", err)
 		return nil
 	}
-	co, err := b.cohort(ctx, it.Cohort, 0)
-	if isNotFound(err) {
+	co, err := b.CohortAt(ctx, it.Cohort, 0)
+	if IsNotFound(err) {
 		b.log.Info("scheduled announcement of a deleted cohort dropped", "item", it.ID)
 		return nil
 	}
@@ -584,7 +584,7 @@ func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) er
 		return err
 	}
 	m, err := b.store.Member(ctx, it.Cohort, d.By)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !IsNotFound(err) {
 		return fmt.Errorf("read author of %s: %w", it.ID, err)
 	}
 	if m == nil || !m.Registered || m.Role != Organiser {
@@ -596,7 +596,7 @@ func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) er
 		b.log.Warn("scheduled announcement too late, dropped", "item", it.ID, "due", it.Due, "late", late)
 		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.late", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
 		batch := Batch{ID: "announce-late:" + it.ID, Cohort: co.ID, Kind: "notice"}
-		return b.deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+		return b.Deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
 	people, group, err := b.sendAnnouncement(ctx, co, &d, "announce:"+it.ID)
 	if err != nil {
@@ -605,7 +605,7 @@ func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) er
 	if people == 0 && !group {
 		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.run_nobody", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
 		batch := Batch{ID: "announce-nobody:" + it.ID, Cohort: co.ID, Kind: "notice"}
-		return b.deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+		return b.Deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
 	b.log.Info("scheduled announcement sent", "cohort", co.ID, "item", it.ID, "people", people, "group_chat", group)
 	return nil

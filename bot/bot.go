@@ -126,8 +126,6 @@ type Bot struct {
 	fileFlows   map[string]HandlerFunc
 	digestParts []DigestPart
 
-	cs ContestStore // the contest's, until it has its own package
-
 	mu      sync.Mutex
 	cohorts map[string]*Cohort // cache, checked against the stored version
 }
@@ -215,7 +213,7 @@ func (b *Bot) Handle(ctx context.Context, u *Update) error {
 }
 
 // cohort returns the cohort, from cache when its version is current.
-func (b *Bot) cohort(ctx context.Context, id string, version int64) (*Cohort, error) {
+func (b *Bot) CohortAt(ctx context.Context, id string, version int64) (*Cohort, error) {
 	b.mu.Lock()
 	c, ok := b.cohorts[id]
 	b.mu.Unlock()
@@ -240,4 +238,13 @@ func (b *Bot) forget(id string) {
 }
 
 // isNotFound reports whether err is the store's missing-record error.
-func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Log returns the bot's logger, for the features.
+func (b *Bot) Log() *slog.Logger { return b.log }
+
+// Config returns the bot's settings.
+func (b *Bot) Config() Config { return b.cfg }
+
+// Outbox returns the durable outbox, nil when there is none (console).
+func (b *Bot) Outbox() Outbox { return b.outbox }

@@ -30,7 +30,9 @@ type Context struct {
 func (c *Context) T(key string, args ...any) string { return c.Bot.Text(c.Lang, key, args...) }
 
 // TN translates a text about n things into the sender's language (TextN).
-func (c *Context) TN(key string, n int, args ...any) string { return c.Bot.TextN(c.Lang, key, n, args...) }
+func (c *Context) TN(key string, n int, args ...any) string {
+	return c.Bot.TextN(c.Lang, key, n, args...)
+}
 
 // Send delivers a message to the chat of the update (unless m.Chat is set).
 func (c *Context) Send(m Message) (Sent, error) {
@@ -177,9 +179,9 @@ func (b *Bot) load(next HandlerFunc) HandlerFunc {
 				}
 			}
 			if m != nil {
-				co, err := b.cohort(c.Context, id, version)
+				co, err := b.CohortAt(c.Context, id, version)
 				switch {
-				case isNotFound(err):
+				case IsNotFound(err):
 					m = nil
 				case err != nil:
 					return &fatalError{err}
@@ -215,4 +217,18 @@ func pickLang(saved Lang, client string) Lang {
 	default:
 		return VI
 	}
+}
+
+// cbCohort is the cohort a contest button acts on (see cbData), "" for
+// any other update. It is only a guess for the load middleware: handlers
+// check it with cbFields.
+func (b *Bot) cbCohort(u *Update) string {
+	if u.Callback == nil {
+		return ""
+	}
+	prefix, rest, ok := strings.Cut(u.Callback.Data, ":")
+	if owner := b.buttons[prefix]; !ok || owner == "" || owner == "core" {
+		return ""
+	}
+	return rest[strings.LastIndexByte(rest, ':')+1:]
 }

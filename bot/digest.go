@@ -41,7 +41,7 @@ func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error
 	if err != nil {
 		return fmt.Errorf("digest undelivered: %w", err)
 	}
-	langs, err := b.langs(ctx, organisers)
+	langs, err := b.Langs(ctx, organisers)
 	if err != nil {
 		return err
 	}
@@ -75,5 +75,5 @@ func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error
 		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: Message{Chat: o.User.PrivateChat(), Text: strings.Join(lines, "\n")}})
 	}
 	id := "digest:" + c.ID + ":" + local.Format("20060102")
-	return b.deliver(ctx, Batch{ID: id, Cohort: c.ID, Kind: "digest", Title: "digest"}, jobs)
+	return b.Deliver(ctx, Batch{ID: id, Cohort: c.ID, Kind: "digest", Title: "digest"}, jobs)
 }

@@ -2,10 +2,11 @@ package bot_test
 
 import (
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/store"
 )
 
 // features are the features cmd/cohortbot runs, on st.
 func features(st *store.Store) bot.Features {
-	return bot.Features{bot.Announce(), bot.Contest(st), bot.Timetable()}
+	return bot.Features{bot.Announce(), contest.New(st).Feature(), bot.Timetable()}
 }

@@ -8,11 +8,11 @@ import (
 )
 
 // formatWhen writes an instant in the cohort's zone: "25/10/2017 17:00".
-func formatWhen(t time.Time, c *Context) string {
+func FormatWhen(t time.Time, c *Context) string {
 	return t.In(c.Cohort.Plan.Location).Format("02/01/2006 15:04")
 }
 
-func orDash(s string) string {
+func OrDash(s string) string {
 	if s == "" {
 		return "—"
 	}
@@ -34,7 +34,7 @@ func formatDateTime(t time.Time, l Lang) string {
 }
 
 // truncate cuts s to at most n runes, adding an ellipsis.
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

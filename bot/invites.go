@@ -144,7 +144,7 @@ func (b *Bot) inviteAction(c *Context) error {
 	case strings.HasPrefix(data, "x:"):
 		code := strings.TrimPrefix(data, "x:")
 		inv, err := b.store.Invite(c.Context, code)
-		if isNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
+		if IsNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
 			return c.Refuse(c.T("invite.unknown"))
 		}
 		if err != nil {

@@ -16,7 +16,7 @@ const (
 
 // validName tidies a full name and checks it could go on a certificate.
 func validName(s string) (string, bool) {
-	s = cleanName(s)
+	s = CleanName(s)
 	n := utf8.RuneCountInString(s)
 	if n < 2 || n > maxNameRunes || strings.HasPrefix(s, "/") {
 		return "", false
@@ -30,8 +30,8 @@ func validName(s string) (string, bool) {
 	return s, letters >= 2
 }
 
-func validOrg(s string) (string, bool) {
-	s = cleanName(s)
+func ValidOrg(s string) (string, bool) {
+	s = CleanName(s)
 	n := utf8.RuneCountInString(s)
 	return s, n >= 2 && n <= maxOrgRunes && !strings.HasPrefix(s, "/")
 }
@@ -40,7 +40,7 @@ func validOrg(s string) (string, bool) {
 // characters, keeping every letter and mark. It composes to NFC, because
 // some phone keyboards send Vietnamese diacritics as combining marks, which
 // would otherwise print apart on a certificate and compare unequal.
-func cleanName(s string) string {
+func CleanName(s string) string {
 	var sb strings.Builder
 	space := false
 	for _, r := range norm.NFC.String(strings.TrimSpace(s)) {

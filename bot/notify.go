@@ -18,14 +18,14 @@ func (b *Bot) notify(c *Context, to UserKey, text func(Lang) string) {
 	if c.Cohort != nil {
 		batch.Cohort = c.Cohort.ID
 	}
-	if err := b.deliver(c.Context, batch, []Job{{ID: string(to), User: to, Msg: msg}}); err != nil {
+	if err := b.Deliver(c.Context, batch, []Job{{ID: string(to), User: to, Msg: msg}}); err != nil {
 		b.log.Warn("notify member", "user", to, "err", err)
 	}
 }
 
 // deliver queues jobs in the outbox, or sends them at once where there is
 // none (console).
-func (b *Bot) deliver(ctx context.Context, batch Batch, jobs []Job) error {
+func (b *Bot) Deliver(ctx context.Context, batch Batch, jobs []Job) error {
 	if b.outbox != nil {
 		_, err := b.outbox.Enqueue(ctx, batch, jobs)
 		return err
@@ -40,7 +40,7 @@ func (b *Bot) deliver(ctx context.Context, batch Batch, jobs []Job) error {
 
 // organisers reads a cohort's members, its registered organisers among
 // them and their languages: who gets what goes to organisers.
-func (b *Bot) organisers(ctx context.Context, cohort string) (members, organisers []*Member, langs map[UserKey]Lang, err error) {
+func (b *Bot) Organisers(ctx context.Context, cohort string) (members, organisers []*Member, langs map[UserKey]Lang, err error) {
 	if members, err = b.store.Members(ctx, cohort); err != nil {
 		return nil, nil, nil, err
 	}
@@ -49,14 +49,14 @@ func (b *Bot) organisers(ctx context.Context, cohort string) (members, organiser
 			organisers = append(organisers, m)
 		}
 	}
-	if langs, err = b.langs(ctx, organisers); err != nil {
+	if langs, err = b.Langs(ctx, organisers); err != nil {
 		return nil, nil, nil, err
 	}
 	return members, organisers, langs, nil
 }
 
 // langs returns each member's language, Vietnamese by default.
-func (b *Bot) langs(ctx context.Context, ms []*Member) (map[UserKey]Lang, error) {
+func (b *Bot) Langs(ctx context.Context, ms []*Member) (map[UserKey]Lang, error) {
 	users := make([]UserKey, len(ms))
 	for i, m := range ms {
 		users[i] = m.User

@@ -36,8 +36,8 @@ func (b *Bot) askStep(c *Context) error {
 		return c.Reply(c.T("reg.ask_group"), b.groupButtons(c, "reg:g:")...)
 	default:
 		var rows [][]Button
-		if name := cleanName(c.U.UserName); name != "" {
-			rows = append(rows, []Button{{Text: truncate(name, 40), Data: "reg:pn"}})
+		if name := CleanName(c.U.UserName); name != "" {
+			rows = append(rows, []Button{{Text: Truncate(name, 40), Data: "reg:pn"}})
 		}
 		return c.Reply(c.T("reg.ask_name"), rows...)
 	}
@@ -100,7 +100,7 @@ func (b *Bot) register(c *Context) error {
 		case c.U.Callback != nil:
 			return c.Refuse(c.T("err.stale_button"))
 		default:
-			org, ok := validOrg(c.U.Text)
+			org, ok := ValidOrg(c.U.Text)
 			if !ok {
 				return c.Refuse(c.T("reg.org_bad", maxOrgRunes))
 			}

@@ -70,8 +70,8 @@ func quietStart(t time.Time, q *plan.ClockRange) time.Time {
 // removed) is skipped; one that falls due in quiet hours waits for their
 // end when that is still before the event.
 func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
-	c, err := b.cohort(ctx, it.Cohort, 0)
-	if isNotFound(err) {
+	c, err := b.CohortAt(ctx, it.Cohort, 0)
+	if IsNotFound(err) {
 		return DueSkipped, time.Time{}, nil
 	}
 	if err != nil {
@@ -147,7 +147,7 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOu
 		}
 		to = append(to, m)
 	}
-	langs, err := b.langs(ctx, to)
+	langs, err := b.Langs(ctx, to)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
@@ -166,7 +166,7 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOu
 		}
 		jobs = append(jobs, Job{ID: string(m.User), User: m.User, Msg: Message{Chat: m.User.PrivateChat(), Text: text}})
 	}
-	if err := b.deliver(ctx, Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
+	if err := b.Deliver(ctx, Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
 		return 0, time.Time{}, fmt.Errorf("queue reminder: %w", err)
 	}
 	return DueSent, time.Time{}, nil
@@ -207,4 +207,4 @@ func nextEvent(p *plan.Plan, now time.Time) string {
 }
 
 // Cohort returns a cohort (for the scheduler).
-func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.cohort(ctx, id, 0) }
+func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.CohortAt(ctx, id, 0) }

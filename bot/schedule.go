@@ -157,7 +157,7 @@ func (b *Bot) deadlines(c *Context) error {
 	rows := [][]Button{{{Text: c.T("btn.ics_all"), Data: "ics:all"}}}
 	for _, d := range p.Deadlines {
 		if d.Due.After(now) && len(rows) < 6 {
-			rows = append(rows, []Button{{Text: "📆 " + truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
+			rows = append(rows, []Button{{Text: "📆 " + Truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
 		}
 	}
 	return c.Reply(sb.String(), rows...)

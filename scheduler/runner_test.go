@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
@@ -635,7 +636,7 @@ func TestNoDigestForAFinishedCourse(t *testing.T) {
 
 func TestExtendedVotingCloseSurvivesReplan(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(st *store.Store) bot.Feature { return bot.Contest(st) })
+	e := newEnv(t, func(st *store.Store) bot.Feature { return contest.New(st).Feature() })
 	p := newPlan(nil, nil)
 	p.Contest = &plan.Contest{
 		Submissions: plan.Window{Opens: at(1, 0, 0), Closes: at(5, 0, 0)},
@@ -645,13 +646,13 @@ func TestExtendedVotingCloseSurvivesReplan(t *testing.T) {
 	c := e.cohort("c1", p)
 	e.sync(c, at(6, 9, 0))
 	// An organiser extends voting by a day before the plan's close.
-	extended := bot.DueItem{ID: bot.ContestClosePrefix() + "c1:ext", Kind: bot.DueContestClose, Cohort: "c1", Ref: "contest", At: at(9, 12, 0), Due: at(9, 12, 0)}
+	extended := bot.DueItem{ID: contest.ContestClosePrefix() + "c1:ext", Kind: contest.DueContestClose, Cohort: "c1", Ref: "contest", At: at(9, 12, 0), Due: at(9, 12, 0)}
 	if err := e.st.AddDue(e.ctx(), extended); err != nil {
 		t.Fatal(err)
 	}
 	// A plan apply after the plan's close re-plans: the extended close stays.
 	e.sync(e.reload("c1"), at(8, 13, 0))
-	items, err := e.st.PendingDue(e.ctx(), "c1", bot.ContestClosePrefix())
+	items, err := e.st.PendingDue(e.ctx(), "c1", contest.ContestClosePrefix())
 	if err != nil {
 		t.Fatal(err)
 	}

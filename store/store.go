@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/redis/go-redis/v9"
 )
 
 // ErrNotFound is returned for a missing record. It is bot.ErrNotFound, so
@@ -29,7 +29,7 @@ type Store struct {
 	// pageEntries and members keep the entries decoded for voters' pages
 	// (contest.go) and the members decoded by the load middleware, so
 	// that a vote press does not decode the same JSON again (memo.go).
-	pageEntries memo[pageKey, bot.Entry]
+	pageEntries memo[pageKey, contest.Entry]
 	members     memo[memberKey, bot.Member]
 }
 

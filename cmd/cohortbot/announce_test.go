@@ -525,7 +525,7 @@ func TestAnnounceSchedule(t *testing.T) {
 
 	// The scheduler's call when it falls due; the worker of serve sends.
 	// Running it again (a retried claim) adds nothing.
-	b := bot.New(bot.Config{}, st, nopSender{t}, features(st), bot.WithOutbox(st), bot.WithSchedule(st))
+	b := bot.New(bot.Config{}, st, nopSender{t}, features(st).All, bot.WithOutbox(st), bot.WithSchedule(st))
 	for range 2 {
 		if _, _, err := b.RunDue(ctx, saturday, saturday.Due.Add(time.Minute)); err != nil {
 			t.Fatal(err)

@@ -161,7 +161,7 @@ func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error
 	if err != nil {
 		return err
 	}
-	if _, err := scheduler.Sync(ctx, st, features(st), nc.Cohort, a.Clock()); err != nil {
+	if _, err := scheduler.Sync(ctx, st, features(st).All, nc.Cohort, a.Clock()); err != nil {
 		return err
 	}
 	out := cohortJSON{
@@ -373,7 +373,7 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	}
 	updated := *old
 	updated.Plan, updated.Name, updated.Version = p, p.Name, version
-	planned, err := scheduler.Sync(ctx, st, features(st), &updated, a.Clock())
+	planned, err := scheduler.Sync(ctx, st, features(st).All, &updated, a.Clock())
 	if err != nil {
 		return err
 	}

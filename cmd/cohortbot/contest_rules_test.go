@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // The contest's rules from the plan (totals, show_group, votes_per_voter,
@@ -98,27 +98,27 @@ func (e *env) seedEntry(cohort string, author *person, s entrySeed) int64 {
 	snap := e.snapshot(cohort)
 	at := w.Opens.Add(time.Duration(len(snap.Entries)+1) * time.Hour)
 	m := e.member(cohort, author.user.ID)
-	en := &bot.Entry{
+	en := &contest.Entry{
 		Cohort: cohort, Author: key(author.user.ID), Group: m.Group, Category: s.category, Caption: s.caption,
 		Enterprise: s.enterprise, FileID: s.file, UniqueID: "uq-" + s.file, Created: at, Document: s.doc,
 	}
 	// The fake Telegram knows the picture, as if the author had sent it.
 	e.tg.AddFile(s.file, "uq-"+s.file, []byte("\xff\xd8\xff\xe0 "+s.file))
 	res, err := st.SubmitEntry(ctx, en, 0, w, at)
-	if err != nil || res.Status != bot.SubmitOK {
+	if err != nil || res.Status != contest.SubmitOK {
 		e.t.Fatalf("seed entry %s: %+v %v", s.file, res, err)
 	}
 	to := s.status
-	if to == bot.EntryRejected {
-		to = bot.EntryPending
+	if to == contest.EntryRejected {
+		to = contest.EntryPending
 	}
-	if to != bot.EntryDraft {
-		done, err := st.UpdateEntries(ctx, cohort, en.Author, []bot.EntryChange{{N: res.N, From: bot.EntryDraft, To: to}}, nil, "submit", at)
+	if to != contest.EntryDraft {
+		done, err := st.UpdateEntries(ctx, cohort, en.Author, []contest.EntryChange{{N: res.N, From: contest.EntryDraft, To: to}}, nil, "submit", at)
 		if err != nil || len(done) != 1 {
 			e.t.Fatalf("seed entry %s as %s: %v %v", s.file, to, done, err)
 		}
 	}
-	if s.status == bot.EntryRejected {
+	if s.status == contest.EntryRejected {
 		if ok, _, _, err := st.DecideEntry(ctx, cohort, res.N, false, "Ảnh mờ", "", at); !ok || err != nil {
 			e.t.Fatalf("seed rejection of %s: %v", s.file, err)
 		}
@@ -138,8 +138,8 @@ func (e *env) seedVote(cohort string, voter *person, n int64) {
 	}
 	m := e.member(cohort, voter.user.ID)
 	w := co.Plan.Contest.Voting
-	res, err := st.Vote(ctx, bot.VoteRequest{Cohort: cohort, Voter: m.User, Group: m.Group, N: n, Cast: true, Weight: 1, Window: w, Now: w.Opens.Add(time.Hour)})
-	if err != nil || res != bot.VoteOK {
+	res, err := st.Vote(ctx, contest.VoteRequest{Cohort: cohort, Voter: m.User, Group: m.Group, N: n, Cast: true, Weight: 1, Window: w, Now: w.Opens.Add(time.Hour)})
+	if err != nil || res != contest.VoteOK {
 		e.t.Fatalf("seed vote of %d for %d: %s %v", voter.user.ID, n, res, err)
 	}
 }
@@ -258,8 +258,8 @@ func TestContestRulesVotePage(t *testing.T) {
 			lan := e.seed(r.c.ID, 7001, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 			hai := e.seed(r.c.ID, 7002, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 			gv := e.seed(r.c.ID, 7003, bot.Lecturer, "Nguyễn Minh Đức", "")
-			e.seedEntry(r.c.ID, hai, entrySeed{file: "vp-hai", caption: "Van hơi rò rỉ", category: "Nước", status: bot.EntryApproved})
-			e.seedEntry(r.c.ID, lan, entrySeed{file: "vp-lan", caption: "Đèn sáng cả ngày", category: "Năng lượng", status: bot.EntryApproved})
+			e.seedEntry(r.c.ID, hai, entrySeed{file: "vp-hai", caption: "Van hơi rò rỉ", category: "Nước", status: contest.EntryApproved})
+			e.seedEntry(r.c.ID, lan, entrySeed{file: "vp-lan", caption: "Đèn sáng cả ngày", category: "Năng lượng", status: contest.EntryApproved})
 			e.serve()
 			live := tc.totals == "live"
 			count := func(n int) string { return catalogueVI("vote.live", n) }
@@ -331,11 +331,11 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	lan := e.seed(r.c.ID, 7101, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7102, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 	for i, cat := range []string{"Nước", "Năng lượng", "Hóa chất"} {
-		e.seedEntry(r.c.ID, hai, entrySeed{file: fmt.Sprintf("q-%d", i+1), caption: "Lãng phí " + cat, category: cat, status: bot.EntryApproved})
+		e.seedEntry(r.c.ID, hai, entrySeed{file: fmt.Sprintf("q-%d", i+1), caption: "Lãng phí " + cat, category: cat, status: contest.EntryApproved})
 	}
 	e.serve()
 	used := func(n int) string { return catalogueVI("vote.quota", n, 2) }
-	tally := func(n int64) bot.Tally { return e.snapshot(r.c.ID).Tally[n] }
+	tally := func(n int64) contest.Tally { return e.snapshot(r.c.ID).Tally[n] }
 
 	page, id := lan.votePage("Ảnh số 1 (1/3)")
 	if !strings.Contains(page.Params["caption"], used(0)) {
@@ -356,7 +356,7 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	if got := e.fingerprint(r.c.ID); got != fp {
 		t.Errorf("a refused third vote changed the contest:\nbefore %s\nafter  %s", fp, got)
 	}
-	if got := tally(3); got != (bot.Tally{}) {
+	if got := tally(3); got != (contest.Tally{}) {
 		t.Errorf("photo 3 after a refused vote: %+v, want no votes", got)
 	}
 	if m := lan.pageShows(id, 3, r.cb("vt:c:3"), used(2)); hasKey(m, r.cb("vt:w:3")) {
@@ -374,7 +374,7 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	lan.pageShows(id, 3, r.cb("vt:w:3"), used(2))
 
 	snap := e.snapshot(r.c.ID)
-	want := map[int64]bot.Tally{1: {Votes: 1, Score: 1}, 3: {Votes: 1, Score: 1}}
+	want := map[int64]contest.Tally{1: {Votes: 1, Score: 1}, 3: {Votes: 1, Score: 1}}
 	for n := int64(1); n <= 3; n++ {
 		if snap.Tally[n] != want[n] {
 			t.Errorf("photo %d: %+v, want %+v", n, snap.Tally[n], want[n])
@@ -399,10 +399,10 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	lan := e.seed(r.c.ID, 7202, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7203, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 	for i, cat := range []string{"Nước", "Năng lượng", "Hóa chất"} {
-		e.seedEntry(r.c.ID, lan, entrySeed{file: fmt.Sprintf("my-%d", i+1), caption: fmt.Sprintf("Mô tả cũ %d", i+1), category: cat, status: bot.EntryApproved})
+		e.seedEntry(r.c.ID, lan, entrySeed{file: fmt.Sprintf("my-%d", i+1), caption: fmt.Sprintf("Mô tả cũ %d", i+1), category: cat, status: contest.EntryApproved})
 	}
 	e.serve()
-	status := func(n int64) *bot.Entry { return e.snapshot(r.c.ID).Entries[n-1] }
+	status := func(n int64) *contest.Entry { return e.snapshot(r.c.ID).Entries[n-1] }
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/myphotos")
@@ -418,7 +418,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	confirm := lan.reply(&sl, catalogueVI("ph.confirm_withdraw", 1))
 	lan.pressOn(confirm, r.cb("ph:wdy:1"))
 	lan.reply(&sl, catalogueVI("ph.withdrawn", 1))
-	if en := status(1); en.Status != bot.EntryWithdrawn {
+	if en := status(1); en.Status != contest.EntryWithdrawn {
 		t.Errorf("photo 1 after withdrawing: %s", en.Status)
 	}
 
@@ -427,7 +427,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	lan.reply(&sl, catalogueVI("ph.ask_recaption", "2"))
 	lan.say("Máy sấy chạy cả khi không có hàng")
 	lan.reply(&sl, catalogueVI("ph.recaptioned_moderated", 2))
-	if en := status(2); en.Status != bot.EntryPending || en.Caption != "Máy sấy chạy cả khi không có hàng" {
+	if en := status(2); en.Status != contest.EntryPending || en.Caption != "Máy sấy chạy cả khi không có hàng" {
 		t.Errorf("photo 2 after re-captioning: %s %q, want pending with the new caption", en.Status, en.Caption)
 	}
 	mod := org.find(catalogueVI("mod.title", 2))
@@ -469,7 +469,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	if got := e.fingerprint(r.c.ID); got != fp {
 		t.Errorf("refused changes after the deadline changed the contest:\nbefore %s\nafter  %s", fp, got)
 	}
-	if en := status(3); en.Status != bot.EntryApproved || en.Caption != "Mô tả cũ 3" {
+	if en := status(3); en.Status != contest.EntryApproved || en.Caption != "Mô tả cũ 3" {
 		t.Errorf("photo 3 after the deadline: %s %q, want approved with its caption", en.Status, en.Caption)
 	}
 
@@ -498,7 +498,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	}
 	e.alert(hai.press(id, r.cb("vt:p:1")), catalogueVI("vote.unavailable", 1))
 	e.alert(hai.press(id, r.cb("vt:c:1")), catalogueVI("vote.unavailable", 1))
-	if got := e.snapshot(r.c.ID).Tally[1]; got != (bot.Tally{}) {
+	if got := e.snapshot(r.c.ID).Tally[1]; got != (contest.Tally{}) {
 		t.Errorf("the withdrawn photo got votes: %+v", got)
 	}
 }
@@ -513,7 +513,7 @@ func TestContestRulesReapprovalNotice(t *testing.T) {
 	e := r.e
 	org := e.seed(r.c.ID, 7801, bot.Organiser, "Trần Văn Hùng", "")
 	lan := e.seed(r.c.ID, 7802, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "ra-1", caption: "Mô tả đầu", category: "Nước", status: bot.EntryPending})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "ra-1", caption: "Mô tả đầu", category: "Nước", status: contest.EntryPending})
 	e.serve()
 	notice := catalogueVI("ph.approved_notice", 1)
 
@@ -537,7 +537,7 @@ func TestContestRulesReapprovalNotice(t *testing.T) {
 		t.Errorf("the second moderation request lacks the new caption:\n%s", again.Params["caption"])
 	}
 	e.toast(org.pressOn(again, r.cb("mod:ok:1")), catalogueVI("mod.approved", 1))
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryApproved || en.Caption != "Mô tả mới, rõ hơn" {
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved || en.Caption != "Mô tả mới, rõ hơn" {
 		t.Fatalf("photo 1 after the second approval: %s %q", en.Status, en.Caption)
 	}
 	if n := e.waitCount(lan.user.ID, notice, 2, 6*time.Second); n != 2 {
@@ -671,10 +671,10 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	lan := e.seed(r.c.ID, 7502, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	gv := e.seed(r.c.ID, 7503, bot.Lecturer, "Nguyễn Minh Đức", "")
 	hai := e.seed(r.c.ID, 7504, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-1", caption: "Chờ duyệt", category: "Nước", status: bot.EntryPending})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-2", caption: "Đã duyệt", category: "Nước", status: bot.EntryApproved})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-1", caption: "Chờ duyệt", category: "Nước", status: contest.EntryPending})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-2", caption: "Đã duyệt", category: "Nước", status: contest.EntryApproved})
 	e.seedVote(r.c.ID, lan, 2)
-	e.seedEntry(other.ID, tu, entrySeed{file: "fg-x", caption: "Khóa khác", category: "Nước", status: bot.EntryPending})
+	e.seedEntry(other.ID, tu, entrySeed{file: "fg-x", caption: "Khóa khác", category: "Nước", status: contest.EntryPending})
 	e.serve() // ...but this course is her active one
 
 	// The organiser's buttons: the panel, a waiting photo, the results.
@@ -739,13 +739,13 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	if got := state(other.ID); got != beforeOther {
 		t.Errorf("forged buttons changed the other course's contest:\nbefore %s\nafter  %s", beforeOther, got)
 	}
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryPending {
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryPending {
 		t.Errorf("photo 1 after forged moderation: %s, want pending", en.Status)
 	}
 
 	// The organiser's own presses of the same data work.
 	e.toast(org.pressOn(pending, dataOf(t, forged, "mod:ok:1:")), catalogueVI("mod.approved", 1))
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryApproved {
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 1 after the organiser approved it: %s", en.Status)
 	}
 	org.press(e.mediaID(org.user.ID, panel), dataOf(t, forged, "ct:who:"))
@@ -766,11 +766,11 @@ func TestContestRulesPending(t *testing.T) {
 	org := e.seed(r.c.ID, 7601, bot.Organiser, "Trần Văn Hùng", "")
 	lan := e.seed(r.c.ID, 7602, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7603, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-1", caption: "Nồi hơi không bảo ôn", category: "Năng lượng", enterprise: "Công ty Giấy Bãi Bằng", status: bot.EntryPending})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-2", caption: "Đã duyệt rồi", category: "Nước", status: bot.EntryApproved})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-3", caption: "Bao bì bỏ đi", category: "Chất thải", status: bot.EntryPending, doc: true})
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-4", caption: "Chưa xong", status: bot.EntryDraft})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-5", caption: "Bị từ chối", category: "Nước", status: bot.EntryRejected})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-1", caption: "Nồi hơi không bảo ôn", category: "Năng lượng", enterprise: "Công ty Giấy Bãi Bằng", status: contest.EntryPending})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-2", caption: "Đã duyệt rồi", category: "Nước", status: contest.EntryApproved})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-3", caption: "Bao bì bỏ đi", category: "Chất thải", status: contest.EntryPending, doc: true})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-4", caption: "Chưa xong", status: contest.EntryDraft})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-5", caption: "Bị từ chối", category: "Nước", status: contest.EntryRejected})
 	e.serve()
 
 	sl := len(e.tg.Sent(lan.user.ID))
@@ -814,7 +814,7 @@ func TestContestRulesPending(t *testing.T) {
 
 	// ✅ on photo 3 from the list: one left.
 	e.toast(org.pressOn(third, r.cb("mod:ok:3")), catalogueVI("mod.approved", 3))
-	if en := e.snapshot(r.c.ID).Entries[2]; en.Status != bot.EntryApproved {
+	if en := e.snapshot(r.c.ID).Entries[2]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 3 after ✅ from /pending: %s", en.Status)
 	}
 	so = len(e.tg.Sent(org.user.ID))

@@ -53,7 +53,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	tgSender := met.Sender(bot.Telegram, tg)
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Log: log}
 	fs := features(st)
-	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs,
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
 	worker := &delivery.Worker{
@@ -68,7 +68,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	// The award ceremony's projector page, its JSON and the photos it
 	// shows, fetched from Telegram by the server (the token stays here).
-	galleryHandler := gallery.Handler(b, tg, a.Clock, log)
+	galleryHandler := gallery.Handler(fs.Contest, tg, a.Clock, log)
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
@@ -99,7 +99,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// Reminders of plans changed while the bot was down are planned again;
 	// the due items and the digests run from cron, claimed once whatever
 	// the number of replicas.
-	if err := scheduler.SyncAll(ctx, st, fs, a.Clock()); err != nil {
+	if err := scheduler.SyncAll(ctx, st, fs.All, a.Clock()); err != nil {
 		log.Warn("plan reminders", "err", err)
 	}
 	sched := scheduler.New(ctx, loc, a.Clock, log)

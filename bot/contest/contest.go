@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"context"
@@ -11,26 +13,26 @@ import (
 
 // Entry is one photo of the contest.
 type Entry struct {
-	N          int64     `json:"n"` // the entry number people see
-	Cohort     string    `json:"cohort"`
-	Author     UserKey   `json:"author"`
-	Group      string    `json:"group,omitempty"`
-	Category   string    `json:"category,omitempty"`
-	Caption    string    `json:"caption,omitempty"`
-	Enterprise string    `json:"enterprise,omitempty"`
-	FileID     string    `json:"file_id"`
-	UniqueID   string    `json:"unique_id"` // Telegram file_unique_id, or a content hash
-	Album      string    `json:"album,omitempty"`
-	Status     string    `json:"status"`
-	Reason     string    `json:"reason,omitempty"`
-	Created    time.Time `json:"created"`
+	N          int64       `json:"n"` // the entry number people see
+	Cohort     string      `json:"cohort"`
+	Author     bot.UserKey `json:"author"`
+	Group      string      `json:"group,omitempty"`
+	Category   string      `json:"category,omitempty"`
+	Caption    string      `json:"caption,omitempty"`
+	Enterprise string      `json:"enterprise,omitempty"`
+	FileID     string      `json:"file_id"`
+	UniqueID   string      `json:"unique_id"` // Telegram file_unique_id, or a content hash
+	Album      string      `json:"album,omitempty"`
+	Status     string      `json:"status"`
+	Reason     string      `json:"reason,omitempty"`
+	Created    time.Time   `json:"created"`
 	// Document is set for a JPEG or PNG sent as a file: it is shown again
 	// as a document, since a platform refuses a document's id as a photo.
 	Document bool `json:"doc,omitempty"`
 }
 
 // File is the entry's picture as it is sent again.
-func (e *Entry) File() *File { return &File{ID: e.FileID, UniqueID: e.UniqueID} }
+func (e *Entry) File() *bot.File { return &bot.File{ID: e.FileID, UniqueID: e.UniqueID} }
 
 // Entry states.
 const (
@@ -88,7 +90,12 @@ var ErrWindowClosed = errors.New("window closed")
 // entered, the limit, the status, the voter's group and quota) is made
 // inside the store in one atomic step; the handlers' own checks only
 // choose the answer.
-type ContestStore interface {
+type Store interface {
+	// The members and profiles the contest names and tells.
+	Member(ctx context.Context, cohort string, user bot.UserKey) (*bot.Member, error)
+	Members(ctx context.Context, cohort string) ([]*bot.Member, error)
+	Profile(ctx context.Context, user bot.UserKey) (bot.Profile, error)
+
 	ContestMeta(ctx context.Context, cohort string) (ContestMeta, error)
 	ContestSnapshot(ctx context.Context, cohort string) (*ContestSnapshot, error)
 	// ContestBoard reads what the leaderboard shows; the tallies only
@@ -98,7 +105,7 @@ type ContestStore interface {
 	// reports false, changing nothing, when ch.Seen is set and the windows
 	// were changed since (ContestMeta.WindowVersion).
 	SetContestWindows(ctx context.Context, cohort string, ch WindowChange) (bool, error)
-	MarkResults(ctx context.Context, cohort, field, value string, by UserKey, now time.Time) (bool, error)
+	MarkResults(ctx context.Context, cohort, field, value string, by bot.UserKey, now time.Time) (bool, error)
 
 	// SubmitEntry records e as a draft with a new number, checking the
 	// submissions window w (the plan's; the store applies overrides),
@@ -106,29 +113,27 @@ type ContestStore interface {
 	// fewer than limit entries not withdrawn (0: no limit).
 	SubmitEntry(ctx context.Context, e *Entry, limit int, w plan.Window, now time.Time) (SubmitResult, error)
 	Entry(ctx context.Context, cohort string, n int64) (*Entry, error)
-	AuthorEntries(ctx context.Context, cohort string, author UserKey) ([]*Entry, error)
+	AuthorEntries(ctx context.Context, cohort string, author bot.UserKey) ([]*Entry, error)
 	// UpdateEntries applies the changes whose entry still has the
 	// expected status and belongs to author (anyone when empty), and
 	// returns the numbers changed. With a window it returns
 	// ErrWindowClosed, changing nothing, once submissions are shut.
-	UpdateEntries(ctx context.Context, cohort string, author UserKey, changes []EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error)
+	UpdateEntries(ctx context.Context, cohort string, author bot.UserKey, changes []EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error)
 	// DecideEntry moves a pending entry to approved or rejected. It
 	// reports false and the entry's status when it was not pending.
-	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by UserKey, now time.Time) (ok bool, status, decision string, err error)
+	DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by bot.UserKey, now time.Time) (ok bool, status, decision string, err error)
 
 	Vote(ctx context.Context, v VoteRequest) (VoteResult, error)
 	// VoteAndView votes, then reads the voter's page of the entry as it
 	// is after the vote.
 	VoteAndView(ctx context.Context, v VoteRequest) (VoteResult, VoteView, error)
-	VoteView(ctx context.Context, cohort string, n int64, voter UserKey) (VoteView, error)
-	PhotoVoters(ctx context.Context, cohort string, n int64) (map[UserKey]float64, error)
+	VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (VoteView, error)
+	PhotoVoters(ctx context.Context, cohort string, n int64) (map[bot.UserKey]float64, error)
 	GroupEntries(ctx context.Context, cohort, group string) (int, error)
 	// ForgetContestant deletes a leaving member's photos and votes.
-	ForgetContestant(ctx context.Context, cohort string, user UserKey, voting plan.Window, now time.Time) error
+	ForgetContestant(ctx context.Context, cohort string, user bot.UserKey, voting plan.Window, now time.Time) error
 }
 
-// contests returns the contest store.
-func (b *Bot) contests() ContestStore { return b.cs }
 
 // ContestMeta is what organisers changed and what the contest counts. A
 // nil window bound means the plan's.
@@ -153,7 +158,7 @@ type ContestMeta struct {
 type WindowChange struct {
 	Sub, Vote *plan.Window
 	Seen      *int64
-	By        UserKey
+	By        bot.UserKey
 	Now       time.Time
 	Action    string
 }
@@ -221,7 +226,7 @@ type SubmitResult struct {
 	Status string
 	N      int64
 	// Author and Current are the existing entry's, for a duplicate.
-	Author  UserKey
+	Author  bot.UserKey
 	Current string
 	Count   int
 }
@@ -241,7 +246,7 @@ type EntryChange struct {
 // VoteRequest is one press of a cast or withdraw button.
 type VoteRequest struct {
 	Cohort string
-	Voter  UserKey
+	Voter  bot.UserKey
 	Group  string // the voter's group, "" for lecturers
 	N      int64
 	Cast   bool // false withdraws
@@ -286,7 +291,7 @@ type VoteView struct {
 type AuditEntry struct {
 	ID     string
 	Kind   string // submit, withdraw, recaption, approve, reject, vote, unvote, phase, results_proposed, results_announced
-	User   UserKey
+	User   bot.UserKey
 	Photo  int64
 	Time   time.Time
 	Fields map[string]string
@@ -294,20 +299,20 @@ type AuditEntry struct {
 
 // contestRoutes installs the contest's routes. Its photos and image
 // files come through the core's file routing (Feature.Images).
-func (b *Bot) contestRoutes(r *RouteGroup) {
-	organiser := RequireRole(Organiser)
-	r.Handle(Command("myphotos"), b.myPhotos, RequireMember)
-	r.Handle(Command("vote"), b.vote, RequireMember)
-	r.Handle(Command("top"), b.top, RequireMember)
-	r.Handle(Command("pending"), b.pending, organiser)
-	r.Handle(Command("contest"), b.contestPanel, organiser)
-	r.Handle(CallbackPrefix("ph:"), b.photoPress, RequireMember)
-	r.Handle(CallbackPrefix("vt:"), b.votePress, RequireMember)
-	r.Handle(CallbackPrefix("mod:"), b.moderatePress, organiser)
-	r.Handle(CallbackPrefix("ct:"), b.contestPress, organiser)
-	r.Handle(CallbackPrefix("res:"), b.resultsPress, organiser)
-	r.Handle(And(InFlow(flowModerate), Or(IsKind(KindText), Command("skip")), (*Context).IsOrganiser), b.rejectReason, organiser)
-	r.Handle(And(InFlow(flowPhoto), Or(IsKind(KindText), Command("skip"))), b.photoText, RequireMember)
+func (b *Contest) contestRoutes(r *bot.RouteGroup) {
+	organiser := bot.RequireRole(bot.Organiser)
+	r.Handle(bot.Command("myphotos"), b.myPhotos, bot.RequireMember)
+	r.Handle(bot.Command("vote"), b.vote, bot.RequireMember)
+	r.Handle(bot.Command("top"), b.top, bot.RequireMember)
+	r.Handle(bot.Command("pending"), b.pending, organiser)
+	r.Handle(bot.Command("contest"), b.contestPanel, organiser)
+	r.Handle(bot.CallbackPrefix("ph:"), b.photoPress, bot.RequireMember)
+	r.Handle(bot.CallbackPrefix("vt:"), b.votePress, bot.RequireMember)
+	r.Handle(bot.CallbackPrefix("mod:"), b.moderatePress, organiser)
+	r.Handle(bot.CallbackPrefix("ct:"), b.contestPress, organiser)
+	r.Handle(bot.CallbackPrefix("res:"), b.resultsPress, organiser)
+	r.Handle(bot.And(bot.InFlow(flowModerate), bot.Or(bot.IsKind(bot.KindText), bot.Command("skip")), (*bot.Context).IsOrganiser), b.rejectReason, organiser)
+	r.Handle(bot.And(bot.InFlow(flowPhoto), bot.Or(bot.IsKind(bot.KindText), bot.Command("skip"))), b.photoText, bot.RequireMember)
 }
 
 // cbData makes a contest button's data: the fields, then the cohort the
@@ -317,24 +322,10 @@ func cbData(cohort string, fields ...string) string {
 	return strings.Join(fields, ":") + ":" + cohort
 }
 
-// cbCohort is the cohort a contest button acts on (see cbData), "" for
-// any other update. It is only a guess for the load middleware: handlers
-// check it with cbFields.
-func (b *Bot) cbCohort(u *Update) string {
-	if u.Callback == nil {
-		return ""
-	}
-	prefix, rest, ok := strings.Cut(u.Callback.Data, ":")
-	if owner := b.buttons[prefix]; !ok || owner == "" || owner == "core" {
-		return ""
-	}
-	return rest[strings.LastIndexByte(rest, ':')+1:]
-}
-
 // cbFields splits a contest button's data "<prefix><op>:<args>...:<cohort>".
 // ok is false when it is malformed; other is set when it names another
 // course than the presser's active one.
-func cbFields(c *Context, prefix string) (op string, args []string, ok, other bool) {
+func cbFields(c *bot.Context, prefix string) (op string, args []string, ok, other bool) {
 	parts := strings.Split(strings.TrimPrefix(c.U.Callback.Data, prefix), ":")
 	if len(parts) < 2 || c.Cohort == nil {
 		return "", nil, false, false
@@ -344,7 +335,7 @@ func cbFields(c *Context, prefix string) (op string, args []string, ok, other bo
 }
 
 // refuseButton answers a contest button that cannot act here.
-func (c *Context) refuseButton(other bool) error {
+func refuseButton(c *bot.Context, other bool) error {
 	if other {
 		return c.Refuse(c.T("contest.other_cohort"))
 	}
@@ -353,6 +344,6 @@ func (c *Context) refuseButton(other bool) error {
 
 // convCohort reports whether the conversation was started in the active
 // course.
-func (c *Context) convCohort() bool {
+func convCohort(c *bot.Context) bool {
 	return c.Conv != nil && c.Cohort != nil && c.Conv.Data["co"] == c.Cohort.ID
 }

@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"strconv"
@@ -21,19 +23,19 @@ import (
 const topMax = 10
 
 // vote is /vote.
-func (b *Bot) vote(c *Context) error {
+func (b *Contest) vote(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("vote.none"))
 	}
-	if c.Member.Role == Organiser {
+	if c.Member.Role == bot.Organiser {
 		return c.Reply(c.T("vote.organiser"))
 	}
 	_, w, _, err := b.windows(c)
 	if err != nil {
 		return err
 	}
-	if now := b.clock(); !w.Open(now) {
+	if now := b.core.Now(); !w.Open(now) {
 		return c.Reply(voteClosedText(c, w, now))
 	}
 	view, err := cs.VoteView(c.Context, c.Cohort.ID, 0, c.U.User)
@@ -48,26 +50,26 @@ func (b *Bot) vote(c *Context) error {
 }
 
 // votePress handles ◀/▶, cast and withdraw.
-func (b *Bot) votePress(c *Context) error {
+func (b *Contest) votePress(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Refuse(c.T("vote.none"))
 	}
 	op, args, ok, other := cbFields(c, "vt:")
 	if !ok || len(args) != 1 || other {
-		return c.refuseButton(ok && len(args) == 1)
+		return refuseButton(c, ok && len(args) == 1)
 	}
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {
 		return c.Refuse(c.T("err.stale_button"))
 	}
-	if c.Member.Role == Organiser {
+	if c.Member.Role == bot.Organiser {
 		return c.Refuse(c.T("vote.organiser"))
 	}
 	// The press, the window check and the page it redraws take one round
 	// trip: the window is checked by the vote itself, and read with the
 	// page otherwise.
-	now := b.clock()
+	now := b.core.Now()
 	var view VoteView
 	var toast string
 	switch op {
@@ -90,7 +92,7 @@ func (b *Bot) votePress(c *Context) error {
 		}
 		switch res {
 		case VoteOK:
-			b.log.Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
+			b.core.Log().Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
 			toast = c.T("vote.cast", n)
 			if !cast {
 				toast = c.T("vote.withdrawn", n)
@@ -125,30 +127,30 @@ func (b *Bot) votePress(c *Context) error {
 
 // voterGroup is the group whose photos the member may not vote for:
 // lecturers have none.
-func voterGroup(m *Member) string {
-	if m.Role != Trainee {
+func voterGroup(m *bot.Member) string {
+	if m.Role != bot.Trainee {
 		return ""
 	}
 	return m.Group
 }
 
 // voteWeight is how much the member's vote counts in the score.
-func voteWeight(pc *plan.Contest, r Role) float64 {
-	if r == Lecturer && pc.LecturerWeight > 0 {
+func voteWeight(pc *plan.Contest, r bot.Role) float64 {
+	if r == bot.Lecturer && pc.LecturerWeight > 0 {
 		return pc.LecturerWeight
 	}
 	return 1
 }
 
 // ownEntry reports whether the entry is the member's or their group's.
-func ownEntry(m *Member, e *Entry) bool {
+func ownEntry(m *bot.Member, e *Entry) bool {
 	return e.Author == m.User || voterGroup(m) != "" && e.Group == m.Group
 }
 
 // voteMessage is the voter's page for one photo: the photo, its number,
 // category and caption (its group only when the plan shows groups), and
 // the buttons. edit is the message to replace, 0 for a new one.
-func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) Message {
+func (b *Contest) voteMessage(c *bot.Context, pc *plan.Contest, v VoteView, edit int64) bot.Message {
 	e := v.Entry
 	lines := make([]string, 1, 8)
 	lines[0] = c.T("vote.photo", e.N, v.Position, v.Total)
@@ -175,23 +177,23 @@ func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) 
 		lines = append(lines, c.T("vote.quota", v.Used, pc.VotesPerVoter))
 	}
 	id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
-	row := make([]Button, 0, 3)
+	row := make([]bot.Button, 0, 3)
 	if v.Prev != 0 && v.Prev != v.Next {
-		row = append(row, Button{Text: "◀", Data: cbData(co, "vt:p", strconv.FormatInt(v.Prev, 10))})
+		row = append(row, bot.Button{Text: "◀", Data: cbData(co, "vt:p", strconv.FormatInt(v.Prev, 10))})
 	}
 	switch {
 	case own:
 	case v.Voted:
-		row = append(row, Button{Text: c.T("btn.vote_withdraw"), Data: cbData(co, "vt:w", id)})
+		row = append(row, bot.Button{Text: c.T("btn.vote_withdraw"), Data: cbData(co, "vt:w", id)})
 	default:
-		row = append(row, Button{Text: c.T("btn.vote_cast"), Data: cbData(co, "vt:c", id)})
+		row = append(row, bot.Button{Text: c.T("btn.vote_cast"), Data: cbData(co, "vt:c", id)})
 	}
 	if v.Next != 0 {
-		row = append(row, Button{Text: "▶", Data: cbData(co, "vt:p", strconv.FormatInt(v.Next, 10))})
+		row = append(row, bot.Button{Text: "▶", Data: cbData(co, "vt:p", strconv.FormatInt(v.Next, 10))})
 	}
-	var rows [][]Button
+	var rows [][]bot.Button
 	if len(row) > 0 {
-		rows = [][]Button{row}
+		rows = [][]bot.Button{row}
 	}
 	m := entryMessage(e, strings.Join(lines, "\n"), rows)
 	m.Edit = edit
@@ -199,27 +201,27 @@ func (b *Bot) voteMessage(c *Context, pc *plan.Contest, v VoteView, edit int64) 
 }
 
 // voteClosedText says voting is not open, and when it is.
-func voteClosedText(c *Context, w plan.Window, now time.Time) string {
+func voteClosedText(c *bot.Context, w plan.Window, now time.Time) string {
 	switch {
 	case w.Opens.IsZero() && w.Closes.IsZero():
 		return c.T("vote.none")
 	case now.Before(w.Opens):
-		return c.T("vote.not_open_yet", formatWhen(w.Opens, c))
+		return c.T("vote.not_open_yet", bot.FormatWhen(w.Opens, c))
 	default:
-		return c.T("vote.closed", formatWhen(w.Closes, c))
+		return c.T("vote.closed", bot.FormatWhen(w.Closes, c))
 	}
 }
 
 // top is /top: the ranking with counts, for everyone when the plan's
 // totals are live or voting has closed, for organisers always.
-func (b *Bot) top(c *Context) error { return b.showTop(c, c.IsOrganiser()) }
+func (b *Contest) top(c *bot.Context) error { return b.showTop(c, c.IsOrganiser()) }
 
-func (b *Bot) showTop(c *Context, organiser bool) error {
+func (b *Contest) showTop(c *bot.Context, organiser bool) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("contest.none"))
 	}
-	now := b.clock()
+	now := b.core.Now()
 	lb, err := leaderboard(c.Context, cs, c.Cohort, now, organiser)
 	if err != nil {
 		return err
@@ -229,14 +231,14 @@ func (b *Bot) showTop(c *Context, organiser bool) error {
 		if err != nil {
 			return err
 		}
-		return c.Reply(c.T("top.hidden", formatWhen(vote.Closes, c)))
+		return c.Reply(c.T("top.hidden", bot.FormatWhen(vote.Closes, c)))
 	}
 	if len(lb.Standings) == 0 {
 		return c.Reply(c.T("vote.no_photos"))
 	}
 	lines := []string{c.T("top.title", min(topMax, len(lb.Standings)), len(lb.Standings))}
 	for _, s := range lb.Standings[:min(topMax, len(lb.Standings))] {
-		line := c.T("top.line", s.Rank, s.N, orDash(s.Category), s.Votes, formatScore(s.Score))
+		line := c.T("top.line", s.Rank, s.N, bot.OrDash(s.Category), s.Votes, formatScore(s.Score))
 		if s.Group != "" {
 			line += " · " + s.Group
 		}

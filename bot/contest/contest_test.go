@@ -1,4 +1,4 @@
-package bot_test
+package contest_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/internal/redistest"
@@ -44,16 +46,16 @@ func TestContestCloseDueItem(t *testing.T) {
 		}
 	}
 	now := inSub
-	sender := &recordingSender{}
+	sender := &bottest.Sender{}
 	b := bot.New(bot.Config{}, st, sender, features(st), bot.WithClock(func() time.Time { return now }))
 
-	e := &bot.Entry{Cohort: c.ID, Author: lan, Group: "Lạng Sơn", FileID: "f1", UniqueID: "u1", Category: "Nước", Created: inSub}
+	e := &contest.Entry{Cohort: c.ID, Author: lan, Group: "Lạng Sơn", FileID: "f1", UniqueID: "u1", Category: "Nước", Created: inSub}
 	res, err := st.SubmitEntry(ctx, e, 5, pc.Submissions, inSub)
-	if err != nil || res.Status != bot.SubmitOK {
+	if err != nil || res.Status != contest.SubmitOK {
 		t.Fatalf("SubmitEntry: %+v %v", res, err)
 	}
 	e.N = res.N
-	if _, err := st.UpdateEntries(ctx, c.ID, lan, []bot.EntryChange{{N: e.N, From: bot.EntryDraft, To: bot.EntryApproved, Entry: e}}, nil, "submit", inSub); err != nil {
+	if _, err := st.UpdateEntries(ctx, c.ID, lan, []contest.EntryChange{{N: e.N, From: contest.EntryDraft, To: contest.EntryApproved, Entry: e}}, nil, "submit", inSub); err != nil {
 		t.Fatal(err)
 	}
 	photos, _ := p.Deadline("photos")
@@ -64,7 +66,7 @@ func TestContestCloseDueItem(t *testing.T) {
 	}
 
 	inVote := pc.Voting.Opens.Add(time.Hour)
-	if r, err := st.Vote(ctx, bot.VoteRequest{Cohort: c.ID, Voter: hai, Group: "Hải Phòng", N: e.N, Cast: true, Weight: 1, Window: pc.Voting, Now: inVote}); err != nil || r != bot.VoteOK {
+	if r, err := st.Vote(ctx, contest.VoteRequest{Cohort: c.ID, Voter: hai, Group: "Hải Phòng", N: e.N, Cast: true, Weight: 1, Window: pc.Voting, Now: inVote}); err != nil || r != contest.VoteOK {
 		t.Fatalf("Vote: %v %v", r, err)
 	}
 
@@ -77,15 +79,13 @@ func TestContestCloseDueItem(t *testing.T) {
 	}
 	// An organiser gives voting one more day.
 	extended := plan.Window{Opens: pc.Voting.Opens, Closes: pc.Voting.Closes.Add(24 * time.Hour)}
-	if ok, err := st.SetContestWindows(ctx, c.ID, bot.WindowChange{Vote: &extended, By: org, Now: inVote, Action: "vote_extend"}); !ok || err != nil {
+	if ok, err := st.SetContestWindows(ctx, c.ID, contest.WindowChange{Vote: &extended, By: org, Now: inVote, Action: "vote_extend"}); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	r := &scheduler.Runner{Store: st, Bot: b, Log: slog.New(slog.DiscardHandler)}
 	proposals := func() []bot.Message {
-		sender.mu.Lock()
-		defer sender.mu.Unlock()
 		var out []bot.Message
-		for _, m := range sender.messages {
+		for _, m := range sender.Messages() {
 			if strings.Contains(m.Text, "Đề xuất") {
 				out = append(out, m)
 			}
@@ -120,9 +120,7 @@ func TestContestCloseDueItem(t *testing.T) {
 	if err := b.Digest(ctx, c, inSub.Add(-time.Hour), now); err != nil {
 		t.Fatal(err)
 	}
-	sender.mu.Lock()
-	last := sender.messages[len(sender.messages)-1]
-	sender.mu.Unlock()
+	last := sender.Last()
 	if !strings.Contains(last.Text, "📷 Thi ảnh: 1 ảnh mới, 0 chờ duyệt, 1 đã duyệt; 1 phiếu bình chọn của 1 người.") {
 		t.Errorf("digest = %q", last.Text)
 	}

@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"cmp"
@@ -29,20 +31,20 @@ const contestClosePrefix = DueContestClose + ":"
 // ContestCloseItems plans the close of the cohort's voting, when the plan
 // has a vote that closes after now. The id holds the close time, so a
 // moved close gets a new item.
-func ContestCloseItems(c *Cohort, now time.Time) []DueItem {
+func ContestCloseItems(c *bot.Cohort, now time.Time) []bot.DueItem {
 	pc := c.Plan.Contest
 	if pc == nil || pc.Voting.Closes.IsZero() || !pc.Voting.Closes.After(now) {
 		return nil
 	}
-	return []DueItem{contestCloseItem(c.ID, pc.Voting.Closes)}
+	return []bot.DueItem{contestCloseItem(c.ID, pc.Voting.Closes)}
 }
 
 // ContestClosePrefix is the id prefix of contest-close items, for
 // re-planning them.
 func ContestClosePrefix() string { return contestClosePrefix }
 
-func contestCloseItem(cohort string, at time.Time) DueItem {
-	return DueItem{
+func contestCloseItem(cohort string, at time.Time) bot.DueItem {
+	return bot.DueItem{
 		ID:   contestClosePrefix + cohort + ":" + strconv.FormatInt(at.Unix(), 10),
 		Kind: DueContestClose, Cohort: cohort, Ref: "contest", At: at, Due: at,
 	}
@@ -52,18 +54,18 @@ func contestCloseItem(cohort string, at time.Time) DueItem {
 // organisers may have moved it), the proposed results go to the
 // organisers. An item that falls due while voting is still open is
 // deferred to the close.
-func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
-	c, err := b.cohort(ctx, it.Cohort, 0)
-	if isNotFound(err) {
-		return DueSkipped, time.Time{}, nil
+func (b *Contest) RunContestClose(ctx context.Context, it bot.DueItem, now time.Time) (bot.DueOutcome, time.Time, error) {
+	c, err := b.core.CohortAt(ctx, it.Cohort, 0)
+	if bot.IsNotFound(err) {
+		return bot.DueSkipped, time.Time{}, nil
 	}
 	if err != nil {
 		return 0, time.Time{}, err
 	}
-	cs := b.contests()
+	cs := b.store
 	pc := c.Plan.Contest
-	if pc == nil || cs == nil {
-		return DueSkipped, time.Time{}, nil
+	if pc == nil {
+		return bot.DueSkipped, time.Time{}, nil
 	}
 	meta, err := cs.ContestMeta(ctx, c.ID)
 	if err != nil {
@@ -72,14 +74,14 @@ func (b *Bot) RunContestClose(ctx context.Context, it DueItem, now time.Time) (D
 	_, vote := meta.Windows(pc)
 	switch {
 	case vote.Closes.IsZero() || meta.Announced:
-		return DueSkipped, time.Time{}, nil
+		return bot.DueSkipped, time.Time{}, nil
 	case now.Before(vote.Closes):
-		return DueDeferred, vote.Closes, nil
+		return bot.DueDeferred, vote.Closes, nil
 	}
 	if err := b.proposeResults(ctx, c, now, ""); err != nil {
 		return 0, time.Time{}, err
 	}
-	return DueSent, time.Time{}, nil
+	return bot.DueSent, time.Time{}, nil
 }
 
 // rank orders the approved entries: by score, then more voters, then
@@ -173,15 +175,15 @@ func standings(entries []*Entry, tally func(i int) Tally, ranked bool) []Standin
 // the plan's totals are live, and no personal data leaves: entries carry
 // no author, no rejection reason, and no group while voting runs in a
 // contest that does not show groups.
-func (b *Bot) Leaderboard(ctx context.Context, c *Cohort, now time.Time, organiser bool) (Leaderboard, error) {
-	cs := b.contests()
-	if c.Plan.Contest == nil || cs == nil {
+func (b *Contest) Leaderboard(ctx context.Context, c *bot.Cohort, now time.Time, organiser bool) (Leaderboard, error) {
+	cs := b.store
+	if c.Plan.Contest == nil {
 		return Leaderboard{State: PhaseSubmissions}, nil
 	}
 	return leaderboard(ctx, cs, c, now, organiser)
 }
 
-func leaderboard(ctx context.Context, cs ContestStore, c *Cohort, now time.Time, organiser bool) (Leaderboard, error) {
+func leaderboard(ctx context.Context, cs Store, c *bot.Cohort, now time.Time, organiser bool) (Leaderboard, error) {
 	pc := c.Plan.Contest
 	// Counts are read only when they may be shown: always for organisers
 	// and with live totals, else once voting has closed, which the board
@@ -221,17 +223,17 @@ func leaderboard(ctx context.Context, cs ContestStore, c *Cohort, now time.Time,
 
 // EntryFile returns the platform file id of an approved entry, for the
 // gallery to fetch; any other entry is ErrNotFound.
-func (b *Bot) EntryFile(ctx context.Context, c *Cohort, n int64) (string, error) {
-	cs := b.contests()
-	if c.Plan.Contest == nil || cs == nil {
-		return "", ErrNotFound
+func (b *Contest) EntryFile(ctx context.Context, c *bot.Cohort, n int64) (string, error) {
+	cs := b.store
+	if c.Plan.Contest == nil {
+		return "", bot.ErrNotFound
 	}
 	e, err := cs.Entry(ctx, c.ID, n)
 	if err != nil {
 		return "", err
 	}
 	if e.Status != EntryApproved {
-		return "", ErrNotFound
+		return "", bot.ErrNotFound
 	}
 	return e.FileID, nil
 }
@@ -255,8 +257,8 @@ func winners(pc *plan.Contest, st []Standing) []Standing {
 // proposeResults sends the organisers the ranking's winners with a button
 // to announce them, once per close of voting: the batch id holds the
 // close, and the outbox queues a batch's jobs once.
-func (b *Bot) proposeResults(ctx context.Context, c *Cohort, now time.Time, by UserKey) error {
-	cs := b.contests()
+func (b *Contest) proposeResults(ctx context.Context, c *bot.Cohort, now time.Time, by bot.UserKey) error {
+	cs := b.store
 	pc := c.Plan.Contest
 	meta, err := cs.ContestMeta(ctx, c.ID)
 	if err != nil {
@@ -271,35 +273,35 @@ func (b *Bot) proposeResults(ctx context.Context, c *Cohort, now time.Time, by U
 	if err != nil {
 		return err
 	}
-	members, organisers, langs, err := b.organisers(ctx, c.ID)
+	members, organisers, langs, err := b.core.Organisers(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	names := memberNames(members)
-	jobs := make([]Job, 0, len(organisers))
+	jobs := make([]bot.Job, 0, len(organisers))
 	for _, o := range organisers {
 		l := langs[o.User]
 		text, rows := proposalText(l, c, snap, names)
-		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: Message{Chat: o.User.PrivateChat(), Text: text, Buttons: rows}})
+		jobs = append(jobs, bot.Job{ID: string(o.User), User: o.User, Msg: bot.Message{Chat: o.User.PrivateChat(), Text: text, Buttons: rows}})
 	}
-	batch := Batch{ID: "ph-results:" + c.ID + ":" + closeMS, Cohort: c.ID, Kind: "contest", Title: Text(VI, "res.title_short")}
-	if err := b.deliver(ctx, batch, jobs); err != nil {
+	batch := bot.Batch{ID: "ph-results:" + c.ID + ":" + closeMS, Cohort: c.ID, Kind: "contest", Title: bot.Text(bot.VI, "res.title_short")}
+	if err := b.core.Deliver(ctx, batch, jobs); err != nil {
 		return fmt.Errorf("queue results proposal: %w", err)
 	}
 	if _, err := cs.MarkResults(ctx, c.ID, "proposed", closeMS, by, now); err != nil {
 		return err
 	}
-	b.log.Info("contest results proposed", "cohort", c.ID, "organisers", len(jobs))
+	b.core.Log().Info("contest results proposed", "cohort", c.ID, "organisers", len(jobs))
 	return nil
 }
 
 // proposalText is the organisers' view of the winners, with the confirm
 // button.
-func proposalText(l Lang, c *Cohort, snap *ContestSnapshot, names map[UserKey]string) (string, [][]Button) {
+func proposalText(l bot.Lang, c *bot.Cohort, snap *ContestSnapshot, names map[bot.UserKey]string) (string, [][]bot.Button) {
 	pc := c.Plan.Contest
 	st := rank(snap)
 	win := winners(pc, st)
-	lines := []string{Text(l, "res.proposal", c.Name, len(st), snap.Meta.Votes, snap.Meta.Voters, len(win))}
+	lines := []string{bot.Text(l, "res.proposal", c.Name, len(st), snap.Meta.Votes, snap.Meta.Voters, len(win))}
 	for _, s := range win {
 		lines = append(lines, standingLine(l, s, names[s.Author], true))
 	}
@@ -307,29 +309,29 @@ func proposalText(l Lang, c *Cohort, snap *ContestSnapshot, names map[UserKey]st
 		// Nothing to announce: no button.
 		return strings.Join(append(lines, noWinnersText(l, st)), "\n"), nil
 	}
-	lines = append(lines, "", Text(l, "res.confirm_hint"))
-	return strings.Join(lines, "\n"), [][]Button{{{Text: Text(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
+	lines = append(lines, "", bot.Text(l, "res.confirm_hint"))
+	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: bot.Text(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
 }
 
 // noWinnersText says why there are no prizes: no approved photo, or no
 // vote for any.
-func noWinnersText(l Lang, st []Standing) string {
+func noWinnersText(l bot.Lang, st []Standing) string {
 	if len(st) == 0 {
-		return Text(l, "res.no_entries")
+		return bot.Text(l, "res.no_entries")
 	}
-	return Text(l, "res.no_votes")
+	return bot.Text(l, "res.no_votes")
 }
 
 // standingLine is one winner: rank, entry, category, group and author,
 // with the counts when counts is set.
-func standingLine(l Lang, s Standing, author string, counts bool) string {
-	who := orDash(author)
+func standingLine(l bot.Lang, s Standing, author string, counts bool) string {
+	who := bot.OrDash(author)
 	if s.Group != "" {
 		who = s.Group + " — " + who
 	}
-	line := Text(l, "res.line", s.Rank, s.N, orDash(s.Category), who)
+	line := bot.Text(l, "res.line", s.Rank, s.N, bot.OrDash(s.Category), who)
 	if counts {
-		line += " " + Text(l, "res.counts", formatScore(s.Score), s.Votes)
+		line += " " + bot.Text(l, "res.counts", formatScore(s.Score), s.Votes)
 	}
 	return line
 }
@@ -337,7 +339,7 @@ func standingLine(l Lang, s Standing, author string, counts bool) string {
 // closedContest reads the contest and its members for an organiser acting
 // on the results: only once voting has closed and before the results were
 // announced. Otherwise the press is refused and snap is nil.
-func (b *Bot) closedContest(c *Context, pc *plan.Contest, cs ContestStore, now time.Time) (*ContestSnapshot, []*Member, error) {
+func (b *Contest) closedContest(c *bot.Context, pc *plan.Contest, cs Store, now time.Time) (*ContestSnapshot, []*bot.Member, error) {
 	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
 	if err != nil {
 		return nil, nil, err
@@ -358,9 +360,9 @@ func (b *Bot) closedContest(c *Context, pc *plan.Contest, cs ContestStore, now t
 
 // resultsNow is the panel's results button: the proposal again, to the
 // organiser who pressed it.
-func (b *Bot) resultsNow(c *Context) error {
+func (b *Contest) resultsNow(c *bot.Context) error {
 	pc, cs := b.contest(c)
-	snap, members, err := b.closedContest(c, pc, cs, b.clock())
+	snap, members, err := b.closedContest(c, pc, cs, b.core.Now())
 	if snap == nil {
 		return err
 	}
@@ -371,24 +373,24 @@ func (b *Bot) resultsNow(c *Context) error {
 // resultsPress is "res:ok:<cohort>": an organiser confirms the results,
 // which go to every member of the cohort (and its linked group chat),
 // once.
-func (b *Bot) resultsPress(c *Context) error {
+func (b *Contest) resultsPress(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	op, args, ok, other := cbFields(c, "res:")
 	if pc == nil || !ok || op != "ok" || len(args) != 0 || other {
-		return c.refuseButton(pc != nil && ok && op == "ok" && len(args) == 0)
+		return refuseButton(c, pc != nil && ok && op == "ok" && len(args) == 0)
 	}
-	now := b.clock()
+	now := b.core.Now()
 	snap, members, err := b.closedContest(c, pc, cs, now)
 	if snap == nil {
 		return err
 	}
-	var to []*Member
+	var to []*bot.Member
 	for _, m := range members {
 		if m.Registered {
 			to = append(to, m)
 		}
 	}
-	langs, err := b.langs(c.Context, to)
+	langs, err := b.core.Langs(c.Context, to)
 	if err != nil {
 		return err
 	}
@@ -398,50 +400,50 @@ func (b *Bot) resultsPress(c *Context) error {
 	if len(win) == 0 {
 		return c.Refuse(noWinnersText(c.Lang, st))
 	}
-	var jobs []Job
-	add := func(id string, user UserKey, chat ChatKey, l Lang) {
+	var jobs []bot.Job
+	add := func(id string, user bot.UserKey, chat bot.ChatKey, l bot.Lang) {
 		for i, m := range resultsMessages(l, c.Cohort, win, names) {
 			m.Chat = chat
-			jobs = append(jobs, Job{ID: fmt.Sprintf("%s#%02d", id, i), User: user, Msg: m})
+			jobs = append(jobs, bot.Job{ID: fmt.Sprintf("%s#%02d", id, i), User: user, Msg: m})
 		}
 	}
 	for _, m := range to {
 		add(string(m.User), m.User, m.User.PrivateChat(), langs[m.User])
 	}
 	if c.Cohort.GroupChat != "" {
-		add("group", "", c.Cohort.GroupChat, VI)
+		add("group", "", c.Cohort.GroupChat, bot.VI)
 	}
 	// The batch id is the cohort's: a second press, or this update again,
 	// queues nothing twice.
-	batch := Batch{ID: "ph-announce:" + c.Cohort.ID, Cohort: c.Cohort.ID, Kind: "contest",
-		ReportTo: c.U.User.PrivateChat(), Lang: c.Lang, Title: Text(c.Lang, "res.title_short")}
-	if err := b.deliver(c.Context, batch, jobs); err != nil {
+	batch := bot.Batch{ID: "ph-announce:" + c.Cohort.ID, Cohort: c.Cohort.ID, Kind: "contest",
+		ReportTo: c.U.User.PrivateChat(), Lang: c.Lang, Title: bot.Text(c.Lang, "res.title_short")}
+	if err := b.core.Deliver(c.Context, batch, jobs); err != nil {
 		return fmt.Errorf("queue results: %w", err)
 	}
 	if _, err := cs.MarkResults(c.Context, c.Cohort.ID, "announced", "1", c.U.User, now); err != nil {
 		return err
 	}
-	b.log.Info("contest results announced", "cohort", c.Cohort.ID, "by", c.U.User, "recipients", len(to))
+	b.core.Log().Info("contest results announced", "cohort", c.Cohort.ID, "by", c.U.User, "recipients", len(to))
 	return c.Reply(c.T("res.sending", len(to)))
 }
 
 // resultsMessages are what each member gets: the winners' list, then the
 // winning photos as albums of at most ten (files one by one).
-func resultsMessages(l Lang, c *Cohort, win []Standing, names map[UserKey]string) []Message {
-	lines := []string{Text(l, "res.announce", c.Name)}
+func resultsMessages(l bot.Lang, c *bot.Cohort, win []Standing, names map[bot.UserKey]string) []bot.Message {
+	lines := []string{bot.Text(l, "res.announce", c.Name)}
 	for _, s := range win {
 		lines = append(lines, standingLine(l, s, names[s.Author], false))
 	}
 	if len(win) == 0 {
-		lines = append(lines, Text(l, "res.no_entries"))
+		lines = append(lines, bot.Text(l, "res.no_entries"))
 	} else {
-		lines = append(lines, "", Text(l, "res.thanks"))
+		lines = append(lines, "", bot.Text(l, "res.thanks"))
 	}
-	out := []Message{{Text: strings.Join(lines, "\n")}}
+	out := []bot.Message{{Text: strings.Join(lines, "\n")}}
 	var photos []Standing
 	for _, s := range win {
 		if s.Document {
-			out = append(out, Message{Document: s.File(), Text: Text(l, "res.caption_one", s.Rank, s.N)})
+			out = append(out, bot.Message{Document: s.File(), Text: bot.Text(l, "res.caption_one", s.Rank, s.N)})
 			continue
 		}
 		photos = append(photos, s)
@@ -449,22 +451,22 @@ func resultsMessages(l Lang, c *Cohort, win []Standing, names map[UserKey]string
 	for start := 0; start < len(photos); start += 10 {
 		chunk := photos[start:min(start+10, len(photos))]
 		if len(chunk) == 1 {
-			out = append(out, Message{Photo: chunk[0].File(), Text: Text(l, "res.caption_one", chunk[0].Rank, chunk[0].N)})
+			out = append(out, bot.Message{Photo: chunk[0].File(), Text: bot.Text(l, "res.caption_one", chunk[0].Rank, chunk[0].N)})
 			continue
 		}
-		files := make([]*File, len(chunk))
+		files := make([]*bot.File, len(chunk))
 		for i, s := range chunk {
 			files[i] = s.File()
 		}
-		out = append(out, Message{Media: files, Text: Text(l, "res.caption", chunk[0].Rank, chunk[len(chunk)-1].Rank)})
+		out = append(out, bot.Message{Media: files, Text: bot.Text(l, "res.caption", chunk[0].Rank, chunk[len(chunk)-1].Rank)})
 	}
 	return out
 }
 
 // PhotosDone is the done seam for deadlines of kind "photos": a group is
 // done once it has an entry pending or approved.
-func PhotosDone(cs ContestStore) DoneFunc {
-	return func(ctx context.Context, c *Cohort, _ plan.Deadline, group string) (bool, error) {
+func PhotosDone(cs Store) bot.DoneFunc {
+	return func(ctx context.Context, c *bot.Cohort, _ plan.Deadline, group string) (bool, error) {
 		n, err := cs.GroupEntries(ctx, c.ID, group)
 		return n > 0, err
 	}
@@ -472,8 +474,8 @@ func PhotosDone(cs ContestStore) DoneFunc {
 
 // ContestDigest is the contest's line of the organisers' daily digest:
 // new entries, entries waiting for a decision, votes.
-func ContestDigest(cs ContestStore) DigestPart {
-	return func(ctx context.Context, c *Cohort, since, _ time.Time, l Lang) (string, error) {
+func ContestDigest(cs Store) bot.DigestPart {
+	return func(ctx context.Context, c *bot.Cohort, since, _ time.Time, l bot.Lang) (string, error) {
 		if c.Plan.Contest == nil {
 			return "", nil
 		}
@@ -493,6 +495,6 @@ func ContestDigest(cs ContestStore) DigestPart {
 				fresh++
 			}
 		}
-		return Text(l, "digest.contest", fresh, pending, approved, snap.Meta.Votes, snap.Meta.Voters), nil
+		return bot.Text(l, "digest.contest", fresh, pending, approved, snap.Meta.Votes, snap.Meta.Voters), nil
 	}
 }

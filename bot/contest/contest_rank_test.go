@@ -1,4 +1,4 @@
-package bot
+package contest
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
@@ -69,22 +70,22 @@ func TestWinnersNeedAVote(t *testing.T) {
 	if got := winners(pc, st); len(got) != 2 {
 		t.Errorf("winners = %d, want 2", len(got))
 	}
-	c := &Cohort{ID: "c1", Name: "Khóa", Plan: &plan.Plan{Contest: pc}}
+	c := &bot.Cohort{ID: "c1", Name: "Khóa", Plan: &plan.Plan{Contest: pc}}
 	snap := &ContestSnapshot{
 		Entries: []*Entry{{N: 1, Status: EntryApproved}, {N: 2, Status: EntryApproved}},
 		Tally:   map[int64]Tally{},
 	}
-	text, rows := proposalText(VI, c, snap, nil)
-	if rows != nil || !strings.Contains(text, Text(VI, "res.no_votes")) {
+	text, rows := proposalText(bot.VI, c, snap, nil)
+	if rows != nil || !strings.Contains(text, bot.Text(bot.VI, "res.no_votes")) {
 		t.Errorf("proposal without votes: %q with buttons %v", text, rows)
 	}
 	snap.Entries = nil
-	if text, rows := proposalText(VI, c, snap, nil); rows != nil || !strings.Contains(text, Text(VI, "res.no_entries")) {
+	if text, rows := proposalText(bot.VI, c, snap, nil); rows != nil || !strings.Contains(text, bot.Text(bot.VI, "res.no_entries")) {
 		t.Errorf("proposal without photos: %q with buttons %v", text, rows)
 	}
 	snap.Entries = []*Entry{{N: 1, Status: EntryApproved}}
 	snap.Tally[1] = Tally{Votes: 1, Score: 1}
-	if _, rows := proposalText(VI, c, snap, nil); len(rows) != 1 {
+	if _, rows := proposalText(bot.VI, c, snap, nil); len(rows) != 1 {
 		t.Errorf("proposal with a winner has buttons %v, want the announce button", rows)
 	}
 }

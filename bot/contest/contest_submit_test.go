@@ -1,4 +1,4 @@
-package bot_test
+package contest_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/internal/redistest"
@@ -30,7 +32,7 @@ type dyingStore struct {
 	died bool
 }
 
-func (s *dyingStore) UpdateEntries(ctx context.Context, cohort string, author bot.UserKey, changes []bot.EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error) {
+func (s *dyingStore) UpdateEntries(ctx context.Context, cohort string, author bot.UserKey, changes []contest.EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error) {
 	s.mu.Lock()
 	die := audit == "submit" && !s.died
 	s.died = s.died || die
@@ -97,8 +99,8 @@ func TestContestSubmitRedelivered(t *testing.T) {
 			if err := st.SetActive(ctx, lan, c.ID); err != nil {
 				t.Fatal(err)
 			}
-			sender := &recordingSender{}
-			b := bot.New(bot.Config{}, st, sender, bot.Features{bot.Announce(), bot.Contest(st), bot.Timetable()}, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
+			sender := &bottest.Sender{}
+			b := bot.New(bot.Config{}, st, sender, bot.Features{bot.Announce(), contest.New(st).Feature(), bot.Timetable()}, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
 
 			var id int64
 			update := func(kind bot.Kind, text, data string) *bot.Update {
@@ -168,10 +170,10 @@ func TestContestSubmitRedelivered(t *testing.T) {
 			if err != nil || len(entries) != 1 {
 				t.Fatalf("entries = %+v, %v; want one", entries, err)
 			}
-			if e := entries[0]; e.Status != bot.EntryPending || e.Category != "Nước" || e.Enterprise != ent {
+			if e := entries[0]; e.Status != contest.EntryPending || e.Category != "Nước" || e.Enterprise != ent {
 				t.Errorf("entry = %s %q %q, want pending, Nước, %q", e.Status, e.Category, e.Enterprise, ent)
 			}
-			if want := bot.Text(bot.VI, "ph.submitted_moderated", "1", "Nước"); !sender.sent(want) {
+			if want := bot.Text(bot.VI, "ph.submitted_moderated", "1", "Nước"); !sender.Sent(want) {
 				t.Errorf("the trainee was never told %q", want)
 			}
 
@@ -182,16 +184,4 @@ func TestContestSubmitRedelivered(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sent reports whether a message containing want was sent.
-func (s *recordingSender) sent(want string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, m := range s.messages {
-		if strings.Contains(m.Text, want) {
-			return true
-		}
-	}
-	return false
 }

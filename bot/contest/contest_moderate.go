@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"cmp"
@@ -29,28 +31,28 @@ const (
 
 // askModerators sends an entry to every organiser. tag makes the batch
 // id, so that a repeated update queues nothing twice.
-func (b *Bot) askModerators(ctx context.Context, c *Cohort, e *Entry, tag string) {
-	members, organisers, langs, err := b.organisers(ctx, c.ID)
+func (b *Contest) askModerators(ctx context.Context, c *bot.Cohort, e *Entry, tag string) {
+	members, organisers, langs, err := b.core.Organisers(ctx, c.ID)
 	if err != nil {
-		b.log.Warn("moderation recipients", "cohort", c.ID, "err", err)
+		b.core.Log().Warn("moderation recipients", "cohort", c.ID, "err", err)
 		return
 	}
 	names := memberNames(members)
-	jobs := make([]Job, 0, len(organisers))
+	jobs := make([]bot.Job, 0, len(organisers))
 	for _, o := range organisers {
 		l := langs[o.User]
 		msg := entryMessage(e, moderationText(l, e, names[e.Author]), moderationButtons(l, c.ID, e.N))
 		msg.Chat = o.User.PrivateChat()
-		jobs = append(jobs, Job{ID: string(o.User), User: o.User, Msg: msg})
+		jobs = append(jobs, bot.Job{ID: string(o.User), User: o.User, Msg: msg})
 	}
-	batch := Batch{ID: fmt.Sprintf("ph-mod:%s:%d:%s", c.ID, e.N, tag), Cohort: c.ID, Kind: "moderation", Title: Text(VI, "ph.title", e.N)}
-	if err := b.deliver(ctx, batch, jobs); err != nil {
-		b.log.Warn("queue moderation", "cohort", c.ID, "entry", e.N, "err", err)
+	batch := bot.Batch{ID: fmt.Sprintf("ph-mod:%s:%d:%s", c.ID, e.N, tag), Cohort: c.ID, Kind: "moderation", Title: bot.Text(bot.VI, "ph.title", e.N)}
+	if err := b.core.Deliver(ctx, batch, jobs); err != nil {
+		b.core.Log().Warn("queue moderation", "cohort", c.ID, "entry", e.N, "err", err)
 	}
 }
 
-func memberNames(ms []*Member) map[UserKey]string {
-	out := make(map[UserKey]string, len(ms))
+func memberNames(ms []*bot.Member) map[bot.UserKey]string {
+	out := make(map[bot.UserKey]string, len(ms))
 	for _, m := range ms {
 		out[m.User] = m.Name
 	}
@@ -58,8 +60,8 @@ func memberNames(ms []*Member) map[UserKey]string {
 }
 
 // entryMessage shows an entry's picture with a text and buttons.
-func entryMessage(e *Entry, text string, rows [][]Button) Message {
-	m := Message{Text: text, Buttons: rows}
+func entryMessage(e *Entry, text string, rows [][]bot.Button) bot.Message {
+	m := bot.Message{Text: text, Buttons: rows}
 	if e.Document {
 		m.Document = e.File()
 	} else {
@@ -68,24 +70,24 @@ func entryMessage(e *Entry, text string, rows [][]Button) Message {
 	return m
 }
 
-func moderationButtons(l Lang, cohort string, n int64) [][]Button {
+func moderationButtons(l bot.Lang, cohort string, n int64) [][]bot.Button {
 	id := strconv.FormatInt(n, 10)
-	return [][]Button{{
-		{Text: Text(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
-		{Text: Text(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
+	return [][]bot.Button{{
+		{Text: bot.Text(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
+		{Text: bot.Text(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
 	}}
 }
 
 // moderationText describes an entry for organisers: who sent it, from
 // which group, and everything they wrote.
-func moderationText(l Lang, e *Entry, author string) string {
-	lines := []string{Text(l, "mod.title", e.N), Text(l, "mod.author", orDash(author))}
+func moderationText(l bot.Lang, e *Entry, author string) string {
+	lines := []string{bot.Text(l, "mod.title", e.N), bot.Text(l, "mod.author", bot.OrDash(author))}
 	if e.Group != "" {
-		lines = append(lines, Text(l, "profile.group", e.Group))
+		lines = append(lines, bot.Text(l, "profile.group", e.Group))
 	}
-	lines = append(lines, Text(l, "mod.category", orDash(e.Category)), Text(l, "mod.enterprise", orDash(e.Enterprise)))
+	lines = append(lines, bot.Text(l, "mod.category", bot.OrDash(e.Category)), bot.Text(l, "mod.enterprise", bot.OrDash(e.Enterprise)))
 	if e.Caption != "" {
-		lines = append(lines, Text(l, "mod.caption", e.Caption))
+		lines = append(lines, bot.Text(l, "mod.caption", e.Caption))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -93,11 +95,11 @@ func moderationText(l Lang, e *Entry, author string) string {
 // moderatePress handles ✅ and ❌ on an entry: "mod:ok:<n>:<cohort>",
 // "mod:no:<n>:<cohort>", and "mod:ns:<n>:<cohort>" (reject without a
 // reason).
-func (b *Bot) moderatePress(c *Context) error {
+func (b *Contest) moderatePress(c *bot.Context) error {
 	_, cs := b.contest(c)
 	op, args, ok, other := cbFields(c, "mod:")
 	if cs == nil || !ok || len(args) != 1 || other {
-		return c.refuseButton(cs != nil && ok && len(args) == 1)
+		return refuseButton(c, cs != nil && ok && len(args) == 1)
 	}
 	n, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || n <= 0 {
@@ -108,7 +110,7 @@ func (b *Bot) moderatePress(c *Context) error {
 		return b.approve(c, n)
 	case "no":
 		e, err := cs.Entry(c.Context, c.Cohort.ID, n)
-		if isNotFound(err) {
+		if bot.IsNotFound(err) {
 			return c.Refuse(c.T("mod.not_found", n))
 		}
 		if err != nil {
@@ -120,7 +122,7 @@ func (b *Bot) moderatePress(c *Context) error {
 		if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": args[0], "co": c.Cohort.ID}); err != nil {
 			return err
 		}
-		return c.Reply(c.T("mod.ask_reason", n), []Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
+		return c.Reply(c.T("mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
 	case "ns":
 		return b.reject(c, n, "")
 	}
@@ -132,14 +134,14 @@ func (b *Bot) moderatePress(c *Context) error {
 // press again) tells the author again, but the notice has the same id, so
 // it is queued at most once. It returns the entry when this press made
 // the decision; otherwise the press has been answered and e is nil.
-func (b *Bot) decide(c *Context, n int64, approve bool, reason string) (e *Entry, err error) {
+func (b *Contest) decide(c *bot.Context, n int64, approve bool, reason string) (e *Entry, err error) {
 	_, cs := b.contest(c)
 	want, verdict := EntryRejected, "no"
 	if approve {
 		want, verdict = EntryApproved, "ok"
 	}
-	ok, status, decision, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.clock())
-	if isNotFound(err) {
+	ok, status, decision, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.core.Now())
+	if bot.IsNotFound(err) {
 		return nil, c.Refuse(c.T("mod.not_found", n))
 	}
 	if err != nil {
@@ -158,12 +160,12 @@ func (b *Bot) decide(c *Context, n int64, approve bool, reason string) (e *Entry
 	return e, nil
 }
 
-func (b *Bot) approve(c *Context, n int64) error {
+func (b *Contest) approve(c *bot.Context, n int64) error {
 	e, err := b.decide(c, n, true, "")
 	if e == nil {
 		return err
 	}
-	b.log.Info("contest entry approved", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
+	b.core.Log().Info("contest entry approved", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
 	if err := c.Answer(c.T("mod.approved", n), false); err != nil {
 		return err
 	}
@@ -172,7 +174,7 @@ func (b *Bot) approve(c *Context, n int64) error {
 
 // markModerated shows the decision on the organiser's moderation message,
 // without its buttons. Failing costs only the look, so it is logged.
-func (b *Bot) markModerated(c *Context, e *Entry) error {
+func (b *Contest) markModerated(c *bot.Context, e *Entry) error {
 	if c.U.Callback == nil || c.U.Callback.MessageID == 0 {
 		return nil
 	}
@@ -183,19 +185,19 @@ func (b *Bot) markModerated(c *Context, e *Entry) error {
 	text := moderationText(c.Lang, e, name)
 	// The title said it waits: it does no longer.
 	_, rest, _ := strings.Cut(text, "\n")
-	text = c.T("mod.title_done", e.N) + "\n" + rest + "\n\n" + c.T("mod.done_by", c.T("ph.status."+e.Status), orDash(c.Member.Name))
+	text = c.T("mod.title_done", e.N) + "\n" + rest + "\n\n" + c.T("mod.done_by", c.T("ph.status."+e.Status), bot.OrDash(c.Member.Name))
 	msg := entryMessage(e, text, nil)
 	msg.Edit = c.U.Callback.MessageID
 	if _, err := c.Send(msg); err != nil {
-		b.log.Warn("mark moderation message", "entry", e.N, "err", err)
+		b.core.Log().Warn("mark moderation message", "entry", e.N, "err", err)
 	}
 	return nil
 }
 
 // rejectReason takes the organiser's reason (or /skip) for a rejection.
-func (b *Bot) rejectReason(c *Context) error {
+func (b *Contest) rejectReason(c *bot.Context) error {
 	n, err := strconv.ParseInt(c.Conv.Data["n"], 10, 64)
-	if err != nil || !c.convCohort() {
+	if err != nil || !convCohort(c) {
 		// The organiser switched course since: the entry is the other's.
 		if err := c.EndConv(); err != nil {
 			return err
@@ -204,7 +206,7 @@ func (b *Bot) rejectReason(c *Context) error {
 	}
 	reason := ""
 	if c.U.Command != "skip" {
-		reason = truncate(cleanName(c.U.Text), 300)
+		reason = bot.Truncate(bot.CleanName(c.U.Text), 300)
 		if reason == "" || strings.HasPrefix(reason, "/") {
 			return c.Reply(c.T("mod.ask_reason", n))
 		}
@@ -212,7 +214,7 @@ func (b *Bot) rejectReason(c *Context) error {
 	return b.reject(c, n, reason)
 }
 
-func (b *Bot) reject(c *Context, n int64, reason string) error {
+func (b *Contest) reject(c *bot.Context, n int64, reason string) error {
 	if c.Conv != nil && c.Conv.Flow == flowModerate {
 		if err := c.EndConv(); err != nil {
 			return err
@@ -221,7 +223,7 @@ func (b *Bot) reject(c *Context, n int64, reason string) error {
 	if e, err := b.decide(c, n, false, reason); e == nil {
 		return err
 	}
-	b.log.Info("contest entry rejected", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
+	b.core.Log().Info("contest entry rejected", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
 	return c.Reply(c.T("mod.rejected", n))
 }
 
@@ -229,28 +231,28 @@ func (b *Bot) reject(c *Context, n int64, reason string) error {
 // entry's author. The batch id is the entry's and the decision's (its
 // audit id), so it goes out once whoever pressed and however often, and
 // again when the entry, re-captioned, is decided again.
-func (b *Bot) tellAuthor(c *Context, e *Entry, verdict, decision string) {
-	lang := VI
+func (b *Contest) tellAuthor(c *bot.Context, e *Entry, verdict, decision string) {
+	lang := bot.VI
 	if p, err := b.store.Profile(c.Context, e.Author); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
-	text := Text(lang, "ph.approved_notice", e.N)
+	text := bot.Text(lang, "ph.approved_notice", e.N)
 	if verdict == "no" {
-		text = Text(lang, "ph.rejected_notice", e.N)
+		text = bot.Text(lang, "ph.rejected_notice", e.N)
 		if e.Reason != "" {
-			text += "\n" + Text(lang, "ph.reason", e.Reason)
+			text += "\n" + bot.Text(lang, "ph.reason", e.Reason)
 		}
 	}
-	batch := Batch{ID: fmt.Sprintf("ph-%s:%s:%d:%s", verdict, c.Cohort.ID, e.N, decision), Cohort: c.Cohort.ID, Kind: "notice", Title: Text(VI, "ph.title", e.N)}
-	job := Job{ID: string(e.Author), User: e.Author, Msg: Message{Chat: e.Author.PrivateChat(), Text: text}}
-	if err := b.deliver(c.Context, batch, []Job{job}); err != nil {
-		b.log.Warn("tell author", "entry", e.N, "err", err)
+	batch := bot.Batch{ID: fmt.Sprintf("ph-%s:%s:%d:%s", verdict, c.Cohort.ID, e.N, decision), Cohort: c.Cohort.ID, Kind: "notice", Title: bot.Text(bot.VI, "ph.title", e.N)}
+	job := bot.Job{ID: string(e.Author), User: e.Author, Msg: bot.Message{Chat: e.Author.PrivateChat(), Text: text}}
+	if err := b.core.Deliver(c.Context, batch, []bot.Job{job}); err != nil {
+		b.core.Log().Warn("tell author", "entry", e.N, "err", err)
 	}
 }
 
 // pending shows organisers the entries waiting for a decision, each with
 // its buttons.
-func (b *Bot) pending(c *Context) error {
+func (b *Contest) pending(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("contest.none"))
@@ -289,9 +291,9 @@ func (b *Bot) pending(c *Context) error {
 
 // contestPanel is /contest: the phase, the windows, the counts, and the
 // buttons that change the windows.
-func (b *Bot) contestPanel(c *Context) error { return b.showPanel(c, 0) }
+func (b *Contest) contestPanel(c *bot.Context) error { return b.showPanel(c, 0) }
 
-func (b *Bot) showPanel(c *Context, edit int64) error {
+func (b *Contest) showPanel(c *bot.Context, edit int64) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("contest.none"))
@@ -300,7 +302,7 @@ func (b *Bot) showPanel(c *Context, edit int64) error {
 	if err != nil {
 		return err
 	}
-	now := b.clock()
+	now := b.core.Now()
 	sub, vote := snap.Meta.Windows(pc)
 	counts := map[string]int{}
 	for _, e := range snap.Entries {
@@ -324,37 +326,37 @@ func (b *Bot) showPanel(c *Context, edit int64) error {
 		lines = append(lines, c.T("contest.announced"))
 	}
 	co := c.Cohort.ID
-	bt := func(key, op string, args ...any) Button {
-		return Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)}
+	bt := func(key, op string, args ...any) bot.Button {
+		return bot.Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)}
 	}
 	// The phase buttons carry the windows' version (contestPress).
 	ver := strconv.FormatInt(snap.Meta.WindowVersion, 10)
-	phaseBt := func(key, op string) Button {
-		return Button{Text: c.T(key), Data: cbData(co, "ct:"+op, ver)}
+	phaseBt := func(key, op string) bot.Button {
+		return bot.Button{Text: c.T(key), Data: cbData(co, "ct:"+op, ver)}
 	}
-	var rows [][]Button
+	var rows [][]bot.Button
 	switch {
 	case sub.Open(now):
-		rows = append(rows, []Button{phaseBt("btn.sub_close", "sc"), phaseBt("btn.sub_extend", "sx")})
+		rows = append(rows, []bot.Button{phaseBt("btn.sub_close", "sc"), phaseBt("btn.sub_extend", "sx")})
 	case vote.Opens.IsZero() || now.Before(vote.Opens):
 		// Once voting has begun submissions stay closed (windowChange).
-		rows = append(rows, []Button{phaseBt("btn.sub_open", "so"), phaseBt("btn.sub_extend", "sx")})
+		rows = append(rows, []bot.Button{phaseBt("btn.sub_open", "so"), phaseBt("btn.sub_extend", "sx")})
 	}
 	if !snap.Meta.Announced {
 		if vote.Open(now) {
-			rows = append(rows, []Button{phaseBt("btn.vote_close", "vc"), phaseBt("btn.vote_extend", "vx")})
+			rows = append(rows, []bot.Button{phaseBt("btn.vote_close", "vc"), phaseBt("btn.vote_extend", "vx")})
 		} else {
-			rows = append(rows, []Button{phaseBt("btn.vote_open", "vo"), phaseBt("btn.vote_extend", "vx")})
+			rows = append(rows, []bot.Button{phaseBt("btn.vote_open", "vo"), phaseBt("btn.vote_extend", "vx")})
 		}
 	}
-	rows = append(rows, []Button{bt("btn.top", "top"), bt("btn.who_voted", "who")})
+	rows = append(rows, []bot.Button{bt("btn.top", "top"), bt("btn.who_voted", "who")})
 	if counts[EntryPending] > 0 {
-		rows = append(rows, []Button{bt("btn.pending_n", "pend", counts[EntryPending])})
+		rows = append(rows, []bot.Button{bt("btn.pending_n", "pend", counts[EntryPending])})
 	}
 	if Phase(vote, now) == PhaseClosed && !snap.Meta.Announced {
-		rows = append(rows, []Button{bt("btn.results", "res")})
+		rows = append(rows, []bot.Button{bt("btn.results", "res")})
 	}
-	_, err = c.Send(Message{Text: strings.Join(lines, "\n"), Buttons: rows, Edit: edit})
+	_, err = c.Send(bot.Message{Text: strings.Join(lines, "\n"), Buttons: rows, Edit: edit})
 	return err
 }
 
@@ -382,22 +384,22 @@ func openKey(w plan.Window, now time.Time) string {
 	return "contest.shut"
 }
 
-func windowText(c *Context, w plan.Window) string {
-	return formatWhen(w.Opens, c) + " → " + formatWhen(w.Closes, c)
+func windowText(c *bot.Context, w plan.Window) string {
+	return bot.FormatWhen(w.Opens, c) + " → " + bot.FormatWhen(w.Closes, c)
 }
 
 // contestPress handles the panel's buttons. The route lets only
 // organisers through; each change is checked against the current windows,
 // and the phase buttons carry the windows' version, so that a double tap
 // or a press handled again after a crash changes nothing twice.
-func (b *Bot) contestPress(c *Context) error {
+func (b *Contest) contestPress(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Refuse(c.T("contest.none"))
 	}
 	op, args, ok, other := cbFields(c, "ct:")
 	if !ok || other {
-		return c.refuseButton(ok)
+		return refuseButton(c, ok)
 	}
 	switch op {
 	case "top", "who", "pend", "res":
@@ -429,7 +431,7 @@ func (b *Bot) contestPress(c *Context) error {
 	if seen != meta.WindowVersion {
 		return b.panelChanged(c)
 	}
-	now := b.clock()
+	now := b.core.Now()
 	ch, refusal := windowChange(pc, op, sub, vote, meta, now)
 	if refusal != "" {
 		return c.Refuse(c.T(refusal))
@@ -442,20 +444,20 @@ func (b *Bot) contestPress(c *Context) error {
 	if !changed {
 		return b.panelChanged(c)
 	}
-	b.log.Info("contest windows changed", "cohort", c.Cohort.ID, "action", ch.Action, "sub", ch.Sub, "vote", ch.Vote, "by", c.U.User)
+	b.core.Log().Info("contest windows changed", "cohort", c.Cohort.ID, "action", ch.Action, "sub", ch.Sub, "vote", ch.Vote, "by", c.U.User)
 	if ch.Sub != nil {
 		// The photos deadline moved: its reminders too.
-		if err := b.Replan(c.Context, c.Cohort); err != nil {
-			b.log.Warn("replan reminders", "cohort", c.Cohort.ID, "err", err)
+		if err := b.core.Replan(c.Context, c.Cohort); err != nil {
+			b.core.Log().Warn("replan reminders", "cohort", c.Cohort.ID, "err", err)
 		}
 	}
 	if err := c.Answer(c.T("contest.changed."+ch.Action), false); err != nil {
 		return err
 	}
-	if ch.Vote != nil && b.due != nil && ch.Vote.Closes.After(now) {
+	if ch.Vote != nil && b.core.Schedule() != nil && ch.Vote.Closes.After(now) {
 		// The close of voting moved: results are due at the new close.
-		if err := b.due.AddDue(c.Context, contestCloseItem(c.Cohort.ID, ch.Vote.Closes)); err != nil {
-			b.log.Warn("plan contest close", "cohort", c.Cohort.ID, "err", err)
+		if err := b.core.Schedule().AddDue(c.Context, contestCloseItem(c.Cohort.ID, ch.Vote.Closes)); err != nil {
+			b.core.Log().Warn("plan contest close", "cohort", c.Cohort.ID, "err", err)
 		}
 	}
 	if ch.Action == PhaseVote+"_close" {
@@ -468,7 +470,7 @@ func (b *Bot) contestPress(c *Context) error {
 
 // panelChanged answers a press of a panel drawn before the windows last
 // changed, and redraws the panel as they are now.
-func (b *Bot) panelChanged(c *Context) error {
+func (b *Contest) panelChanged(c *bot.Context) error {
 	if err := c.Answer(c.T("contest.changed_meanwhile"), true); err != nil {
 		return err
 	}
@@ -591,7 +593,7 @@ func later(a, b time.Time) time.Time {
 
 // whoVoted tells an organiser who voted for which photo. It is never
 // shown to anyone else.
-func (b *Bot) whoVoted(c *Context) error {
+func (b *Contest) whoVoted(c *bot.Context) error {
 	_, cs := b.contest(c)
 	snap, err := cs.ContestSnapshot(c.Context, c.Cohort.ID)
 	if err != nil {
@@ -601,7 +603,7 @@ func (b *Bot) whoVoted(c *Context) error {
 	if err != nil {
 		return err
 	}
-	byUser := map[UserKey]*Member{}
+	byUser := map[bot.UserKey]*bot.Member{}
 	for _, m := range members {
 		byUser[m.User] = m
 	}
@@ -618,8 +620,8 @@ func (b *Bot) whoVoted(c *Context) error {
 		for u := range voters {
 			name := string(u)
 			if m := byUser[u]; m != nil {
-				name = orDash(m.Name)
-				if m.Role == Lecturer {
+				name = bot.OrDash(m.Name)
+				if m.Role == bot.Lecturer {
 					name += " (" + c.T("role.lecturer") + ")"
 				}
 			}

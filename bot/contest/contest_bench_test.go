@@ -1,4 +1,4 @@
-package bot_test
+package contest_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/store"
@@ -22,7 +24,7 @@ import (
 func benchContest(b *testing.B, photos, voters int) (*store.Store, *redis.Client, *bot.Cohort, []bot.UserKey, time.Time) {
 	b.Helper()
 	ctx := context.Background()
-	rdb := redis.NewClient(&redis.Options{Addr: benchRedis(b), PoolSize: 64})
+	rdb := redis.NewClient(&redis.Options{Addr: bottest.BenchRedis(b), PoolSize: 64})
 	b.Cleanup(func() { rdb.Close() })
 	st := store.New(rdb)
 	p, err := plan.Parse("plan.sample.yaml", docs.SamplePlan)
@@ -38,14 +40,14 @@ func benchContest(b *testing.B, photos, voters int) (*store.Store, *redis.Client
 	c := nc.Cohort
 	parallel(b, photos, func(i int) error {
 		author := bot.NewUserKey(bot.Telegram, fmt.Sprint(5_000_000+i))
-		e := &bot.Entry{Cohort: c.ID, Author: author, Group: p.Groups[i%len(p.Groups)], FileID: fmt.Sprintf("AgAC%07d", i),
+		e := &contest.Entry{Cohort: c.ID, Author: author, Group: p.Groups[i%len(p.Groups)], FileID: fmt.Sprintf("AgAC%07d", i),
 			UniqueID: fmt.Sprintf("AQAD%07d", i), Category: pc.Categories[i%len(pc.Categories)], Caption: "Lãng phí nước ở khâu rửa chai", Created: inSub}
 		res, err := st.SubmitEntry(ctx, e, 0, pc.Submissions, inSub)
 		if err != nil {
 			return err
 		}
 		e.N = res.N
-		_, err = st.UpdateEntries(ctx, c.ID, author, []bot.EntryChange{{N: e.N, From: bot.EntryDraft, To: bot.EntryApproved, Entry: e}}, nil, "submit", inSub)
+		_, err = st.UpdateEntries(ctx, c.ID, author, []contest.EntryChange{{N: e.N, From: contest.EntryDraft, To: contest.EntryApproved, Entry: e}}, nil, "submit", inSub)
 		return err
 	})
 	users := make([]bot.UserKey, voters)
@@ -114,7 +116,7 @@ func votable(b *testing.B, st *store.Store, c *bot.Cohort, users []bot.UserKey) 
 	out := make([][]int64, len(users))
 	for i, u := range users {
 		for _, e := range snap.Entries {
-			if e.Status == bot.EntryApproved && e.Author != u && (group[u] == "" || e.Group != group[u]) {
+			if e.Status == contest.EntryApproved && e.Author != u && (group[u] == "" || e.Group != group[u]) {
 				out[i] = append(out[i], e.N)
 			}
 		}
@@ -143,9 +145,9 @@ func BenchmarkVotePress(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rt := &roundTrips{}
+	rt := &bottest.RoundTrips{}
 	rdb.AddHook(rt)
-	rec := &recorder{}
+	rec := &bottest.Counter{}
 	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, features(st), bot.WithClock(func() time.Time { return now }))
 	var next atomic.Int64
 	b.ReportAllocs()
@@ -175,7 +177,7 @@ func BenchmarkVotePress(b *testing.B) {
 		b.Fatalf("%d presses counted %d votes", b.N, votes)
 	}
 	b.ReportMetric(float64(votes)/elapsed.Seconds(), "votes/s")
-	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-rt/press")
+	b.ReportMetric(float64(rt.N())/float64(b.N), "redis-rt/press")
 }
 
 // BenchmarkLeaderboard measures the gallery's read of the contest with
@@ -186,7 +188,7 @@ func BenchmarkLeaderboard(b *testing.B) {
 	ctx := context.Background()
 	parallel(b, voters*votesEach, func(i int) error {
 		u := users[i%voters]
-		_, err := st.Vote(ctx, bot.VoteRequest{Cohort: c.ID, Voter: u, N: int64(1 + (i/voters*7+i%voters)%photos),
+		_, err := st.Vote(ctx, contest.VoteRequest{Cohort: c.ID, Voter: u, N: int64(1 + (i/voters*7+i%voters)%photos),
 			Cast: true, Weight: 1, Window: c.Plan.Contest.Voting, Now: now})
 		return err
 	})
@@ -194,7 +196,8 @@ func BenchmarkLeaderboard(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bt := bot.New(bot.Config{}, st, &recorder{}, features(st))
+	ct := contest.New(st)
+	bot.New(bot.Config{}, st, &bottest.Counter{}, bot.Features{ct.Feature()})
 	for _, bc := range []struct {
 		name      string
 		organiser bool
@@ -205,7 +208,7 @@ func BenchmarkLeaderboard(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				lb, err := bt.Leaderboard(ctx, c, now, bc.organiser)
+				lb, err := ct.Leaderboard(ctx, c, now, bc.organiser)
 				if err != nil || len(lb.Standings) != photos || lb.TotalsVisible != bc.organiser {
 					b.Fatalf("leaderboard: %d standings, visible %v, %v", len(lb.Standings), lb.TotalsVisible, err)
 				}

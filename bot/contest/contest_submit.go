@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"errors"
@@ -62,16 +64,16 @@ const (
 
 // contest returns the cohort's contest plan and store, or nil when the
 // cohort has no contest.
-func (b *Bot) contest(c *Context) (*plan.Contest, ContestStore) {
-	cs := b.contests()
-	if c.Cohort == nil || c.Cohort.Plan.Contest == nil || cs == nil {
+func (b *Contest) contest(c *bot.Context) (*plan.Contest, Store) {
+	cs := b.store
+	if c.Cohort == nil || c.Cohort.Plan.Contest == nil {
 		return nil, nil
 	}
 	return c.Cohort.Plan.Contest, cs
 }
 
 // windows reads the effective submissions and voting windows.
-func (b *Bot) windows(c *Context) (sub, vote plan.Window, meta ContestMeta, err error) {
+func (b *Contest) windows(c *bot.Context) (sub, vote plan.Window, meta ContestMeta, err error) {
 	pc, cs := b.contest(c)
 	meta, err = cs.ContestMeta(c.Context, c.Cohort.ID)
 	if err != nil {
@@ -82,18 +84,18 @@ func (b *Bot) windows(c *Context) (sub, vote plan.Window, meta ContestMeta, err 
 }
 
 // contestFile takes a photo or a file sent in the private chat.
-func (b *Bot) contestFile(c *Context) error {
+func (b *Contest) contestFile(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("err.photo_not_now"))
 	}
 	switch c.Member.Role {
-	case Organiser:
+	case bot.Organiser:
 		return c.Reply(c.T("ph.not_organiser"))
-	case Lecturer:
+	case bot.Lecturer:
 		return c.Reply(c.T("ph.not_lecturer"))
 	}
-	now := b.clock()
+	now := b.core.Now()
 	sub, _, _, err := b.windows(c)
 	if err != nil {
 		return err
@@ -117,7 +119,7 @@ func (b *Bot) contestFile(c *Context) error {
 		e.UniqueID = f.ID
 	}
 	conv := c.Conv
-	if conv != nil && (conv.Flow != flowPhoto || !c.convCohort()) {
+	if conv != nil && (conv.Flow != flowPhoto || !convCohort(c)) {
 		conv = nil
 	}
 	sameAlbum := conv != nil && e.Album != "" && conv.Data["album"] == e.Album
@@ -146,7 +148,7 @@ func (b *Bot) contestFile(c *Context) error {
 		n = res.N
 	case SubmitOK:
 		n = res.N
-		b.log.Info("contest entry drafted", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "album", e.Album)
+		b.core.Log().Info("contest entry drafted", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "album", e.Album)
 	default:
 		return fmt.Errorf("submit entry: unexpected %q", res.Status)
 	}
@@ -196,7 +198,7 @@ func (b *Bot) contestFile(c *Context) error {
 // entryFile checks the file of an update: a photo, or a document that is
 // a JPEG or PNG of at most 10 MB. It returns the catalogue key of the
 // problem otherwise.
-func entryFile(u *Update) (f *File, doc bool, problem string) {
+func entryFile(u *bot.Update) (f *bot.File, doc bool, problem string) {
 	if u.Photo != nil {
 		if u.Photo.Size > maxEntryBytes {
 			return nil, false, "ph.too_big_photo"
@@ -213,7 +215,7 @@ func entryFile(u *Update) (f *File, doc bool, problem string) {
 	case mime == "image/heic" || mime == "image/heif" || ext == ".heic" || ext == ".heif":
 		return nil, false, "ph.heic"
 	case mime == "image/jpeg" || mime == "image/png" || (mime == "" || mime == "application/octet-stream") && (ext == ".jpg" || ext == ".jpeg" || ext == ".png"):
-	case strings.HasPrefix(mime, "image/") || IsImageExt(ext):
+	case strings.HasPrefix(mime, "image/") || bot.IsImageExt(ext):
 		return nil, false, "ph.bad_format"
 	default:
 		return nil, false, "ph.not_image"
@@ -226,9 +228,9 @@ func entryFile(u *Update) (f *File, doc bool, problem string) {
 
 // cleanCaption tidies a caption like a name (one line, no control
 // characters) and bounds it.
-func cleanCaption(s string) string { return truncate(cleanName(s), maxCaptionRunes) }
+func cleanCaption(s string) string { return bot.Truncate(bot.CleanName(s), maxCaptionRunes) }
 
-func convEntries(conv *Conv) []int64 {
+func convEntries(conv *bot.Conv) []int64 {
 	if conv == nil {
 		return nil
 	}
@@ -253,7 +255,7 @@ func joinEntries(ns []int64) string {
 func entryNumbers(ns []int64) string { return strings.ReplaceAll(joinEntries(ns), ",", ", ") }
 
 // afterDesc is the step after the description.
-func (b *Bot) afterDesc(c *Context) string {
+func (b *Contest) afterDesc(c *bot.Context) string {
 	if len(c.Cohort.Plan.Contest.Categories) > 0 {
 		return phStepCat
 	}
@@ -264,26 +266,26 @@ func (b *Bot) afterDesc(c *Context) string {
 // that the photos were received, and which photos sent before are still
 // unfinished: the new photo takes the conversation, so they would
 // otherwise be left behind unsaid.
-func (b *Bot) askPhotoStep(c *Context, first bool) error {
+func (b *Contest) askPhotoStep(c *bot.Context, first bool) error {
 	ns := convEntries(c.Conv)
 	if len(ns) == 0 {
 		return c.EndConv()
 	}
 	nums, n0, co := entryNumbers(ns), strconv.FormatInt(ns[0], 10), c.Cohort.ID
 	var text string
-	var rows [][]Button
+	var rows [][]bot.Button
 	switch c.Conv.Step {
 	case phStepDesc:
 		text = c.T("ph.ask_desc")
-		rows = [][]Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:ds", n0)}}}
+		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:ds", n0)}}}
 	case phStepCat:
 		text = c.T("ph.ask_cat", nums)
 		for i, cat := range c.Cohort.Plan.Contest.Categories {
-			rows = append(rows, []Button{{Text: cat, Data: cbData(co, "ph:cat", n0, strconv.Itoa(i))}})
+			rows = append(rows, []bot.Button{{Text: cat, Data: cbData(co, "ph:cat", n0, strconv.Itoa(i))}})
 		}
 	case phStepEnt:
 		text = c.T("ph.ask_ent")
-		rows = [][]Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:es", n0)}}}
+		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:es", n0)}}}
 	case phStepRecap:
 		text = c.T("ph.ask_recaption", nums)
 	default:
@@ -308,7 +310,7 @@ func (b *Bot) askPhotoStep(c *Context, first bool) error {
 }
 
 // drafts returns the sender's entries among ns that are still drafts.
-func (b *Bot) drafts(c *Context, ns []int64) ([]*Entry, error) {
+func (b *Contest) drafts(c *bot.Context, ns []int64) ([]*Entry, error) {
 	_, cs := b.contest(c)
 	all, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
 	if err != nil {
@@ -324,7 +326,7 @@ func (b *Bot) drafts(c *Context, ns []int64) ([]*Entry, error) {
 }
 
 // editDrafts changes the sender's drafts among ns.
-func (b *Bot) editDrafts(c *Context, ns []int64, edit func(*Entry)) error {
+func (b *Contest) editDrafts(c *bot.Context, ns []int64, edit func(*Entry)) error {
 	ds, err := b.drafts(c, ns)
 	if err != nil {
 		return err
@@ -338,14 +340,14 @@ func (b *Bot) editDrafts(c *Context, ns []int64, edit func(*Entry)) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	_, err = cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, nil, "", b.clock())
+	_, err = cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, nil, "", b.core.Now())
 	return err
 }
 
 // photoText takes a typed answer (or /skip) of the photo conversation.
-func (b *Bot) photoText(c *Context) error {
+func (b *Contest) photoText(c *bot.Context) error {
 	pc, _ := b.contest(c)
-	if pc == nil || !c.convCohort() {
+	if pc == nil || !convCohort(c) {
 		// The member switched course since: the drafts are the other's.
 		if err := c.EndConv(); err != nil {
 			return err
@@ -417,7 +419,7 @@ func (b *Bot) photoText(c *Context) error {
 		ent := ""
 		if !skip {
 			var ok bool
-			if ent, ok = validOrg(c.U.Text); !ok || utf8.RuneCountInString(ent) > maxEntRunes {
+			if ent, ok = bot.ValidOrg(c.U.Text); !ok || utf8.RuneCountInString(ent) > maxEntRunes {
 				return c.Reply(c.T("ph.ent_bad", maxEntRunes))
 			}
 		}
@@ -440,7 +442,7 @@ func categoryIndex(cats []string, text string) int {
 	return -1
 }
 
-func (b *Bot) setCategory(c *Context, ds []*Entry, idx int) error {
+func (b *Contest) setCategory(c *bot.Context, ds []*Entry, idx int) error {
 	cat := c.Cohort.Plan.Contest.Categories[idx]
 	ns := make([]int64, len(ds))
 	for i, d := range ds {
@@ -456,7 +458,7 @@ func (b *Bot) setCategory(c *Context, ds []*Entry, idx int) error {
 }
 
 // draftData is the conversation data of a set of drafts.
-func (b *Bot) draftData(ds []*Entry) map[string]string {
+func (b *Contest) draftData(ds []*Entry) map[string]string {
 	ns := make([]int64, len(ds))
 	for i, d := range ds {
 		ns[i] = d.N
@@ -468,7 +470,7 @@ func (b *Bot) draftData(ds []*Entry) map[string]string {
 // moderated, approved otherwise. Only drafts that were still drafts
 // change, so a repeated answer submits nothing twice and tells the
 // organisers once.
-func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
+func (b *Contest) submit(c *bot.Context, ds []*Entry, enterprise string) error {
 	pc, cs := b.contest(c)
 	to := EntryApproved
 	if pc.Moderation {
@@ -500,7 +502,7 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 		return err
 	}
 	// A draft begun before submissions closed cannot be finished after.
-	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, &pc.Submissions, "submit", b.clock())
+	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User, changes, &pc.Submissions, "submit", b.core.Now())
 	if errors.Is(err, ErrWindowClosed) {
 		if err := c.EndConv(); err != nil {
 			return err
@@ -520,7 +522,7 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 			continue
 		}
 		d.Status = to
-		b.log.Info("contest entry submitted", "cohort", c.Cohort.ID, "entry", d.N, "user", c.U.User, "status", to)
+		b.core.Log().Info("contest entry submitted", "cohort", c.Cohort.ID, "entry", d.N, "user", c.U.User, "status", to)
 		if to == EntryPending {
 			asks = append(asks, d)
 		}
@@ -534,7 +536,7 @@ func (b *Bot) submit(c *Context, ds []*Entry, enterprise string) error {
 // sent to the organisers again under this update's tag, and the outbox
 // queues a batch id once, so they hear of each entry once. A later
 // update never gets here: it would ask under a tag of its own.
-func (b *Bot) resubmit(c *Context) error {
+func (b *Contest) resubmit(c *bot.Context) error {
 	_, cs := b.contest(c)
 	ns := convEntries(c.Conv)
 	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
@@ -566,7 +568,7 @@ func (b *Bot) resubmit(c *Context) error {
 		}
 		return c.Reply(c.T("ph.gone"))
 	}
-	b.log.Info("contest submission resumed", "cohort", c.Cohort.ID, "entries", joinEntries(ns), "user", c.U.User, "update", c.U.ID)
+	b.core.Log().Info("contest submission resumed", "cohort", c.Cohort.ID, "entries", joinEntries(ns), "user", c.U.User, "update", c.U.ID)
 	return b.submitted(c, es, asks)
 }
 
@@ -574,7 +576,7 @@ func (b *Bot) resubmit(c *Context) error {
 // conversation (not before: until the request is queued, a crash must
 // leave this update something to find) and tells the author that es
 // are entered, and of any other photo of hers still unfinished.
-func (b *Bot) submitted(c *Context, es, asks []*Entry) error {
+func (b *Contest) submitted(c *bot.Context, es, asks []*Entry) error {
 	pc, _ := b.contest(c)
 	for _, e := range asks {
 		b.askModerators(c.Context, c.Cohort, e, strconv.FormatInt(c.U.ID, 10))
@@ -590,7 +592,7 @@ func (b *Bot) submitted(c *Context, es, asks []*Entry) error {
 	if pc.Moderation {
 		key = "ph.submitted_moderated"
 	}
-	text := c.T(key, entryNumbers(ns), orDash(es[0].Category))
+	text := c.T(key, entryNumbers(ns), bot.OrDash(es[0].Category))
 	note, rows, err := b.unfinishedNote(c, "ph.unfinished", ns)
 	if err != nil {
 		return err
@@ -605,14 +607,14 @@ func (b *Bot) submitted(c *Context, es, asks []*Entry) error {
 // button to finish each (one for an album, which is finished at once):
 // photos sent and never submitted, which no organiser or voter sees but
 // which count toward the limit. It is "" when there are none.
-func (b *Bot) unfinishedNote(c *Context, key string, ns []int64) (string, [][]Button, error) {
+func (b *Contest) unfinishedNote(c *bot.Context, key string, ns []int64) (string, [][]bot.Button, error) {
 	_, cs := b.contest(c)
 	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
 	if err != nil {
 		return "", nil, err
 	}
 	var left []int64
-	var rows [][]Button
+	var rows [][]bot.Button
 	albums := map[string]bool{}
 	for _, e := range mine {
 		if e.Status != EntryDraft || slices.Contains(ns, e.N) {
@@ -623,7 +625,7 @@ func (b *Bot) unfinishedNote(c *Context, key string, ns []int64) (string, [][]Bu
 			continue
 		}
 		albums[e.Album] = true
-		rows = append(rows, []Button{{Text: c.T("btn.finish", e.N), Data: cbData(c.Cohort.ID, "ph:go", strconv.FormatInt(e.N, 10))}})
+		rows = append(rows, []bot.Button{{Text: c.T("btn.finish", e.N), Data: cbData(c.Cohort.ID, "ph:go", strconv.FormatInt(e.N, 10))}})
 	}
 	if len(left) == 0 {
 		return "", nil, nil
@@ -633,7 +635,7 @@ func (b *Bot) unfinishedNote(c *Context, key string, ns []int64) (string, [][]Bu
 
 // photoPress handles the buttons of the photo conversation and of
 // /myphotos: "ph:<op>:<n>[:<arg>]:<cohort>".
-func (b *Bot) photoPress(c *Context) error {
+func (b *Contest) photoPress(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Refuse(c.T("err.stale_button"))
@@ -648,7 +650,7 @@ func (b *Bot) photoPress(c *Context) error {
 	}
 	switch {
 	case !ok || len(args) != want || other:
-		return c.refuseButton(ok && len(args) == want)
+		return refuseButton(c, ok && len(args) == want)
 	case op == "my":
 		return b.myPhotos(c)
 	}
@@ -656,7 +658,7 @@ func (b *Bot) photoPress(c *Context) error {
 	if err != nil || n <= 0 {
 		return c.Refuse(c.T("err.stale_button"))
 	}
-	if c.Replayed() && c.Conv.Flow == flowPhoto && c.Conv.Step == phStepSubmit && c.convCohort() {
+	if c.Replayed() && c.Conv.Flow == flowPhoto && c.Conv.Step == phStepSubmit && convCohort(c) {
 		// This press submitted the drafts and the process died before
 		// it was done; only the conversation tells.
 		return b.resubmit(c)
@@ -706,7 +708,7 @@ func (b *Bot) photoPress(c *Context) error {
 			if err != nil {
 				return err
 			}
-			if now := b.clock(); !sub.Open(now) {
+			if now := b.core.Now(); !sub.Open(now) {
 				return c.Refuse(b.subClosedText(c, sub, now))
 			}
 			step := phStepDesc
@@ -730,7 +732,7 @@ func (b *Bot) photoPress(c *Context) error {
 		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.confirm_withdraw", n), []Button{
+		return c.Reply(c.T("ph.confirm_withdraw", n), []bot.Button{
 			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},
 			{Text: c.T("btn.no"), Data: cbData(co, "ph:my")},
 		})
@@ -753,7 +755,7 @@ func (b *Bot) photoPress(c *Context) error {
 
 // withdraw takes an entry back: a draft at any time, a submitted entry
 // while submissions are open. Its picture may be entered again.
-func (b *Bot) withdraw(c *Context, e *Entry) error {
+func (b *Contest) withdraw(c *bot.Context, e *Entry) error {
 	pc, cs := b.contest(c)
 	if e.Status == EntryWithdrawn {
 		return c.Answer(c.T("ph.withdrawn", e.N), false)
@@ -766,7 +768,7 @@ func (b *Bot) withdraw(c *Context, e *Entry) error {
 		window = &pc.Submissions
 	}
 	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
-		[]EntryChange{{N: e.N, From: e.Status, To: EntryWithdrawn, Free: true}}, window, "withdraw", b.clock())
+		[]EntryChange{{N: e.N, From: e.Status, To: EntryWithdrawn, Free: true}}, window, "withdraw", b.core.Now())
 	if errors.Is(err, ErrWindowClosed) {
 		text, err := b.subClosedNow(c)
 		if err != nil {
@@ -780,7 +782,7 @@ func (b *Bot) withdraw(c *Context, e *Entry) error {
 	if len(done) == 0 {
 		return c.Refuse(c.T("err.stale_button"))
 	}
-	b.log.Info("contest entry withdrawn", "cohort", c.Cohort.ID, "entry", e.N, "user", c.U.User)
+	b.core.Log().Info("contest entry withdrawn", "cohort", c.Cohort.ID, "entry", e.N, "user", c.U.User)
 	if c.Conv != nil && c.Conv.Flow == flowPhoto && slices.Contains(convEntries(c.Conv), e.N) {
 		if err := c.EndConv(); err != nil {
 			return err
@@ -792,10 +794,10 @@ func (b *Bot) withdraw(c *Context, e *Entry) error {
 // recaption replaces a submitted entry's description while submissions
 // are open. An approved entry of a moderated contest goes back to the
 // organisers: what voters see must have been approved.
-func (b *Bot) recaption(c *Context, n int64, caption string) error {
+func (b *Contest) recaption(c *bot.Context, n int64, caption string) error {
 	pc, cs := b.contest(c)
 	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
-	if isNotFound(err) || err == nil && e.Author != c.U.User {
+	if bot.IsNotFound(err) || err == nil && e.Author != c.U.User {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
@@ -820,7 +822,7 @@ func (b *Bot) recaption(c *Context, n int64, caption string) error {
 	}
 	e.Caption = caption
 	done, err := cs.UpdateEntries(c.Context, c.Cohort.ID, c.U.User,
-		[]EntryChange{{N: n, From: from, To: to, Entry: e}}, window, "recaption", b.clock())
+		[]EntryChange{{N: n, From: from, To: to, Entry: e}}, window, "recaption", b.core.Now())
 	if errors.Is(err, ErrWindowClosed) {
 		if err := c.EndConv(); err != nil {
 			return err
@@ -855,7 +857,7 @@ func (b *Bot) recaption(c *Context, n int64, caption string) error {
 
 // myPhotos lists the sender's entries with their status, and buttons to
 // withdraw or re-caption them while submissions are open.
-func (b *Bot) myPhotos(c *Context) error {
+func (b *Contest) myPhotos(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
 		return c.Reply(c.T("err.photo_not_now"))
@@ -864,18 +866,18 @@ func (b *Bot) myPhotos(c *Context) error {
 	if err != nil {
 		return err
 	}
-	now := b.clock()
+	now := b.core.Now()
 	open := sub.Open(now)
 	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
 	if err != nil {
 		return err
 	}
 	if len(mine) == 0 {
-		if c.Member.Role != Trainee {
+		if c.Member.Role != bot.Trainee {
 			return c.Reply(c.T("ph.my_none_role"))
 		}
 		if open {
-			return c.Reply(c.T("ph.my_none", formatWhen(sub.Closes, c)))
+			return c.Reply(c.T("ph.my_none", bot.FormatWhen(sub.Closes, c)))
 		}
 		return c.Reply(c.T("ph.my_none_closed") + "\n" + b.subClosedText(c, sub, now))
 	}
@@ -890,11 +892,11 @@ func (b *Bot) myPhotos(c *Context) error {
 		limit = strconv.Itoa(pc.MaxPhotosPerMember)
 	}
 	lines := []string{c.T("ph.my_title", active, limit)}
-	var rows [][]Button
+	var rows [][]bot.Button
 	for i, e := range mine {
-		line := c.T("ph.my_line", e.N, orDash(e.Category), c.T("ph.status."+e.Status))
+		line := c.T("ph.my_line", e.N, bot.OrDash(e.Category), c.T("ph.status."+e.Status))
 		if e.Caption != "" {
-			line += " — " + truncate(e.Caption, 60)
+			line += " — " + bot.Truncate(e.Caption, 60)
 		}
 		if e.Status == EntryRejected && e.Reason != "" {
 			line += "\n   " + c.T("ph.reason", e.Reason)
@@ -906,19 +908,19 @@ func (b *Bot) myPhotos(c *Context) error {
 		id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
 		switch e.Status {
 		case EntryDraft:
-			rows = append(rows, []Button{
+			rows = append(rows, []bot.Button{
 				{Text: c.T("btn.finish", e.N), Data: cbData(co, "ph:go", id)},
 				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
 			})
 		case EntryPending, EntryApproved:
-			rows = append(rows, []Button{
+			rows = append(rows, []bot.Button{
 				{Text: c.T("btn.recaption", e.N), Data: cbData(co, "ph:rc", id)},
 				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
 			})
 		}
 	}
 	if open {
-		lines = append(lines, "", c.T("ph.my_open", formatWhen(sub.Closes, c)))
+		lines = append(lines, "", c.T("ph.my_open", bot.FormatWhen(sub.Closes, c)))
 	} else {
 		lines = append(lines, "", c.T("ph.my_closed"))
 	}
@@ -926,31 +928,31 @@ func (b *Bot) myPhotos(c *Context) error {
 }
 
 // subClosedText says submissions are not open, and when they are.
-func (b *Bot) subClosedText(c *Context, sub plan.Window, now time.Time) string {
+func (b *Contest) subClosedText(c *bot.Context, sub plan.Window, now time.Time) string {
 	switch {
 	case sub.Opens.IsZero() && sub.Closes.IsZero():
 		return c.T("err.photo_not_now")
 	case now.Before(sub.Opens):
-		return c.T("ph.not_open_yet", formatWhen(sub.Opens, c))
+		return c.T("ph.not_open_yet", bot.FormatWhen(sub.Opens, c))
 	default:
-		return c.T("ph.closed", formatWhen(sub.Closes, c))
+		return c.T("ph.closed", bot.FormatWhen(sub.Closes, c))
 	}
 }
 
 // subClosedNow is subClosedText for the windows as they are now: the
 // answer to a change the store refused because submissions had closed.
-func (b *Bot) subClosedNow(c *Context) (string, error) {
+func (b *Contest) subClosedNow(c *bot.Context) (string, error) {
 	sub, _, _, err := b.windows(c)
 	if err != nil {
 		return "", err
 	}
-	return b.subClosedText(c, sub, b.clock()), nil
+	return b.subClosedText(c, sub, b.core.Now()), nil
 }
 
 // refuseAfterClose refuses a change to a submitted entry once submissions
 // have closed (a draft may still be withdrawn), and reports whether it
 // did.
-func (b *Bot) refuseAfterClose(c *Context, e *Entry) (bool, error) {
+func (b *Contest) refuseAfterClose(c *bot.Context, e *Entry) (bool, error) {
 	if e.Status == EntryDraft {
 		return false, nil
 	}
@@ -958,7 +960,7 @@ func (b *Bot) refuseAfterClose(c *Context, e *Entry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if now := b.clock(); !sub.Open(now) {
+	if now := b.core.Now(); !sub.Open(now) {
 		return true, c.Refuse(b.subClosedText(c, sub, now))
 	}
 	return false, nil

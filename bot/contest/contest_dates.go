@@ -1,4 +1,6 @@
-package bot
+package contest
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"context"
@@ -40,8 +42,8 @@ func WithContestDates(p *plan.Plan, meta ContestMeta) *plan.Plan {
 // contestDates moves the photos deadline with organisers' changes of
 // the submissions (WithContestDates), reading the contest only when the
 // plan has a photos deadline that could move.
-func contestDates(cs ContestStore) func(ctx context.Context, c *Cohort) (*Cohort, error) {
-	return func(ctx context.Context, c *Cohort) (*Cohort, error) {
+func contestDates(cs Store) func(ctx context.Context, c *bot.Cohort) (*bot.Cohort, error) {
+	return func(ctx context.Context, c *bot.Cohort) (*bot.Cohort, error) {
 		p := c.Plan
 		if p == nil || p.Contest == nil ||
 			!slices.ContainsFunc(p.Deadlines, func(d plan.Deadline) bool { return d.Kind == DeadlinePhotos }) {
