@@ -231,7 +231,7 @@ func (b *Bot) CohortAt(ctx context.Context, id string, version int64) (*Cohort, 
 }
 
 // forget drops a cohort from the cache (after a delete).
-func (b *Bot) forget(id string) {
+func (b *Bot) ForgetCohort(id string) {
 	b.mu.Lock()
 	delete(b.cohorts, id)
 	b.mu.Unlock()
@@ -248,3 +248,6 @@ func (b *Bot) Config() Config { return b.cfg }
 
 // Outbox returns the durable outbox, nil when there is none (console).
 func (b *Bot) Outbox() Outbox { return b.outbox }
+
+// Cohort returns a cohort.
+func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.CohortAt(ctx, id, 0) }

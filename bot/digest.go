@@ -51,7 +51,7 @@ func (b *Bot) Digest(ctx context.Context, c *Cohort, since, now time.Time) error
 	for _, o := range organisers {
 		l := langs[o.User]
 		lines := []string{
-			Text(l, "digest.title", c.Name, formatDate(local, l)),
+			Text(l, "digest.title", c.Name, FormatDate(local, l)),
 			Text(l, "digest.members", len(members), counts[Trainee], counts[Lecturer], counts[Organiser]),
 		}
 		if len(newNames) > 0 {

@@ -20,13 +20,6 @@ type DueItem struct {
 	Payload string
 }
 
-// Due-item kinds.
-const (
-	DueSessionReminder  = "rs"
-	DueDeadlineReminder = "rd"
-	DueAnnouncement     = "an"
-)
-
 // Schedule is the store of due items the handlers use (store.Store).
 type Schedule interface {
 	AddDue(ctx context.Context, it DueItem) error

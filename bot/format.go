@@ -21,7 +21,7 @@ func OrDash(s string) string {
 
 // formatDate writes a date the way Vietnamese readers expect ("Thứ Hai,
 // 10/07/2017"), or in English ("Mon 10 Jul 2017").
-func formatDate(t time.Time, l Lang) string {
+func FormatDate(t time.Time, l Lang) string {
 	if l == EN {
 		return t.Format("Mon 2 Jan 2006")
 	}
@@ -29,8 +29,8 @@ func formatDate(t time.Time, l Lang) string {
 	return days[t.Weekday()] + ", " + t.Format("02/01/2006")
 }
 
-func formatDateTime(t time.Time, l Lang) string {
-	return formatDate(t, l) + " " + t.Format("15:04")
+func FormatDateTime(t time.Time, l Lang) string {
+	return FormatDate(t, l) + " " + t.Format("15:04")
 }
 
 // truncate cuts s to at most n runes, adding an ellipsis.

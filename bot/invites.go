@@ -132,7 +132,7 @@ func (b *Bot) inviteUses(c *Context, inv *Invite) string {
 		s += ", " + c.T("invites.left", inv.Uses)
 	}
 	if !inv.Expires.IsZero() {
-		s += ", " + c.T("invites.expires", formatDateTime(inv.Expires.In(c.Cohort.Plan.Location), c.Lang))
+		s += ", " + c.T("invites.expires", FormatDateTime(inv.Expires.In(c.Cohort.Plan.Location), c.Lang))
 	}
 	return s
 }

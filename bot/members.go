@@ -158,7 +158,7 @@ func (b *Bot) memberView(c *Context, m *Member) error {
 	case m.Role == Trainee:
 		lines = append(lines, c.T("profile.group", OrDash(m.Group)))
 	}
-	lines = append(lines, c.T("members.joined", formatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
+	lines = append(lines, c.T("members.joined", FormatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
 	if !m.Registered {
 		lines = append(lines, c.T("members.unregistered"))
 	}

@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/bottest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/internal/redistest"
 	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
@@ -31,15 +33,6 @@ func mustZone(name string) *time.Location {
 func at(day, hour, minute int) time.Time {
 	return time.Date(2017, time.July, day, hour, minute, 0, 0, hcm)
 }
-
-// recorder is a bot.Sender that records direct sends: with an outbox,
-// the jobs must send nothing directly.
-type recorder struct{ sent atomic.Int64 }
-
-func (r *recorder) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
-	return bot.Sent{Chat: m.Chat, MessageID: r.sent.Add(1)}, nil
-}
-func (r *recorder) Answer(context.Context, bot.Answer) error { return nil }
 
 // countingBot is the bot.Bot the runner drives, counting what each job
 // did, so that a job run twice shows even though the outbox would
@@ -93,7 +86,7 @@ func (c *countingBot) outcome(id string) []bot.DueOutcome {
 type env struct {
 	t      testing.TB
 	st     *store.Store
-	direct *recorder
+	direct *bottest.Counter
 	bot    *countingBot
 	fs     bot.Features
 }
@@ -104,15 +97,15 @@ func newEnv(tb testing.TB, extra ...func(*store.Store) bot.Feature) *env {
 	tb.Helper()
 	srv := redistest.Start(tb)
 	st := store.New(srv.Client())
-	rec := &recorder{}
-	fs := bot.Features{bot.Announce(), bot.Timetable()}
+	rec := &bottest.Counter{}
+	fs := bot.Features{announce.New(st).Feature(), timetable.New(st).Feature()}
 	for _, f := range extra {
 		fs = append(fs, f(st))
 	}
 	b := bot.New(bot.Config{}, st, rec, fs, bot.WithOutbox(st))
 	e := &env{t: tb, st: st, direct: rec, fs: fs, bot: &countingBot{Bot: b, outcomes: map[string][]bot.DueOutcome{}, digests: map[string]int{}}}
 	tb.Cleanup(func() {
-		if n := rec.sent.Load(); n != 0 {
+		if n := rec.N(); n != 0 {
 			tb.Errorf("%d messages sent directly; every job must go through the outbox", n)
 		}
 	})

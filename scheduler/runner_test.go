@@ -13,6 +13,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
 )
@@ -90,7 +91,7 @@ func TestTwoRunnersQueueEachReminderOnce(t *testing.T) {
 	}
 	for id, users := range queued {
 		want := everyone
-		if strings.HasPrefix(id, bot.DueDeadlineReminder+":") {
+		if strings.HasPrefix(id, timetable.DueDeadlineReminder+":") {
 			want = trainees
 		}
 		if !slices.Equal(users, want) {

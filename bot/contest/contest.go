@@ -134,7 +134,6 @@ type Store interface {
 	ForgetContestant(ctx context.Context, cohort string, user bot.UserKey, voting plan.Window, now time.Time) error
 }
 
-
 // ContestMeta is what organisers changed and what the contest counts. A
 // nil window bound means the plan's.
 type ContestMeta struct {

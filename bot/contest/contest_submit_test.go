@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/bottest"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/docs"
 	"github.com/cohortbot/cohortbot/internal/redistest"
 	"github.com/cohortbot/cohortbot/store"
@@ -100,7 +102,7 @@ func TestContestSubmitRedelivered(t *testing.T) {
 				t.Fatal(err)
 			}
 			sender := &bottest.Sender{}
-			b := bot.New(bot.Config{}, st, sender, bot.Features{bot.Announce(), contest.New(st).Feature(), bot.Timetable()}, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
+			b := bot.New(bot.Config{}, st, sender, bot.Features{announce.New(st).Feature(), contest.New(st).Feature(), timetable.New(st).Feature()}, bot.WithClock(func() time.Time { return now }), bot.WithOutbox(st.Store))
 
 			var id int64
 			update := func(kind bot.Kind, text, data string) *bot.Update {

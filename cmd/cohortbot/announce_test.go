@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // Texts of the announcement flow the tests below look for.
@@ -493,7 +493,7 @@ func TestAnnounceSchedule(t *testing.T) {
 		t.Errorf("due at %v and %v", today.Due, saturday.Due)
 	}
 	for _, it := range items {
-		if it.Kind != bot.DueAnnouncement || it.Cohort != a.c.ID || it.ID != "an:"+a.c.ID+":"+it.Ref || !strings.Contains(it.Payload, `"by":"telegram:5001"`) {
+		if it.Kind != announce.DueAnnouncement || it.Cohort != a.c.ID || it.ID != "an:"+a.c.ID+":"+it.Ref || !strings.Contains(it.Payload, `"by":"telegram:5001"`) {
 			t.Errorf("item %+v", it)
 		}
 	}
@@ -554,7 +554,7 @@ func TestAnnounceSchedule(t *testing.T) {
 	// One the bot could not send in time is dropped, and its organiser told.
 	late := saturday
 	late.ID, late.Ref = late.ID+"z", late.Ref+"z"
-	if err := b.RunAnnouncement(ctx, late, late.Due.Add(13*time.Hour)); err != nil {
+	if _, _, err := b.RunDue(ctx, late, late.Due.Add(13*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	o.reply(seen, "đã không được gửi vì bot bị gián đoạn")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 )
 
 // TestContestDatesFollowThePanel: when organisers extend submissions from
@@ -24,7 +25,7 @@ func TestContestDatesFollowThePanel(t *testing.T) {
 	planned, extended := hanoi(t, 2017, 10, 25, 17, 0), hanoi(t, 2017, 10, 26, 17, 0)
 	reminders := func() []time.Time {
 		t.Helper()
-		items, err := e.store().PendingDue(context.Background(), r.c.ID, bot.DueDeadlineReminder)
+		items, err := e.store().PendingDue(context.Background(), r.c.ID, timetable.DueDeadlineReminder)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/store"
 )
 
@@ -21,9 +23,9 @@ func features(st *store.Store) featureSet {
 	ct := contest.New(st)
 	return featureSet{
 		All: bot.Features{
-			bot.Announce(),
+			announce.New(st).Feature(),
 			ct.Feature(),
-			bot.Timetable(),
+			timetable.New(st).Feature(),
 		},
 		Contest: ct,
 	}

@@ -1,4 +1,6 @@
-package bot
+package timetable
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"fmt"
@@ -13,7 +15,7 @@ import (
 // deadlines, which phones import into their calendar. Times are written in
 // UTC, so no time-zone block is needed; each event has an alarm at the
 // plan's shortest reminder lead.
-func ICS(c *Cohort, sessions []plan.Session, deadlines []plan.Deadline, now time.Time, lang Lang) []byte {
+func ICS(c *bot.Cohort, sessions []plan.Session, deadlines []plan.Deadline, now time.Time, lang bot.Lang) []byte {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(foldICS(s)) }
 	line("BEGIN:VCALENDAR")
@@ -53,7 +55,7 @@ func ICS(c *Cohort, sessions []plan.Session, deadlines []plan.Deadline, now time
 		event("s-"+s.ID, s.Title, s.Place, s.Starts, s.Ends, shortest(c.Plan.Reminders.Sessions))
 	}
 	for _, d := range deadlines {
-		event("d-"+d.ID, Text(lang, "ics.deadline", d.Title), "", d.Due.Add(-30*time.Minute), d.Due, shortest(c.Plan.Reminders.Deadlines))
+		event("d-"+d.ID, bot.Text(lang, "ics.deadline", d.Title), "", d.Due.Add(-30*time.Minute), d.Due, shortest(c.Plan.Reminders.Deadlines))
 	}
 	line("END:VCALENDAR")
 	return []byte(b.String())

@@ -1,4 +1,6 @@
-package bot
+package announce
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"cmp"
@@ -21,6 +23,9 @@ import (
 // belong to the organiser's active cohort.
 
 const flowAnnounce = "ann"
+
+// DueAnnouncement is the due-item kind of a scheduled announcement.
+const DueAnnouncement = "an"
 
 // Steps of the announcement conversation.
 const (
@@ -55,18 +60,18 @@ const (
 
 // announcement is a draft, and the payload of a scheduled announcement.
 type announcement struct {
-	Cohort   string `json:"cohort"`
-	Text     string `json:"text,omitempty"`
-	Photo    string `json:"photo,omitempty"` // platform file id, sent again by id
-	Doc      string `json:"doc,omitempty"`
-	DocName  string `json:"doc_name,omitempty"`
-	Audience string `json:"aud,omitempty"`
-	Group    string `json:"group,omitempty"`
-	Role     Role   `json:"role,omitempty"`
+	Cohort   string   `json:"cohort"`
+	Text     string   `json:"text,omitempty"`
+	Photo    string   `json:"photo,omitempty"` // platform file id, sent again by id
+	Doc      string   `json:"doc,omitempty"`
+	DocName  string   `json:"doc_name,omitempty"`
+	Audience string   `json:"aud,omitempty"`
+	Group    string   `json:"group,omitempty"`
+	Role     bot.Role `json:"role,omitempty"`
 	// By and Lang are the organiser who scheduled it and their language
 	// (for the delivery report); only in the payload.
-	By   UserKey `json:"by,omitempty"`
-	Lang Lang    `json:"lang,omitempty"`
+	By   bot.UserKey `json:"by,omitempty"`
+	Lang bot.Lang    `json:"lang,omitempty"`
 	// At is the chosen time while confirming a schedule.
 	At time.Time `json:"-"`
 }
@@ -94,14 +99,14 @@ func (d *announcement) data() map[string]string {
 // draft reads the announcement being written from the conversation. It
 // reports false when there is none, or when it belongs to a cohort other
 // than the active one (the organiser switched since).
-func (c *Context) draft() (*announcement, bool) {
+func draft(c *bot.Context) (*announcement, bool) {
 	if c.Conv == nil || c.Conv.Flow != flowAnnounce || c.Cohort == nil {
 		return nil, false
 	}
 	m := c.Conv.Data
 	d := &announcement{
 		Cohort: m["cohort"], Text: m["text"], Photo: m["photo"], Doc: m["doc"], DocName: m["doc_name"],
-		Audience: m["aud"], Group: m["group"], Role: Role(m["role"]),
+		Audience: m["aud"], Group: m["group"], Role: bot.Role(m["role"]),
 	}
 	if d.Cohort != c.Cohort.ID || d.Text == "" && d.Photo == "" && d.Doc == "" {
 		return nil, false
@@ -114,8 +119,8 @@ func (c *Context) draft() (*announcement, bool) {
 
 // recipients are the registered members the announcement is for, in a
 // stable order.
-func (d *announcement) recipients(members []*Member) []UserKey {
-	var out []UserKey
+func (d *announcement) recipients(members []*bot.Member) []bot.UserKey {
+	var out []bot.UserKey
 	for _, m := range members {
 		if !m.Registered {
 			continue
@@ -123,7 +128,7 @@ func (d *announcement) recipients(members []*Member) []UserKey {
 		switch d.Audience {
 		case audAll:
 		case audGroup:
-			if m.Role != Trainee || m.Group != d.Group {
+			if m.Role != bot.Trainee || m.Group != d.Group {
 				continue
 			}
 		case audRole:
@@ -141,67 +146,67 @@ func (d *announcement) recipients(members []*Member) []UserKey {
 
 // toGroupChat reports whether the announcement is also posted in the
 // cohort's linked group chat: only when it is for the whole cohort.
-func (d *announcement) toGroupChat(co *Cohort) bool {
+func (d *announcement) toGroupChat(co *bot.Cohort) bool {
 	return d.Audience == audAll && co.GroupChat != ""
 }
 
 // message is the announcement as one recipient sees it: the header in
 // their language, then the organiser's text verbatim, as plain text.
-func (d *announcement) message(co *Cohort, lang Lang, chat ChatKey) Message {
-	text := Text(lang, "ann.header", co.Name)
+func (d *announcement) message(co *bot.Cohort, lang bot.Lang, chat bot.ChatKey) bot.Message {
+	text := bot.Text(lang, "ann.header", co.Name)
 	if d.Text != "" {
 		text += "\n\n" + d.Text
 	}
-	m := Message{Chat: chat, Text: text}
+	m := bot.Message{Chat: chat, Text: text}
 	switch {
 	case d.Photo != "":
-		m.Photo = &File{ID: d.Photo}
+		m.Photo = &bot.File{ID: d.Photo}
 	case d.Doc != "":
-		m.Document = &File{ID: d.Doc, Name: d.DocName}
+		m.Document = &bot.File{ID: d.Doc, Name: d.DocName}
 	}
 	return m
 }
 
 // title names the announcement in reports and lists.
-func (d *announcement) title(lang Lang) string {
+func (d *announcement) title(lang bot.Lang) string {
 	if t := strings.Join(strings.Fields(d.Text), " "); t != "" {
-		return Truncate(t, 40)
+		return bot.Truncate(t, 40)
 	}
 	if d.Doc != "" && d.DocName != "" {
-		return Truncate(d.DocName, 40)
+		return bot.Truncate(d.DocName, 40)
 	}
 	if d.Doc != "" {
-		return Text(lang, "ann.title_doc")
+		return bot.Text(lang, "ann.title_doc")
 	}
-	return Text(lang, "ann.title_photo")
+	return bot.Text(lang, "ann.title_photo")
 }
 
 // audienceLabel says who gets it ("cả khóa", "nhóm Lạng Sơn", ...).
-func (d *announcement) audienceLabel(lang Lang) string {
+func (d *announcement) audienceLabel(lang bot.Lang) string {
 	switch d.Audience {
 	case audGroup:
-		return Text(lang, "ann.aud_group", d.Group)
+		return bot.Text(lang, "ann.aud_group", d.Group)
 	case audRole:
-		return Text(lang, "ann.aud_"+string(d.Role))
+		return bot.Text(lang, "ann.aud_"+string(d.Role))
 	}
-	return Text(lang, "ann.aud_all")
+	return bot.Text(lang, "ann.aud_all")
 }
 
 // announceRoutes installs the announcements' routes.
-func (b *Bot) announceRoutes(g *RouteGroup) {
-	organiser := RequireRole(Organiser)
-	g.Handle(Command("announce"), b.announce, organiser)
-	g.Handle(CallbackPrefix("ann:"), b.announcePress, organiser)
+func (b *Announce) announceRoutes(g *bot.RouteGroup) {
+	organiser := bot.RequireRole(bot.Organiser)
+	g.Handle(bot.Command("announce"), b.announce, organiser)
+	g.Handle(bot.CallbackPrefix("ann:"), b.announcePress, organiser)
 	// Only an organiser's text goes to their draft: someone who stopped
 	// being one mid-draft is not held in it.
-	g.Handle(And(InFlow(flowAnnounce), IsKind(KindText), (*Context).IsOrganiser), b.announceText, organiser)
-	g.Handle(Command("link"), b.link, organiser)
-	g.Handle(CallbackPrefix("lk:"), b.linkPress, organiser)
+	g.Handle(bot.And(bot.InFlow(flowAnnounce), bot.IsKind(bot.KindText), (*bot.Context).IsOrganiser), b.announceText, organiser)
+	g.Handle(bot.Command("link"), b.link, organiser)
+	g.Handle(bot.CallbackPrefix("lk:"), b.linkPress, organiser)
 }
 
 // announce starts a draft from "/announce TEXT" or from "/announce" sent
 // as a reply; with neither it shows how, and the scheduled announcements.
-func (b *Bot) announce(c *Context) error {
+func (b *Announce) announce(c *bot.Context) error {
 	d := &announcement{Cohort: c.Cohort.ID, Text: strings.TrimSpace(c.U.Args)}
 	if q := c.U.ReplyTo; q != nil {
 		switch {
@@ -226,25 +231,25 @@ func (b *Bot) announce(c *Context) error {
 	return b.askAudience(c, c.T("ann.ask_audience"))
 }
 
-func (b *Bot) askAudience(c *Context, text string) error {
-	rows := [][]Button{{{Text: c.T("ann.btn_all"), Data: "ann:a"}}}
+func (b *Announce) askAudience(c *bot.Context, text string) error {
+	rows := [][]bot.Button{{{Text: c.T("ann.btn_all"), Data: "ann:a"}}}
 	if len(c.Cohort.Plan.Groups) > 0 {
-		rows = append(rows, []Button{{Text: c.T("ann.btn_group"), Data: "ann:g"}})
+		rows = append(rows, []bot.Button{{Text: c.T("ann.btn_group"), Data: "ann:g"}})
 	}
 	rows = append(rows,
-		[]Button{{Text: c.T("ann.btn_role"), Data: "ann:r"}},
-		[]Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("ann.btn_role"), Data: "ann:r"}},
+		[]bot.Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
 	return c.Reply(text, rows...)
 }
 
 // announceUsage explains /announce and lists the scheduled announcements,
 // each with a button that cancels it.
-func (b *Bot) announceUsage(c *Context) error {
+func (b *Announce) announceUsage(c *bot.Context) error {
 	text := c.T("ann.usage")
-	if b.due == nil {
+	if b.core.Schedule() == nil {
 		return c.Reply(text)
 	}
-	items, err := b.due.PendingDue(c.Context, c.Cohort.ID, annDuePrefix+c.Cohort.ID+":")
+	items, err := b.core.Schedule().PendingDue(c.Context, c.Cohort.ID, annDuePrefix+c.Cohort.ID+":")
 	if err != nil {
 		return fmt.Errorf("list scheduled announcements: %w", err)
 	}
@@ -254,25 +259,25 @@ func (b *Bot) announceUsage(c *Context) error {
 	loc := c.Cohort.Plan.Location
 	var sb strings.Builder
 	sb.WriteString(text + "\n\n" + c.T("ann.scheduled_title"))
-	var rows [][]Button
+	var rows [][]bot.Button
 	for i, it := range items[:min(len(items), annListMax)] {
 		var d announcement
 		if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
-			b.log.Warn("unreadable scheduled announcement", "item", it.ID, "err", err)
+			b.core.Log().Warn("unreadable scheduled announcement", "item", it.ID, "err", err)
 		}
-		fmt.Fprintf(&sb, "\n%d. %s — %s — «%s»", i+1, formatDateTime(it.Due.In(loc), c.Lang), d.audienceLabel(c.Lang), d.title(c.Lang))
-		rows = append(rows, []Button{{Text: c.T("ann.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
+		fmt.Fprintf(&sb, "\n%d. %s — %s — «%s»", i+1, bot.FormatDateTime(it.Due.In(loc), c.Lang), d.audienceLabel(c.Lang), d.title(c.Lang))
+		rows = append(rows, []bot.Button{{Text: c.T("ann.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
 	}
 	return c.Reply(sb.String(), rows...)
 }
 
 // announcePress handles every "ann:" button.
-func (b *Bot) announcePress(c *Context) error {
+func (b *Announce) announcePress(c *bot.Context) error {
 	data := strings.TrimPrefix(c.U.Callback.Data, "ann:")
 	if ref, ok := strings.CutPrefix(data, "x:"); ok {
 		return b.unschedule(c, ref)
 	}
-	d, ok := c.draft()
+	d, ok := draft(c)
 	if !ok {
 		return c.Refuse(c.T("ann.gone"))
 	}
@@ -295,7 +300,7 @@ func (b *Bot) announcePress(c *Context) error {
 		if len(groups) == 0 {
 			return c.Refuse(c.T("ann.no_groups"))
 		}
-		return c.Reply(c.T("ann.pick_group"), b.groupButtons(c, "ann:g:")...)
+		return c.Reply(c.T("ann.pick_group"), b.core.GroupButtons(c, "ann:g:")...)
 	case strings.HasPrefix(data, "g:"):
 		idx, err := strconv.Atoi(strings.TrimPrefix(data, "g:"))
 		if err != nil || idx < 0 || idx >= len(groups) {
@@ -304,14 +309,14 @@ func (b *Bot) announcePress(c *Context) error {
 		d.Audience, d.Group, d.Role = audGroup, groups[idx], ""
 		return b.annPreview(c, d)
 	case data == "r":
-		var row []Button
-		for _, r := range Roles {
-			row = append(row, Button{Text: c.T("role." + string(r)), Data: "ann:r:" + string(r[0])})
+		var row []bot.Button
+		for _, r := range bot.Roles {
+			row = append(row, bot.Button{Text: c.T("role." + string(r)), Data: "ann:r:" + string(r[0])})
 		}
 		return c.Reply(c.T("ann.pick_role"), row)
 	case strings.HasPrefix(data, "r:"):
-		var role Role
-		for _, r := range Roles {
+		var role bot.Role
+		for _, r := range bot.Roles {
 			if "r:"+string(r[0]) == data {
 				role = r
 			}
@@ -327,7 +332,7 @@ func (b *Bot) announcePress(c *Context) error {
 	case data == "send":
 		return b.annSendNow(c, d)
 	case data == "when":
-		if b.due == nil {
+		if b.core.Schedule() == nil {
 			return c.Refuse(c.T("ann.no_schedule"))
 		}
 		d.At = time.Time{}
@@ -345,7 +350,7 @@ func (b *Bot) announcePress(c *Context) error {
 }
 
 // annPreview shows the exact message, then who gets it with the choices.
-func (b *Bot) annPreview(c *Context, d *announcement) error {
+func (b *Announce) annPreview(c *bot.Context, d *announcement) error {
 	members, err := b.store.Members(c.Context, c.Cohort.ID)
 	if err != nil {
 		return fmt.Errorf("list members: %w", err)
@@ -368,18 +373,18 @@ func (b *Bot) annPreview(c *Context, d *announcement) error {
 	if group {
 		text += "\n" + c.T("ann.preview_group")
 	}
-	row := []Button{{Text: c.T("ann.btn_send"), Data: "ann:send"}}
-	if b.due != nil {
-		row = append(row, Button{Text: c.T("ann.btn_when"), Data: "ann:when"})
+	row := []bot.Button{{Text: c.T("ann.btn_send"), Data: "ann:send"}}
+	if b.core.Schedule() != nil {
+		row = append(row, bot.Button{Text: c.T("ann.btn_when"), Data: "ann:when"})
 	}
 	return c.Reply(text, row,
-		[]Button{{Text: c.T("ann.btn_audience"), Data: "ann:aud"}, {Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("ann.btn_audience"), Data: "ann:aud"}, {Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
 }
 
 // annSendNow queues the announcement as one batch whose id comes from the
 // confirming press, so a redelivered press adds nothing; the draft is
 // consumed, so a second press finds it gone.
-func (b *Bot) annSendNow(c *Context, d *announcement) error {
+func (b *Announce) annSendNow(c *bot.Context, d *announcement) error {
 	d.By, d.Lang = c.U.User, c.Lang
 	id := fmt.Sprintf("announce:%s:%s", c.Cohort.ID, updateRef(c.U))
 	people, group, err := b.sendAnnouncement(c.Context, c.Cohort, d, id)
@@ -395,12 +400,12 @@ func (b *Bot) annSendNow(c *Context, d *announcement) error {
 	if err := c.EndConv(); err != nil {
 		return err
 	}
-	b.log.Info("announcement sent", "cohort", c.Cohort.ID, "batch", id, "by", c.U.User, "people", people, "group_chat", group)
+	b.core.Log().Info("announcement sent", "cohort", c.Cohort.ID, "batch", id, "by", c.U.User, "people", people, "group_chat", group)
 	andGroup := ""
 	if group {
 		andGroup = c.T("ann.and_group")
 	}
-	if b.outbox == nil {
+	if b.core.Outbox() == nil {
 		return c.Reply(c.TN("ann.sent_direct", people, people, andGroup))
 	}
 	return c.Reply(c.TN("ann.sending", people, people, andGroup))
@@ -410,7 +415,7 @@ func (b *Bot) annSendNow(c *Context, d *announcement) error {
 // in the recipient's language, plus the linked group chat for the whole
 // cohort. It returns how many people and whether the group chat were
 // queued; nothing is queued when nobody matches.
-func (b *Bot) sendAnnouncement(ctx context.Context, co *Cohort, d *announcement, batchID string) (people int, group bool, err error) {
+func (b *Announce) sendAnnouncement(ctx context.Context, co *bot.Cohort, d *announcement, batchID string) (people int, group bool, err error) {
 	members, err := b.store.Members(ctx, co.ID)
 	if err != nil {
 		return 0, false, fmt.Errorf("list members: %w", err)
@@ -424,20 +429,20 @@ func (b *Bot) sendAnnouncement(ctx context.Context, co *Cohort, d *announcement,
 	if err != nil {
 		return 0, false, fmt.Errorf("read recipients' languages: %w", err)
 	}
-	jobs := make([]Job, 0, len(users)+1)
+	jobs := make([]bot.Job, 0, len(users)+1)
 	for _, u := range users {
-		lang := VI
+		lang := bot.VI
 		if p := profiles[u]; p.Lang != "" {
 			lang = p.Lang
 		}
-		jobs = append(jobs, Job{ID: string(u), User: u, Msg: d.message(co, lang, u.PrivateChat())})
+		jobs = append(jobs, bot.Job{ID: string(u), User: u, Msg: d.message(co, lang, u.PrivateChat())})
 	}
 	if group {
 		// The group reads the organiser's language: they wrote the text.
-		jobs = append(jobs, Job{ID: "chat:" + string(co.GroupChat), Msg: d.message(co, cmp.Or(d.Lang, VI), co.GroupChat)})
+		jobs = append(jobs, bot.Job{ID: "chat:" + string(co.GroupChat), Msg: d.message(co, cmp.Or(d.Lang, bot.VI), co.GroupChat)})
 	}
-	batch := Batch{ID: batchID, Cohort: co.ID, Kind: "announce", ReportTo: d.By.PrivateChat(), Lang: cmp.Or(d.Lang, VI), Title: d.title(cmp.Or(d.Lang, VI))}
-	if err := b.Deliver(ctx, batch, jobs); err != nil {
+	batch := bot.Batch{ID: batchID, Cohort: co.ID, Kind: "announce", ReportTo: d.By.PrivateChat(), Lang: cmp.Or(d.Lang, bot.VI), Title: d.title(cmp.Or(d.Lang, bot.VI))}
+	if err := b.core.Deliver(ctx, batch, jobs); err != nil {
 		return 0, false, fmt.Errorf("queue announcement %s: %w", batchID, err)
 	}
 	return len(users), group, nil
@@ -446,24 +451,24 @@ func (b *Bot) sendAnnouncement(ctx context.Context, co *Cohort, d *announcement,
 // updateRef is a short id derived from an update, stable when the update
 // is handled again after a crash. The update's time is part of it because
 // the console numbers its updates from 1 at every start.
-func updateRef(u *Update) string {
+func updateRef(u *bot.Update) string {
 	ref := string(u.Platform)[:min(1, len(u.Platform))] + strconv.FormatInt(u.ID, 36)
-	if t := u.Time.Unix(); t > 0 && u.Platform != Telegram {
+	if t := u.Time.Unix(); t > 0 && u.Platform != bot.Telegram {
 		ref += strconv.FormatInt(t, 36)
 	}
 	return ref
 }
 
-func (b *Bot) askWhen(c *Context) error {
+func (b *Announce) askWhen(c *bot.Context) error {
 	loc := c.Cohort.Plan.Location
-	example := b.clock().In(loc).AddDate(0, 0, 1)
+	example := b.core.Now().In(loc).AddDate(0, 0, 1)
 	example = time.Date(example.Year(), example.Month(), example.Day(), 8, 0, 0, 0, loc)
 	return c.Reply(c.T("ann.ask_when", loc.String(), example.Format("02/01/2006 15:04")))
 }
 
 // announceText takes the typed date and time of a schedule.
-func (b *Bot) announceText(c *Context) error {
-	d, ok := c.draft()
+func (b *Announce) announceText(c *bot.Context) error {
+	d, ok := draft(c)
 	if !ok {
 		if err := c.EndConv(); err != nil {
 			return err
@@ -474,37 +479,37 @@ func (b *Bot) announceText(c *Context) error {
 		return c.Reply(c.T("ann.use_buttons"))
 	}
 	loc := c.Cohort.Plan.Location
-	now := b.clock().In(loc)
+	now := b.core.Now().In(loc)
 	at, problem := parseWhen(c.U.Text, now)
 	switch problem {
 	case whenBad:
-		return c.Reply(c.T("ann.when_bad", Truncate(strings.TrimSpace(c.U.Text), 40)))
+		return c.Reply(c.T("ann.when_bad", bot.Truncate(strings.TrimSpace(c.U.Text), 40)))
 	case whenPast:
-		return c.Reply(c.T("ann.when_past", formatDateTime(at, c.Lang)))
+		return c.Reply(c.T("ann.when_past", bot.FormatDateTime(at, c.Lang)))
 	case whenFar:
-		return c.Reply(c.T("ann.when_far", formatDateTime(now.AddDate(1, 0, 0), c.Lang)))
+		return c.Reply(c.T("ann.when_far", bot.FormatDateTime(now.AddDate(1, 0, 0), c.Lang)))
 	}
 	d.At = at
 	if err := c.SetConv(flowAnnounce, annStepConfirm, d.data()); err != nil {
 		return err
 	}
-	return c.Reply(c.T("ann.confirm_when", formatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
-		[]Button{{Text: c.T("ann.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("ann.btn_change_time"), Data: "ann:when"}},
-		[]Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+	return c.Reply(c.T("ann.confirm_when", bot.FormatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
+		[]bot.Button{{Text: c.T("ann.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("ann.btn_change_time"), Data: "ann:when"}},
+		[]bot.Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
 }
 
 // annSchedule stores the confirmed schedule as a due item whose id comes
 // from the confirming press.
-func (b *Bot) annSchedule(c *Context, d *announcement) error {
+func (b *Announce) annSchedule(c *bot.Context, d *announcement) error {
 	loc := c.Cohort.Plan.Location
-	if !d.At.After(b.clock()) {
+	if !d.At.After(b.core.Now()) {
 		// The time passed while the organiser was confirming.
 		past := d.At.In(loc)
 		d.At = time.Time{}
 		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
 			return err
 		}
-		if err := c.Reply(c.T("ann.when_past", formatDateTime(past, c.Lang))); err != nil {
+		if err := c.Reply(c.T("ann.when_past", bot.FormatDateTime(past, c.Lang))); err != nil {
 			return err
 		}
 		return b.askWhen(c)
@@ -515,18 +520,18 @@ func (b *Bot) annSchedule(c *Context, d *announcement) error {
 		return fmt.Errorf("encode announcement: %w", err)
 	}
 	ref := updateRef(c.U)
-	it := DueItem{
+	it := bot.DueItem{
 		ID: annDuePrefix + c.Cohort.ID + ":" + ref, Kind: DueAnnouncement, Cohort: c.Cohort.ID, Ref: ref,
 		At: d.At, Due: d.At, Payload: string(payload),
 	}
-	if err := b.due.AddDue(c.Context, it); err != nil {
+	if err := b.core.Schedule().AddDue(c.Context, it); err != nil {
 		return fmt.Errorf("schedule announcement: %w", err)
 	}
 	if err := c.EndConv(); err != nil {
 		return err
 	}
-	b.log.Info("announcement scheduled", "cohort", c.Cohort.ID, "item", it.ID, "due", d.At, "by", c.U.User)
-	return c.Reply(c.T("ann.scheduled", formatDateTime(d.At.In(loc), c.Lang), d.audienceLabel(c.Lang)))
+	b.core.Log().Info("announcement scheduled", "cohort", c.Cohort.ID, "item", it.ID, "due", d.At, "by", c.U.User)
+	return c.Reply(c.T("ann.scheduled", bot.FormatDateTime(d.At.In(loc), c.Lang), d.audienceLabel(c.Lang)))
 }
 
 var annRef = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
@@ -534,23 +539,23 @@ var annRef = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
 // unschedule cancels a scheduled announcement of the organiser's active
 // cohort (the item id is built from it, so another cohort's is out of
 // reach).
-func (b *Bot) unschedule(c *Context, ref string) error {
-	if b.due == nil {
+func (b *Announce) unschedule(c *bot.Context, ref string) error {
+	if b.core.Schedule() == nil {
 		return c.Refuse(c.T("ann.no_schedule"))
 	}
 	if !annRef.MatchString(ref) {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	id := annDuePrefix + c.Cohort.ID + ":" + ref
-	items, err := b.due.PendingDue(c.Context, c.Cohort.ID, id)
+	items, err := b.core.Schedule().PendingDue(c.Context, c.Cohort.ID, id)
 	if err != nil {
 		return fmt.Errorf("read scheduled announcement: %w", err)
 	}
-	idx := slices.IndexFunc(items, func(it DueItem) bool { return it.ID == id })
+	idx := slices.IndexFunc(items, func(it bot.DueItem) bool { return it.ID == id })
 	if idx < 0 {
 		return c.Refuse(c.T("ann.unschedule_gone"))
 	}
-	ok, err := b.due.CancelDue(c.Context, c.Cohort.ID, id)
+	ok, err := b.core.Schedule().CancelDue(c.Context, c.Cohort.ID, id)
 	if err != nil {
 		return fmt.Errorf("cancel scheduled announcement: %w", err)
 	}
@@ -559,8 +564,8 @@ func (b *Bot) unschedule(c *Context, ref string) error {
 	}
 	var d announcement
 	_ = json.Unmarshal([]byte(items[idx].Payload), &d)
-	b.log.Info("scheduled announcement cancelled", "cohort", c.Cohort.ID, "item", id, "by", c.U.User)
-	return c.Reply(c.T("ann.unscheduled", formatDateTime(items[idx].Due.In(c.Cohort.Plan.Location), c.Lang), d.title(c.Lang)))
+	b.core.Log().Info("scheduled announcement cancelled", "cohort", c.Cohort.ID, "item", id, "by", c.U.User)
+	return c.Reply(c.T("ann.unscheduled", bot.FormatDateTime(items[idx].Due.In(c.Cohort.Plan.Location), c.Lang), d.title(c.Lang)))
 }
 
 // RunAnnouncement sends a scheduled announcement that fell due (the
@@ -569,45 +574,45 @@ func (b *Bot) unschedule(c *Context, ref string) error {
 // with a word to its organiser, when it is more than annLate late; and
 // silently when its cohort is gone or its author is no longer one of the
 // cohort's organisers.
-func (b *Bot) RunAnnouncement(ctx context.Context, it DueItem, now time.Time) error {
+func (b *Announce) RunAnnouncement(ctx context.Context, it bot.DueItem, now time.Time) error {
 	var d announcement
 	if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
-		b.log.Error("unreadable scheduled announcement dropped", "item", it.ID, "err", err)
+		b.core.Log().Error("unreadable scheduled announcement dropped", "item", it.ID, "err", err)
 		return nil
 	}
-	co, err := b.CohortAt(ctx, it.Cohort, 0)
-	if IsNotFound(err) {
-		b.log.Info("scheduled announcement of a deleted cohort dropped", "item", it.ID)
+	co, err := b.core.CohortAt(ctx, it.Cohort, 0)
+	if bot.IsNotFound(err) {
+		b.core.Log().Info("scheduled announcement of a deleted cohort dropped", "item", it.ID)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	m, err := b.store.Member(ctx, it.Cohort, d.By)
-	if err != nil && !IsNotFound(err) {
+	if err != nil && !bot.IsNotFound(err) {
 		return fmt.Errorf("read author of %s: %w", it.ID, err)
 	}
-	if m == nil || !m.Registered || m.Role != Organiser {
-		b.log.Warn("scheduled announcement dropped: its author no longer organises the cohort", "item", it.ID, "by", d.By)
+	if m == nil || !m.Registered || m.Role != bot.Organiser {
+		b.core.Log().Warn("scheduled announcement dropped: its author no longer organises the cohort", "item", it.ID, "by", d.By)
 		return nil
 	}
-	lang := cmp.Or(d.Lang, VI)
+	lang := cmp.Or(d.Lang, bot.VI)
 	if late := now.Sub(it.Due); late > annLate {
-		b.log.Warn("scheduled announcement too late, dropped", "item", it.ID, "due", it.Due, "late", late)
-		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.late", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
-		batch := Batch{ID: "announce-late:" + it.ID, Cohort: co.ID, Kind: "notice"}
-		return b.Deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+		b.core.Log().Warn("scheduled announcement too late, dropped", "item", it.ID, "due", it.Due, "late", late)
+		msg := bot.Message{Chat: d.By.PrivateChat(), Text: bot.Text(lang, "ann.late", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		batch := bot.Batch{ID: "announce-late:" + it.ID, Cohort: co.ID, Kind: "notice"}
+		return b.core.Deliver(ctx, batch, []bot.Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
 	people, group, err := b.sendAnnouncement(ctx, co, &d, "announce:"+it.ID)
 	if err != nil {
 		return err
 	}
 	if people == 0 && !group {
-		msg := Message{Chat: d.By.PrivateChat(), Text: Text(lang, "ann.run_nobody", formatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
-		batch := Batch{ID: "announce-nobody:" + it.ID, Cohort: co.ID, Kind: "notice"}
-		return b.Deliver(ctx, batch, []Job{{ID: string(d.By), User: d.By, Msg: msg}})
+		msg := bot.Message{Chat: d.By.PrivateChat(), Text: bot.Text(lang, "ann.run_nobody", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		batch := bot.Batch{ID: "announce-nobody:" + it.ID, Cohort: co.ID, Kind: "notice"}
+		return b.core.Deliver(ctx, batch, []bot.Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
-	b.log.Info("scheduled announcement sent", "cohort", co.ID, "item", it.ID, "people", people, "group_chat", group)
+	b.core.Log().Info("scheduled announcement sent", "cohort", co.ID, "item", it.ID, "people", people, "group_chat", group)
 	return nil
 }
 
@@ -665,14 +670,14 @@ func parseWhen(input string, now time.Time) (time.Time, int) {
 
 // link links the Telegram group it is sent in to the organiser's active
 // cohort; in a private chat it explains how.
-func (b *Bot) link(c *Context) error {
+func (b *Announce) link(c *bot.Context) error {
 	co := c.Cohort
-	if c.U.ChatType == Private {
+	if c.U.ChatType == bot.Private {
 		text := c.T("link.howto")
 		if co.GroupChat == "" {
 			return c.Reply(text + "\n\n" + c.T("link.none", co.Name))
 		}
-		return c.Reply(text+"\n\n"+c.T("link.current", co.Name), []Button{{Text: c.T("link.btn_off"), Data: "lk:off"}})
+		return c.Reply(text+"\n\n"+c.T("link.current", co.Name), []bot.Button{{Text: c.T("link.btn_off"), Data: "lk:off"}})
 	}
 	if co.GroupChat == c.U.Chat {
 		return c.Reply(c.T("link.already", co.Name))
@@ -680,13 +685,13 @@ func (b *Bot) link(c *Context) error {
 	if err := b.store.SetGroupChat(c.Context, co.ID, c.U.Chat); err != nil {
 		return fmt.Errorf("link group chat: %w", err)
 	}
-	b.forget(co.ID)
-	b.log.Info("group chat linked", "cohort", co.ID, "chat", c.U.Chat, "previous", co.GroupChat, "by", c.U.User)
+	b.core.ForgetCohort(co.ID)
+	b.core.Log().Info("group chat linked", "cohort", co.ID, "chat", c.U.Chat, "previous", co.GroupChat, "by", c.U.User)
 	return c.Reply(c.T("link.done", co.Name))
 }
 
 // linkPress handles "lk:off": unlink the cohort's group chat.
-func (b *Bot) linkPress(c *Context) error {
+func (b *Announce) linkPress(c *bot.Context) error {
 	if c.U.Callback.Data != "lk:off" {
 		return c.Refuse(c.T("err.stale_button"))
 	}
@@ -697,7 +702,7 @@ func (b *Bot) linkPress(c *Context) error {
 	if err := b.store.SetGroupChat(c.Context, co.ID, ""); err != nil {
 		return fmt.Errorf("unlink group chat: %w", err)
 	}
-	b.forget(co.ID)
-	b.log.Info("group chat unlinked", "cohort", co.ID, "chat", co.GroupChat, "by", c.U.User)
+	b.core.ForgetCohort(co.ID)
+	b.core.Log().Info("group chat unlinked", "cohort", co.ID, "chat", co.GroupChat, "by", c.U.User)
 	return c.Reply(c.T("link.removed", co.Name))
 }

@@ -1,4 +1,4 @@
-package bot
+package timetable
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
 )
@@ -15,9 +16,9 @@ func TestICS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Cohort{ID: "abc", Name: "Khóa; thử, nghiệm\\ SXSH", Plan: p}
+	c := &bot.Cohort{ID: "abc", Name: "Khóa; thử, nghiệm\\ SXSH", Plan: p}
 	now := time.Date(2017, 7, 1, 0, 0, 0, 0, time.UTC)
-	raw := string(ICS(c, p.Sessions[:2], p.Deadlines[2:3], now, VI))
+	raw := string(ICS(c, p.Sessions[:2], p.Deadlines[2:3], now, bot.VI))
 
 	if !strings.HasPrefix(raw, "BEGIN:VCALENDAR\r\n") || !strings.HasSuffix(raw, "END:VCALENDAR\r\n") {
 		t.Fatalf("not a calendar:\n%s", raw)

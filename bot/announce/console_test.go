@@ -1,63 +1,26 @@
-package bot_test
+package announce_test
 
 import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/bottest"
 	"github.com/cohortbot/cohortbot/bot/console"
+	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/store"
 	"github.com/redis/go-redis/v9"
 )
 
-// annSender records what the bot sends.
-type annSender struct {
-	mu       sync.Mutex
-	messages []bot.Message
-	answers  []bot.Answer
-}
-
-func (s *annSender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.messages = append(s.messages, m)
-	return bot.Sent{Chat: m.Chat, MessageID: int64(len(s.messages))}, nil
-}
-
-func (s *annSender) Answer(_ context.Context, a bot.Answer) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.answers = append(s.answers, a)
-	return nil
-}
-
-func (s *annSender) last() bot.Message {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.messages[len(s.messages)-1]
-}
-
-func (s *annSender) to(chat bot.ChatKey, sub string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, m := range s.messages {
-		if m.Chat == chat && strings.Contains(m.Text, sub) {
-			n++
-		}
-	}
-	return n
-}
-
 // consoleBot is the bot as the console runs it: an embedded store, no
 // outbox, no scheduler, the demo cohort.
-func consoleBot(t *testing.T) (*bot.Bot, *annSender, *console.Demo, *store.Store) {
+func consoleBot(t *testing.T) (*bot.Bot, *bottest.Sender, *console.Demo, *store.Store) {
 	t.Helper()
 	mr := miniredis.RunT(t)
 	st := store.New(redis.NewClient(&redis.Options{Addr: mr.Addr()}))
@@ -67,8 +30,8 @@ func consoleBot(t *testing.T) (*bot.Bot, *annSender, *console.Demo, *store.Store
 	if err != nil {
 		t.Fatal(err)
 	}
-	send := &annSender{}
-	return bot.New(bot.Config{}, st, send, features(st), bot.WithClock(func() time.Time { return now })), send, demo, st
+	send := &bottest.Sender{}
+	return bot.New(bot.Config{}, st, send, bot.Features{announce.New(st).Feature(), contest.New(st).Feature(), timetable.New(st).Feature()}, bot.WithClock(func() time.Time { return now })), send, demo, st
 }
 
 // TestAnnounceWithoutOutboxOrSchedule: in the console there is no
@@ -93,7 +56,7 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 
 	handle(bot.Update{Kind: bot.KindCommand, Command: "announce", Args: "Chiều nay học ở phòng 204", Text: "/announce Chiều nay học ở phòng 204"})
 	press("ann:a")
-	preview := send.last()
+	preview := send.Last()
 	var data []string
 	for _, row := range preview.Buttons {
 		for _, btn := range row {
@@ -104,11 +67,11 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 		t.Errorf("preview buttons without a scheduler: %v", data)
 	}
 	press("ann:when")
-	if a := send.answers[len(send.answers)-1]; !a.Alert || a.Text != bot.Text(bot.VI, "ann.no_schedule") {
+	if a := send.LastAnswer(); !a.Alert || a.Text != bot.Text(bot.VI, "ann.no_schedule") {
 		t.Errorf("schedule press answered %+v", a)
 	}
 	press("ann:send")
-	if got, want := send.last().Text, bot.Text(bot.VI, "ann.sent_direct", 4, ""); got != want {
+	if got, want := send.Last().Text, bot.Text(bot.VI, "ann.sent_direct", 4, ""); got != want {
 		t.Errorf("after sending: %q, want %q", got, want)
 	}
 	header := bot.Text(bot.VI, "ann.header", demo.Cohort.Name) + "\n\nChiều nay học ở phòng 204"
@@ -118,7 +81,7 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 		if dm.Role == bot.Organiser {
 			want = 2 // and the preview
 		}
-		if got := send.to(chat, header); got != want {
+		if got := send.To(chat, header); got != want {
 			t.Errorf("%s got the announcement %d times, want %d", dm.Handle, got, want)
 		}
 	}
@@ -136,15 +99,15 @@ func TestRunAnnouncementDropped(t *testing.T) {
 	}
 	due := time.Date(2017, 7, 10, 10, 0, 0, 0, time.UTC)
 	for _, it := range []bot.DueItem{
-		{ID: "an:" + demo.Cohort.ID + ":a1", Kind: bot.DueAnnouncement, Cohort: demo.Cohort.ID, Ref: "a1", Due: due, Payload: string(payload)},
-		{ID: "an:" + demo.Cohort.ID + ":a2", Kind: bot.DueAnnouncement, Cohort: demo.Cohort.ID, Ref: "a2", Due: due, Payload: "{not json"},
-		{ID: "an:gone:a3", Kind: bot.DueAnnouncement, Cohort: "gone", Ref: "a3", Due: due, Payload: string(payload)},
+		{ID: "an:" + demo.Cohort.ID + ":a1", Kind: announce.DueAnnouncement, Cohort: demo.Cohort.ID, Ref: "a1", Due: due, Payload: string(payload)},
+		{ID: "an:" + demo.Cohort.ID + ":a2", Kind: announce.DueAnnouncement, Cohort: demo.Cohort.ID, Ref: "a2", Due: due, Payload: "{not json"},
+		{ID: "an:gone:a3", Kind: announce.DueAnnouncement, Cohort: "gone", Ref: "a3", Due: due, Payload: string(payload)},
 	} {
-		if err := b.RunAnnouncement(ctx, it, due.Add(time.Minute)); err != nil {
+		if _, _, err := b.RunDue(ctx, it, due.Add(time.Minute)); err != nil {
 			t.Errorf("%s: %v", it.ID, err)
 		}
 	}
-	if len(send.messages) != 0 {
-		t.Errorf("sent %+v", send.messages)
+	if got := send.Messages(); len(got) != 0 {
+		t.Errorf("sent %+v", got)
 	}
 }

@@ -1,4 +1,6 @@
-package bot
+package timetable
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"context"
@@ -9,14 +11,20 @@ import (
 	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
+// The due-item kinds of reminders.
+const (
+	DueSessionReminder  = "rs"
+	DueDeadlineReminder = "rd"
+)
+
 // ReminderItems plans the reminders of a cohort's sessions and deadlines
 // at the plan's leads, moved out of quiet hours, keeping only those still
 // to come after now. An item's id holds the event's time, so a session
 // moved by plan apply gets new reminders, while one left alone keeps the
 // ids of the reminders already sent.
-func ReminderItems(c *Cohort, now time.Time) []DueItem {
+func ReminderItems(c *bot.Cohort, now time.Time) []bot.DueItem {
 	p := c.Plan
-	var out []DueItem
+	var out []bot.DueItem
 	add := func(kind, ref string, at time.Time, leads []time.Duration) {
 		for _, lead := range leads {
 			due := QuietAdjust(at.Add(-lead), at, p.QuietHours, p.Location)
@@ -24,7 +32,7 @@ func ReminderItems(c *Cohort, now time.Time) []DueItem {
 				continue
 			}
 			id := kind + ":" + c.ID + ":" + ref + ":" + strconv.FormatInt(int64(lead/time.Minute), 10) + "m:" + strconv.FormatInt(at.Unix(), 10)
-			out = append(out, DueItem{ID: id, Kind: kind, Cohort: c.ID, Ref: ref, At: at, Lead: lead, Due: due})
+			out = append(out, bot.DueItem{ID: id, Kind: kind, Cohort: c.ID, Ref: ref, At: at, Lead: lead, Due: due})
 		}
 	}
 	for _, s := range p.Sessions {
@@ -69,16 +77,16 @@ func quietStart(t time.Time, q *plan.ClockRange) time.Time {
 // One that is no longer useful (the event has begun, or was moved or
 // removed) is skipped; one that falls due in quiet hours waits for their
 // end when that is still before the event.
-func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
-	c, err := b.CohortAt(ctx, it.Cohort, 0)
-	if IsNotFound(err) {
-		return DueSkipped, time.Time{}, nil
+func (b *Timetable) RunReminder(ctx context.Context, it bot.DueItem, now time.Time) (bot.DueOutcome, time.Time, error) {
+	c, err := b.core.CohortAt(ctx, it.Cohort, 0)
+	if bot.IsNotFound(err) {
+		return bot.DueSkipped, time.Time{}, nil
 	}
 	if err != nil {
 		return 0, time.Time{}, err
 	}
 	// The photos deadline moves with organisers' changes of submissions.
-	if c, err = b.Dated(ctx, c); err != nil {
+	if c, err = b.core.Dated(ctx, c); err != nil {
 		return 0, time.Time{}, err
 	}
 	p := c.Plan
@@ -87,25 +95,25 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOu
 	case DueSessionReminder:
 		s, ok := p.Session(it.Ref)
 		if !ok || !s.Starts.Equal(it.At) {
-			return DueSkipped, time.Time{}, nil
+			return bot.DueSkipped, time.Time{}, nil
 		}
 		title, place = s.Title, s.Place
 	case DueDeadlineReminder:
 		d, ok := p.Deadline(it.Ref)
 		if !ok || !d.Due.Equal(it.At) {
-			return DueSkipped, time.Time{}, nil
+			return bot.DueSkipped, time.Time{}, nil
 		}
 		title = d.Title
 	default:
-		return DueSkipped, time.Time{}, fmt.Errorf("not a reminder: %s", it.Kind)
+		return bot.DueSkipped, time.Time{}, fmt.Errorf("not a reminder: %s", it.Kind)
 	}
 	if !now.Before(it.At) {
-		b.log.Warn("stale reminder skipped", "item", it.ID, "due", it.Due, "event", it.At)
-		return DueSkipped, time.Time{}, nil
+		b.core.Log().Warn("stale reminder skipped", "item", it.ID, "due", it.Due, "event", it.At)
+		return bot.DueSkipped, time.Time{}, nil
 	}
 	if q := p.QuietHours; q != nil && q.Contains(now.In(p.Location)) {
 		if end := q.End(now.In(p.Location)); end.Before(it.At) {
-			return DueDeferred, end, nil
+			return bot.DueDeferred, end, nil
 		}
 	}
 	if now.Sub(it.Due) > time.Minute {
@@ -117,27 +125,27 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOu
 		}
 		for _, l := range leads {
 			if l < it.Lead && !QuietAdjust(it.At.Add(-l), it.At, p.QuietHours, p.Location).After(now) {
-				b.log.Info("late reminder superseded by a nearer one", "item", it.ID, "nearer", l)
-				return DueSkipped, time.Time{}, nil
+				b.core.Log().Info("late reminder superseded by a nearer one", "item", it.ID, "nearer", l)
+				return bot.DueSkipped, time.Time{}, nil
 			}
 		}
-		b.log.Info("late reminder sent", "item", it.ID, "due", it.Due, "late", now.Sub(it.Due).Round(time.Second))
+		b.core.Log().Info("late reminder sent", "item", it.ID, "due", it.Due, "late", now.Sub(it.Due).Round(time.Second))
 	}
 	members, err := b.store.Members(ctx, c.ID)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("reminder recipients: %w", err)
 	}
-	var to []*Member
+	var to []*bot.Member
 	for _, m := range members {
 		if !m.Registered {
 			continue
 		}
 		if it.Kind == DueDeadlineReminder {
-			if m.Role != Trainee {
+			if m.Role != bot.Trainee {
 				continue
 			}
 			d, _ := p.Deadline(it.Ref)
-			done, err := b.Done(ctx, c, d, m.Group)
+			done, err := b.core.Done(ctx, c, d, m.Group)
 			if err != nil {
 				return 0, time.Time{}, err
 			}
@@ -147,43 +155,43 @@ func (b *Bot) RunReminder(ctx context.Context, it DueItem, now time.Time) (DueOu
 		}
 		to = append(to, m)
 	}
-	langs, err := b.Langs(ctx, to)
+	langs, err := b.core.Langs(ctx, to)
 	if err != nil {
 		return 0, time.Time{}, err
 	}
-	jobs := make([]Job, 0, len(to))
+	jobs := make([]bot.Job, 0, len(to))
 	for _, m := range to {
 		lang := langs[m.User]
 		at := it.At.In(p.Location)
 		var text string
 		if it.Kind == DueSessionReminder {
-			text = Text(lang, "remind.session", title, formatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+			text = bot.Text(lang, "remind.session", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
 			if place != "" {
-				text += "\n" + Text(lang, "remind.place", place)
+				text += "\n" + bot.Text(lang, "remind.place", place)
 			}
 		} else {
-			text = Text(lang, "remind.deadline", title, formatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+			text = bot.Text(lang, "remind.deadline", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
 		}
-		jobs = append(jobs, Job{ID: string(m.User), User: m.User, Msg: Message{Chat: m.User.PrivateChat(), Text: text}})
+		jobs = append(jobs, bot.Job{ID: string(m.User), User: m.User, Msg: bot.Message{Chat: m.User.PrivateChat(), Text: text}})
 	}
-	if err := b.Deliver(ctx, Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
+	if err := b.core.Deliver(ctx, bot.Batch{ID: it.ID, Cohort: c.ID, Kind: "reminder", Title: title}, jobs); err != nil {
 		return 0, time.Time{}, fmt.Errorf("queue reminder: %w", err)
 	}
-	return DueSent, time.Time{}, nil
+	return bot.DueSent, time.Time{}, nil
 }
 
 // leadText says how far ahead something is: "1 ngày", "2 giờ", "45 phút".
-func leadText(d time.Duration, l Lang) string {
+func leadText(d time.Duration, l bot.Lang) string {
 	switch {
 	case d >= 24*time.Hour:
 		n := int((d + time.Hour) / (24 * time.Hour))
-		return TextN(l, "remind.days", n, n)
+		return bot.TextN(l, "remind.days", n, n)
 	case d >= time.Hour:
 		n := int((d + 5*time.Minute) / time.Hour)
-		return TextN(l, "remind.hours", n, n)
+		return bot.TextN(l, "remind.hours", n, n)
 	default:
 		n := max(1, int(d/time.Minute))
-		return TextN(l, "remind.minutes", n, n)
+		return bot.TextN(l, "remind.minutes", n, n)
 	}
 }
 
@@ -205,6 +213,3 @@ func nextEvent(p *plan.Plan, now time.Time) string {
 	t := best.In(p.Location)
 	return t.Format("02/01 15:04") + " " + title
 }
-
-// Cohort returns a cohort (for the scheduler).
-func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.CohortAt(ctx, id, 0) }

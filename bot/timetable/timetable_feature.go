@@ -1,27 +1,40 @@
-package bot
+package timetable
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"context"
 	"time"
 )
 
-// Timetable is the schedule, the deadlines, their calendar files and
-// reminders as a feature.
-func Timetable() Feature {
-	var b *Bot
-	run := func(ctx context.Context, it DueItem, now time.Time) (DueOutcome, time.Time, error) {
-		return b.RunReminder(ctx, it, now)
-	}
-	return Feature{
+// Timetable is the course's schedule and deadlines: /schedule,
+// /deadlines, their calendar files, and the reminders before each
+// session and deadline.
+type Timetable struct {
+	core  *bot.Bot
+	store Store
+}
+
+// TimetableStore is what the timetable reads (store.Store).
+type Store interface {
+	Members(ctx context.Context, cohort string) ([]*bot.Member, error)
+}
+
+// NewTimetable returns the timetable on its store.
+func New(st Store) *Timetable { return &Timetable{store: st} }
+
+// Feature plugs the timetable into the core.
+func (b *Timetable) Feature() bot.Feature {
+	return bot.Feature{
 		Name:    "timetable",
-		Attach:  func(core *Bot) { b = core },
-		Routes:  func(g *RouteGroup) { b.timetableRoutes(g) },
+		Attach:  func(core *bot.Bot) { b.core = core },
+		Routes:  b.timetableRoutes,
 		Buttons: []string{"ics"},
-		Due:     map[string]DueFunc{DueSessionReminder: run, DueDeadlineReminder: run},
-		Plans:   []DuePlan{{Name: "reminders", Prefix: reminderPrefix, Items: reminderPlan}},
-		Digest: func(_ context.Context, c *Cohort, _, now time.Time, l Lang) (string, error) {
+		Due:     map[string]bot.DueFunc{DueSessionReminder: b.RunReminder, DueDeadlineReminder: b.RunReminder},
+		Plans:   []bot.DuePlan{{Name: "reminders", Prefix: reminderPrefix, Items: reminderPlan}},
+		Digest: func(_ context.Context, c *bot.Cohort, _, now time.Time, l bot.Lang) (string, error) {
 			if next := nextEvent(c.Plan, now); next != "" {
-				return Text(l, "digest.next", next), nil
+				return bot.Text(l, "digest.next", next), nil
 			}
 			return "", nil
 		},
@@ -37,7 +50,7 @@ const reminderPrefix = "r"
 // an unchanged event is kept as it is even when its time has passed (it
 // fell due while the bot was down, or waits for the end of quiet hours):
 // it goes out late, as RunReminder decides, instead of being lost.
-func reminderPlan(c *Cohort, now time.Time, pending []DueItem) []DueItem {
+func reminderPlan(c *bot.Cohort, now time.Time, pending []bot.DueItem) []bot.DueItem {
 	items := ReminderItems(c, now)
 	if len(pending) == 0 {
 		return items

@@ -1,4 +1,6 @@
-package bot
+package timetable
+
+import "github.com/cohortbot/cohortbot/bot"
 
 import (
 	"fmt"
@@ -11,18 +13,18 @@ import (
 // schedule lists the sessions by phase in the cohort's zone, marking the
 // next one.
 // timetableRoutes installs the schedule's and the deadlines' routes.
-func (b *Bot) timetableRoutes(g *RouteGroup) {
-	g.Handle(Command("schedule"), b.schedule, RequireMember)
-	g.Handle(Command("deadlines"), b.deadlines, RequireMember)
-	g.Handle(CallbackPrefix("ics:"), b.calendar, RequireMember)
+func (b *Timetable) timetableRoutes(g *bot.RouteGroup) {
+	g.Handle(bot.Command("schedule"), b.schedule, bot.RequireMember)
+	g.Handle(bot.Command("deadlines"), b.deadlines, bot.RequireMember)
+	g.Handle(bot.CallbackPrefix("ics:"), b.calendar, bot.RequireMember)
 }
 
-func (b *Bot) schedule(c *Context) error {
+func (b *Timetable) schedule(c *bot.Context) error {
 	p := c.Cohort.Plan
 	if len(p.Sessions) == 0 {
 		return c.Reply(c.T("schedule.none"))
 	}
-	now := b.clock().In(p.Location)
+	now := b.core.Now().In(p.Location)
 	next, nextStarts := "", time.Time{}
 	for _, s := range p.Sessions {
 		if s.Ends.After(now) && (next == "" || s.Starts.Before(nextStarts)) {
@@ -45,7 +47,7 @@ func (b *Bot) schedule(c *Context) error {
 			mark = "✓"
 		}
 		starts, ends := s.Starts.In(p.Location), s.Ends.In(p.Location)
-		fmt.Fprintf(&sb, "\n%s %s, %s–%s: %s", mark, formatDate(starts, c.Lang), starts.Format("15:04"), endClock(starts, ends, c.Lang), s.Title)
+		fmt.Fprintf(&sb, "\n%s %s, %s–%s: %s", mark, bot.FormatDate(starts, c.Lang), starts.Format("15:04"), endClock(starts, ends, c.Lang), s.Title)
 		if s.Place != "" {
 			sb.WriteString(" — " + s.Place)
 		}
@@ -53,22 +55,22 @@ func (b *Bot) schedule(c *Context) error {
 	if next == "" {
 		sb.WriteString("\n\n" + c.T("schedule.all_done"))
 	}
-	row := []Button{{Text: c.T("btn.ics_all"), Data: "ics:all"}}
+	row := []bot.Button{{Text: c.T("btn.ics_all"), Data: "ics:all"}}
 	if next != "" {
-		row = append(row, Button{Text: c.T("btn.ics_next"), Data: "ics:next"})
+		row = append(row, bot.Button{Text: c.T("btn.ics_next"), Data: "ics:next"})
 	}
 	return c.Reply(sb.String(), row)
 }
 
 // calendar sends an .ics file: the whole course ("ics:all"), the next
 // session ("ics:next"), or one item ("ics:s:<id>", "ics:d:<id>").
-func (b *Bot) calendar(c *Context) error {
-	co, err := b.Dated(c.Context, c.Cohort)
+func (b *Timetable) calendar(c *bot.Context) error {
+	co, err := b.core.Dated(c.Context, c.Cohort)
 	if err != nil {
 		return err
 	}
 	p := co.Plan
-	now := b.clock()
+	now := b.core.Now()
 	var sessions []plan.Session
 	var deadlines []plan.Deadline
 	name := "lich-hoc"
@@ -104,22 +106,22 @@ func (b *Bot) calendar(c *Context) error {
 	if len(sessions)+len(deadlines) == 0 {
 		return c.Refuse(c.T("schedule.none"))
 	}
-	doc := &File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
-	_, err = c.Send(Message{Text: c.T("ics.caption"), Document: doc})
+	doc := &bot.File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
+	_, err = c.Send(bot.Message{Text: c.T("ics.caption"), Document: doc})
 	return err
 }
 
 // endClock shows the end time, with the date when it is another day.
-func endClock(starts, ends time.Time, l Lang) string {
+func endClock(starts, ends time.Time, l bot.Lang) string {
 	if starts.YearDay() == ends.YearDay() && starts.Year() == ends.Year() {
 		return ends.Format("15:04")
 	}
-	return formatDate(ends, l) + " " + ends.Format("15:04")
+	return bot.FormatDate(ends, l) + " " + ends.Format("15:04")
 }
 
 // deadlines lists what is due and when.
-func (b *Bot) deadlines(c *Context) error {
-	co, err := b.Dated(c.Context, c.Cohort)
+func (b *Timetable) deadlines(c *bot.Context) error {
+	co, err := b.core.Dated(c.Context, c.Cohort)
 	if err != nil {
 		return err
 	}
@@ -127,7 +129,7 @@ func (b *Bot) deadlines(c *Context) error {
 	if len(p.Deadlines) == 0 {
 		return c.Reply(c.T("deadlines.none"))
 	}
-	now := b.clock().In(p.Location)
+	now := b.core.Now().In(p.Location)
 	var sb strings.Builder
 	sb.WriteString(c.T("deadlines.title", c.Cohort.Name))
 	for _, d := range p.Deadlines {
@@ -136,14 +138,14 @@ func (b *Bot) deadlines(c *Context) error {
 		if due.Before(now) {
 			mark = "⌛"
 		}
-		fmt.Fprintf(&sb, "\n\n%s %s %s: %s", mark, formatDate(due, c.Lang), due.Format("15:04"), d.Title)
+		fmt.Fprintf(&sb, "\n\n%s %s %s: %s", mark, bot.FormatDate(due, c.Lang), due.Format("15:04"), d.Title)
 		if !due.Before(now) {
 			sb.WriteString(" (" + c.T("deadlines.left", leadText(due.Sub(now), c.Lang)) + ")")
 		}
 		// For a trainee's group, say whether it is done, where some
 		// feature can tell.
-		if c.Member.Group != "" && b.Doable(d.Kind) {
-			done, err := b.Done(c.Context, c.Cohort, d, c.Member.Group)
+		if c.Member.Group != "" && b.core.Doable(d.Kind) {
+			done, err := b.core.Done(c.Context, c.Cohort, d, c.Member.Group)
 			if err != nil {
 				return err
 			}
@@ -154,10 +156,10 @@ func (b *Bot) deadlines(c *Context) error {
 			sb.WriteString("\n   " + status)
 		}
 	}
-	rows := [][]Button{{{Text: c.T("btn.ics_all"), Data: "ics:all"}}}
+	rows := [][]bot.Button{{{Text: c.T("btn.ics_all"), Data: "ics:all"}}}
 	for _, d := range p.Deadlines {
 		if d.Due.After(now) && len(rows) < 6 {
-			rows = append(rows, []Button{{Text: "📆 " + Truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
+			rows = append(rows, []bot.Button{{Text: "📆 " + bot.Truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
 		}
 	}
 	return c.Reply(sb.String(), rows...)
