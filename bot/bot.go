@@ -117,7 +117,7 @@ type Bot struct {
 
 	// What the features plugged in (install).
 	features    Features
-	texts       map[Lang]map[string]string
+	texts       Catalogue
 	buttons     map[string]string // button prefix -> owner
 	runners     map[string]DueFunc
 	done        DoneChecker

@@ -21,7 +21,7 @@ type Feature struct {
 	Name string
 	// Texts are the feature's catalogue entries by language. New merges
 	// them into the core's and refuses a key that is already taken.
-	Texts map[Lang]map[string]string
+	Texts Catalogue
 	// Attach hands the feature the core it runs on, before its routes are
 	// installed. It is called once, by New.
 	Attach func(core *Bot)
@@ -126,8 +126,8 @@ func (fs Features) Plans() []DuePlan {
 
 // catalogue merges the core's texts and the features'. A key outside its
 // feature's prefix, or taken twice, is a programming error.
-func (fs Features) catalogue() (map[Lang]map[string]string, error) {
-	out := map[Lang]map[string]string{VI: maps.Clone(textsVI), EN: maps.Clone(textsEN)}
+func (fs Features) catalogue() (Catalogue, error) {
+	out := Catalogue{VI: maps.Clone(textsVI), EN: maps.Clone(textsEN)}
 	for _, f := range fs {
 		for _, lang := range slices.Sorted(maps.Keys(f.Texts)) {
 			dst, ok := out[lang]
@@ -150,7 +150,7 @@ func (fs Features) catalogue() (map[Lang]map[string]string, error) {
 
 // Catalogue returns the texts of the core and of the features, merged as
 // New merges them, for tests and tools that read texts without a bot.
-func (fs Features) Catalogue() (map[Lang]map[string]string, error) { return fs.catalogue() }
+func (fs Features) Catalogue() (Catalogue, error) { return fs.catalogue() }
 
 // install checks the features against each other and wires them into b.
 func (b *Bot) install(fs Features) error {

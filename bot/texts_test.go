@@ -32,6 +32,8 @@ func TestCatalogues(t *testing.T) {
 	}
 }
 
+var verbs = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
+
 // countNouns are the things English texts count; after "1" they must be
 // singular, after "2" plural.
 var (
@@ -70,13 +72,4 @@ func TestEnglishCounts(t *testing.T) {
 		}
 	}
 
-	if got, want := TextN(EN, "ann.sent_direct", 1, 1, ""), "✅ Sent to 1 person."; got != want {
-		t.Errorf("sent to one = %q, want %q", got, want)
-	}
-	if got, want := TextN(EN, "ann.sent_direct", 4, 4, ""), "✅ Sent to 4 people."; got != want {
-		t.Errorf("sent to four = %q, want %q", got, want)
-	}
-	if got, want := TextN(VI, "ann.sent_direct", 1, 1, ""), Text(VI, "ann.sent_direct", 1, ""); got != want {
-		t.Errorf("Vietnamese sent to one = %q, want %q", got, want)
-	}
 }

@@ -136,7 +136,7 @@ func TestReminderDueDuringDowntime(t *testing.T) {
 		t.Fatalf("%d messages queued, want one to each of %s and %s", len(texts), a, b)
 	}
 	for _, text := range texts {
-		if want := bot.Text(bot.VI, "remind.minutes", 20); !strings.Contains(text, want) {
+		if want := tx(bot.VI, "timetable.remind.minutes", 20); !strings.Contains(text, want) {
 			t.Errorf("late reminder %q does not say %q", text, want)
 		}
 	}

@@ -153,7 +153,7 @@ func (d *announcement) toGroupChat(co *bot.Cohort) bool {
 // message is the announcement as one recipient sees it: the header in
 // their language, then the organiser's text verbatim, as plain text.
 func (d *announcement) message(co *bot.Cohort, lang bot.Lang, chat bot.ChatKey) bot.Message {
-	text := bot.Text(lang, "ann.header", co.Name)
+	text := tx(lang, "announce.header", co.Name)
 	if d.Text != "" {
 		text += "\n\n" + d.Text
 	}
@@ -176,20 +176,20 @@ func (d *announcement) title(lang bot.Lang) string {
 		return bot.Truncate(d.DocName, 40)
 	}
 	if d.Doc != "" {
-		return bot.Text(lang, "ann.title_doc")
+		return tx(lang, "announce.title_doc")
 	}
-	return bot.Text(lang, "ann.title_photo")
+	return tx(lang, "announce.title_photo")
 }
 
 // audienceLabel says who gets it ("cả khóa", "nhóm Lạng Sơn", ...).
 func (d *announcement) audienceLabel(lang bot.Lang) string {
 	switch d.Audience {
 	case audGroup:
-		return bot.Text(lang, "ann.aud_group", d.Group)
+		return tx(lang, "announce.aud_group", d.Group)
 	case audRole:
-		return bot.Text(lang, "ann.aud_"+string(d.Role))
+		return tx(lang, "announce.aud_"+string(d.Role))
 	}
-	return bot.Text(lang, "ann.aud_all")
+	return tx(lang, "announce.aud_all")
 }
 
 // announceRoutes installs the announcements' routes.
@@ -223,29 +223,29 @@ func (b *Announce) announce(c *bot.Context) error {
 		return b.announceUsage(c)
 	}
 	if n := utf8.RuneCountInString(d.Text); n > annMaxRunes {
-		return c.Reply(c.T("ann.too_long", n, annMaxRunes))
+		return c.Reply(c.T("announce.too_long", n, annMaxRunes))
 	}
 	if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
 		return err
 	}
-	return b.askAudience(c, c.T("ann.ask_audience"))
+	return b.askAudience(c, c.T("announce.ask_audience"))
 }
 
 func (b *Announce) askAudience(c *bot.Context, text string) error {
-	rows := [][]bot.Button{{{Text: c.T("ann.btn_all"), Data: "ann:a"}}}
+	rows := [][]bot.Button{{{Text: c.T("announce.btn_all"), Data: "ann:a"}}}
 	if len(c.Cohort.Plan.Groups) > 0 {
-		rows = append(rows, []bot.Button{{Text: c.T("ann.btn_group"), Data: "ann:g"}})
+		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_group"), Data: "ann:g"}})
 	}
 	rows = append(rows,
-		[]bot.Button{{Text: c.T("ann.btn_role"), Data: "ann:r"}},
-		[]bot.Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("announce.btn_role"), Data: "ann:r"}},
+		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
 	return c.Reply(text, rows...)
 }
 
 // announceUsage explains /announce and lists the scheduled announcements,
 // each with a button that cancels it.
 func (b *Announce) announceUsage(c *bot.Context) error {
-	text := c.T("ann.usage")
+	text := c.T("announce.usage")
 	if b.core.Schedule() == nil {
 		return c.Reply(text)
 	}
@@ -254,11 +254,11 @@ func (b *Announce) announceUsage(c *bot.Context) error {
 		return fmt.Errorf("list scheduled announcements: %w", err)
 	}
 	if len(items) == 0 {
-		return c.Reply(text + "\n\n" + c.T("ann.none_scheduled"))
+		return c.Reply(text + "\n\n" + c.T("announce.none_scheduled"))
 	}
 	loc := c.Cohort.Plan.Location
 	var sb strings.Builder
-	sb.WriteString(text + "\n\n" + c.T("ann.scheduled_title"))
+	sb.WriteString(text + "\n\n" + c.T("announce.scheduled_title"))
 	var rows [][]bot.Button
 	for i, it := range items[:min(len(items), annListMax)] {
 		var d announcement
@@ -266,7 +266,7 @@ func (b *Announce) announceUsage(c *bot.Context) error {
 			b.core.Log().Warn("unreadable scheduled announcement", "item", it.ID, "err", err)
 		}
 		fmt.Fprintf(&sb, "\n%d. %s — %s — «%s»", i+1, bot.FormatDateTime(it.Due.In(loc), c.Lang), d.audienceLabel(c.Lang), d.title(c.Lang))
-		rows = append(rows, []bot.Button{{Text: c.T("ann.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
+		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
 	}
 	return c.Reply(sb.String(), rows...)
 }
@@ -279,7 +279,7 @@ func (b *Announce) announcePress(c *bot.Context) error {
 	}
 	d, ok := draft(c)
 	if !ok {
-		return c.Refuse(c.T("ann.gone"))
+		return c.Refuse(c.T("announce.gone"))
 	}
 	groups := c.Cohort.Plan.Groups
 	switch {
@@ -287,20 +287,20 @@ func (b *Announce) announcePress(c *bot.Context) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ann.cancelled"))
+		return c.Reply(c.T("announce.cancelled"))
 	case data == "aud":
 		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
 			return err
 		}
-		return b.askAudience(c, c.T("ann.ask_audience"))
+		return b.askAudience(c, c.T("announce.ask_audience"))
 	case data == "a":
 		d.Audience, d.Group, d.Role = audAll, "", ""
 		return b.annPreview(c, d)
 	case data == "g":
 		if len(groups) == 0 {
-			return c.Refuse(c.T("ann.no_groups"))
+			return c.Refuse(c.T("announce.no_groups"))
 		}
-		return c.Reply(c.T("ann.pick_group"), b.core.GroupButtons(c, "ann:g:")...)
+		return c.Reply(c.T("announce.pick_group"), b.core.GroupButtons(c, "ann:g:")...)
 	case strings.HasPrefix(data, "g:"):
 		idx, err := strconv.Atoi(strings.TrimPrefix(data, "g:"))
 		if err != nil || idx < 0 || idx >= len(groups) {
@@ -313,7 +313,7 @@ func (b *Announce) announcePress(c *bot.Context) error {
 		for _, r := range bot.Roles {
 			row = append(row, bot.Button{Text: c.T("role." + string(r)), Data: "ann:r:" + string(r[0])})
 		}
-		return c.Reply(c.T("ann.pick_role"), row)
+		return c.Reply(c.T("announce.pick_role"), row)
 	case strings.HasPrefix(data, "r:"):
 		var role bot.Role
 		for _, r := range bot.Roles {
@@ -333,7 +333,7 @@ func (b *Announce) announcePress(c *bot.Context) error {
 		return b.annSendNow(c, d)
 	case data == "when":
 		if b.core.Schedule() == nil {
-			return c.Refuse(c.T("ann.no_schedule"))
+			return c.Refuse(c.T("announce.no_schedule"))
 		}
 		d.At = time.Time{}
 		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
@@ -361,7 +361,7 @@ func (b *Announce) annPreview(c *bot.Context, d *announcement) error {
 		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
 			return err
 		}
-		return b.askAudience(c, c.T("ann.nobody"))
+		return b.askAudience(c, c.T("announce.nobody"))
 	}
 	if err := c.SetConv(flowAnnounce, annStepPreview, d.data()); err != nil {
 		return err
@@ -369,16 +369,16 @@ func (b *Announce) annPreview(c *bot.Context, d *announcement) error {
 	if _, err := c.Send(d.message(c.Cohort, c.Lang, c.U.Chat)); err != nil {
 		return err
 	}
-	text := c.TN("ann.preview", people, d.audienceLabel(c.Lang), people)
+	text := c.TN("announce.preview", people, d.audienceLabel(c.Lang), people)
 	if group {
-		text += "\n" + c.T("ann.preview_group")
+		text += "\n" + c.T("announce.preview_group")
 	}
-	row := []bot.Button{{Text: c.T("ann.btn_send"), Data: "ann:send"}}
+	row := []bot.Button{{Text: c.T("announce.btn_send"), Data: "ann:send"}}
 	if b.core.Schedule() != nil {
-		row = append(row, bot.Button{Text: c.T("ann.btn_when"), Data: "ann:when"})
+		row = append(row, bot.Button{Text: c.T("announce.btn_when"), Data: "ann:when"})
 	}
 	return c.Reply(text, row,
-		[]bot.Button{{Text: c.T("ann.btn_audience"), Data: "ann:aud"}, {Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("announce.btn_audience"), Data: "ann:aud"}, {Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
 }
 
 // annSendNow queues the announcement as one batch whose id comes from the
@@ -395,7 +395,7 @@ func (b *Announce) annSendNow(c *bot.Context, d *announcement) error {
 		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
 			return err
 		}
-		return b.askAudience(c, c.T("ann.nobody"))
+		return b.askAudience(c, c.T("announce.nobody"))
 	}
 	if err := c.EndConv(); err != nil {
 		return err
@@ -403,12 +403,12 @@ func (b *Announce) annSendNow(c *bot.Context, d *announcement) error {
 	b.core.Log().Info("announcement sent", "cohort", c.Cohort.ID, "batch", id, "by", c.U.User, "people", people, "group_chat", group)
 	andGroup := ""
 	if group {
-		andGroup = c.T("ann.and_group")
+		andGroup = c.T("announce.and_group")
 	}
 	if b.core.Outbox() == nil {
-		return c.Reply(c.TN("ann.sent_direct", people, people, andGroup))
+		return c.Reply(c.TN("announce.sent_direct", people, people, andGroup))
 	}
-	return c.Reply(c.TN("ann.sending", people, people, andGroup))
+	return c.Reply(c.TN("announce.sending", people, people, andGroup))
 }
 
 // sendAnnouncement queues one message per recipient, each with the header
@@ -463,7 +463,7 @@ func (b *Announce) askWhen(c *bot.Context) error {
 	loc := c.Cohort.Plan.Location
 	example := b.core.Now().In(loc).AddDate(0, 0, 1)
 	example = time.Date(example.Year(), example.Month(), example.Day(), 8, 0, 0, 0, loc)
-	return c.Reply(c.T("ann.ask_when", loc.String(), example.Format("02/01/2006 15:04")))
+	return c.Reply(c.T("announce.ask_when", loc.String(), example.Format("02/01/2006 15:04")))
 }
 
 // announceText takes the typed date and time of a schedule.
@@ -473,29 +473,29 @@ func (b *Announce) announceText(c *bot.Context) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ann.gone"))
+		return c.Reply(c.T("announce.gone"))
 	}
 	if c.Conv.Step != annStepWhen || d.Audience == "" {
-		return c.Reply(c.T("ann.use_buttons"))
+		return c.Reply(c.T("announce.use_buttons"))
 	}
 	loc := c.Cohort.Plan.Location
 	now := b.core.Now().In(loc)
 	at, problem := parseWhen(c.U.Text, now)
 	switch problem {
 	case whenBad:
-		return c.Reply(c.T("ann.when_bad", bot.Truncate(strings.TrimSpace(c.U.Text), 40)))
+		return c.Reply(c.T("announce.when_bad", bot.Truncate(strings.TrimSpace(c.U.Text), 40)))
 	case whenPast:
-		return c.Reply(c.T("ann.when_past", bot.FormatDateTime(at, c.Lang)))
+		return c.Reply(c.T("announce.when_past", bot.FormatDateTime(at, c.Lang)))
 	case whenFar:
-		return c.Reply(c.T("ann.when_far", bot.FormatDateTime(now.AddDate(1, 0, 0), c.Lang)))
+		return c.Reply(c.T("announce.when_far", bot.FormatDateTime(now.AddDate(1, 0, 0), c.Lang)))
 	}
 	d.At = at
 	if err := c.SetConv(flowAnnounce, annStepConfirm, d.data()); err != nil {
 		return err
 	}
-	return c.Reply(c.T("ann.confirm_when", bot.FormatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
-		[]bot.Button{{Text: c.T("ann.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("ann.btn_change_time"), Data: "ann:when"}},
-		[]bot.Button{{Text: c.T("ann.btn_cancel"), Data: "ann:cancel"}})
+	return c.Reply(c.T("announce.confirm_when", bot.FormatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
+		[]bot.Button{{Text: c.T("announce.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("announce.btn_change_time"), Data: "ann:when"}},
+		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
 }
 
 // annSchedule stores the confirmed schedule as a due item whose id comes
@@ -509,7 +509,7 @@ func (b *Announce) annSchedule(c *bot.Context, d *announcement) error {
 		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
 			return err
 		}
-		if err := c.Reply(c.T("ann.when_past", bot.FormatDateTime(past, c.Lang))); err != nil {
+		if err := c.Reply(c.T("announce.when_past", bot.FormatDateTime(past, c.Lang))); err != nil {
 			return err
 		}
 		return b.askWhen(c)
@@ -531,7 +531,7 @@ func (b *Announce) annSchedule(c *bot.Context, d *announcement) error {
 		return err
 	}
 	b.core.Log().Info("announcement scheduled", "cohort", c.Cohort.ID, "item", it.ID, "due", d.At, "by", c.U.User)
-	return c.Reply(c.T("ann.scheduled", bot.FormatDateTime(d.At.In(loc), c.Lang), d.audienceLabel(c.Lang)))
+	return c.Reply(c.T("announce.scheduled", bot.FormatDateTime(d.At.In(loc), c.Lang), d.audienceLabel(c.Lang)))
 }
 
 var annRef = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
@@ -541,7 +541,7 @@ var annRef = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
 // reach).
 func (b *Announce) unschedule(c *bot.Context, ref string) error {
 	if b.core.Schedule() == nil {
-		return c.Refuse(c.T("ann.no_schedule"))
+		return c.Refuse(c.T("announce.no_schedule"))
 	}
 	if !annRef.MatchString(ref) {
 		return c.Refuse(c.T("err.stale_button"))
@@ -553,19 +553,19 @@ func (b *Announce) unschedule(c *bot.Context, ref string) error {
 	}
 	idx := slices.IndexFunc(items, func(it bot.DueItem) bool { return it.ID == id })
 	if idx < 0 {
-		return c.Refuse(c.T("ann.unschedule_gone"))
+		return c.Refuse(c.T("announce.unschedule_gone"))
 	}
 	ok, err := b.core.Schedule().CancelDue(c.Context, c.Cohort.ID, id)
 	if err != nil {
 		return fmt.Errorf("cancel scheduled announcement: %w", err)
 	}
 	if !ok {
-		return c.Refuse(c.T("ann.unschedule_gone"))
+		return c.Refuse(c.T("announce.unschedule_gone"))
 	}
 	var d announcement
 	_ = json.Unmarshal([]byte(items[idx].Payload), &d)
 	b.core.Log().Info("scheduled announcement cancelled", "cohort", c.Cohort.ID, "item", id, "by", c.U.User)
-	return c.Reply(c.T("ann.unscheduled", bot.FormatDateTime(items[idx].Due.In(c.Cohort.Plan.Location), c.Lang), d.title(c.Lang)))
+	return c.Reply(c.T("announce.unscheduled", bot.FormatDateTime(items[idx].Due.In(c.Cohort.Plan.Location), c.Lang), d.title(c.Lang)))
 }
 
 // RunAnnouncement sends a scheduled announcement that fell due (the
@@ -599,7 +599,7 @@ func (b *Announce) RunAnnouncement(ctx context.Context, it bot.DueItem, now time
 	lang := cmp.Or(d.Lang, bot.VI)
 	if late := now.Sub(it.Due); late > annLate {
 		b.core.Log().Warn("scheduled announcement too late, dropped", "item", it.ID, "due", it.Due, "late", late)
-		msg := bot.Message{Chat: d.By.PrivateChat(), Text: bot.Text(lang, "ann.late", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		msg := bot.Message{Chat: d.By.PrivateChat(), Text: tx(lang, "announce.late", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
 		batch := bot.Batch{ID: "announce-late:" + it.ID, Cohort: co.ID, Kind: "notice"}
 		return b.core.Deliver(ctx, batch, []bot.Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
@@ -608,7 +608,7 @@ func (b *Announce) RunAnnouncement(ctx context.Context, it bot.DueItem, now time
 		return err
 	}
 	if people == 0 && !group {
-		msg := bot.Message{Chat: d.By.PrivateChat(), Text: bot.Text(lang, "ann.run_nobody", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
+		msg := bot.Message{Chat: d.By.PrivateChat(), Text: tx(lang, "announce.run_nobody", bot.FormatDateTime(it.Due.In(co.Plan.Location), lang), d.title(lang))}
 		batch := bot.Batch{ID: "announce-nobody:" + it.ID, Cohort: co.ID, Kind: "notice"}
 		return b.core.Deliver(ctx, batch, []bot.Job{{ID: string(d.By), User: d.By, Msg: msg}})
 	}
@@ -673,21 +673,21 @@ func parseWhen(input string, now time.Time) (time.Time, int) {
 func (b *Announce) link(c *bot.Context) error {
 	co := c.Cohort
 	if c.U.ChatType == bot.Private {
-		text := c.T("link.howto")
+		text := c.T("announce.link.howto")
 		if co.GroupChat == "" {
-			return c.Reply(text + "\n\n" + c.T("link.none", co.Name))
+			return c.Reply(text + "\n\n" + c.T("announce.link.none", co.Name))
 		}
-		return c.Reply(text+"\n\n"+c.T("link.current", co.Name), []bot.Button{{Text: c.T("link.btn_off"), Data: "lk:off"}})
+		return c.Reply(text+"\n\n"+c.T("announce.link.current", co.Name), []bot.Button{{Text: c.T("announce.link.btn_off"), Data: "lk:off"}})
 	}
 	if co.GroupChat == c.U.Chat {
-		return c.Reply(c.T("link.already", co.Name))
+		return c.Reply(c.T("announce.link.already", co.Name))
 	}
 	if err := b.store.SetGroupChat(c.Context, co.ID, c.U.Chat); err != nil {
 		return fmt.Errorf("link group chat: %w", err)
 	}
 	b.core.ForgetCohort(co.ID)
 	b.core.Log().Info("group chat linked", "cohort", co.ID, "chat", c.U.Chat, "previous", co.GroupChat, "by", c.U.User)
-	return c.Reply(c.T("link.done", co.Name))
+	return c.Reply(c.T("announce.link.done", co.Name))
 }
 
 // linkPress handles "lk:off": unlink the cohort's group chat.
@@ -697,12 +697,12 @@ func (b *Announce) linkPress(c *bot.Context) error {
 	}
 	co := c.Cohort
 	if co.GroupChat == "" {
-		return c.Reply(c.T("link.none", co.Name))
+		return c.Reply(c.T("announce.link.none", co.Name))
 	}
 	if err := b.store.SetGroupChat(c.Context, co.ID, ""); err != nil {
 		return fmt.Errorf("unlink group chat: %w", err)
 	}
 	b.core.ForgetCohort(co.ID)
 	b.core.Log().Info("group chat unlinked", "cohort", co.ID, "chat", co.GroupChat, "by", c.U.User)
-	return c.Reply(c.T("link.removed", co.Name))
+	return c.Reply(c.T("announce.link.removed", co.Name))
 }

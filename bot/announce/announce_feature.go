@@ -29,6 +29,7 @@ func New(st Store) *Announce { return &Announce{store: st} }
 func (b *Announce) Feature() bot.Feature {
 	return bot.Feature{
 		Name:    "announce",
+		Texts:   texts(),
 		Attach:  func(core *bot.Bot) { b.core = core },
 		Routes:  b.announceRoutes,
 		Buttons: []string{"ann", "lk"},

@@ -67,14 +67,14 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 		t.Errorf("preview buttons without a scheduler: %v", data)
 	}
 	press("ann:when")
-	if a := send.LastAnswer(); !a.Alert || a.Text != bot.Text(bot.VI, "ann.no_schedule") {
+	if a := send.LastAnswer(); !a.Alert || a.Text != tx(bot.VI, "announce.no_schedule") {
 		t.Errorf("schedule press answered %+v", a)
 	}
 	press("ann:send")
-	if got, want := send.Last().Text, bot.Text(bot.VI, "ann.sent_direct", 4, ""); got != want {
+	if got, want := send.Last().Text, tx(bot.VI, "announce.sent_direct", 4, ""); got != want {
 		t.Errorf("after sending: %q, want %q", got, want)
 	}
-	header := bot.Text(bot.VI, "ann.header", demo.Cohort.Name) + "\n\nChiều nay học ở phòng 204"
+	header := tx(bot.VI, "announce.header", demo.Cohort.Name) + "\n\nChiều nay học ở phòng 204"
 	for _, dm := range demo.Members {
 		chat := bot.NewUserKey(bot.Console, dm.Handle).PrivateChat()
 		want := 1

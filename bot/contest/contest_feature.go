@@ -22,6 +22,7 @@ func New(st Store) *Contest { return &Contest{store: st} }
 func (b *Contest) Feature() bot.Feature {
 	return bot.Feature{
 		Name:    "contest",
+		Texts:   texts(),
 		Attach:  func(core *bot.Bot) { b.core = core },
 		Routes:  b.contestRoutes,
 		Buttons: []string{"ph", "vt", "mod", "ct", "res"},

@@ -45,7 +45,7 @@ func (b *Contest) askModerators(ctx context.Context, c *bot.Cohort, e *Entry, ta
 		msg.Chat = o.User.PrivateChat()
 		jobs = append(jobs, bot.Job{ID: string(o.User), User: o.User, Msg: msg})
 	}
-	batch := bot.Batch{ID: fmt.Sprintf("ph-mod:%s:%d:%s", c.ID, e.N, tag), Cohort: c.ID, Kind: "moderation", Title: bot.Text(bot.VI, "ph.title", e.N)}
+	batch := bot.Batch{ID: fmt.Sprintf("ph-mod:%s:%d:%s", c.ID, e.N, tag), Cohort: c.ID, Kind: "moderation", Title: tx(bot.VI, "contest.ph.title", e.N)}
 	if err := b.core.Deliver(ctx, batch, jobs); err != nil {
 		b.core.Log().Warn("queue moderation", "cohort", c.ID, "entry", e.N, "err", err)
 	}
@@ -73,21 +73,21 @@ func entryMessage(e *Entry, text string, rows [][]bot.Button) bot.Message {
 func moderationButtons(l bot.Lang, cohort string, n int64) [][]bot.Button {
 	id := strconv.FormatInt(n, 10)
 	return [][]bot.Button{{
-		{Text: bot.Text(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
-		{Text: bot.Text(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
+		{Text: tx(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
+		{Text: tx(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
 	}}
 }
 
 // moderationText describes an entry for organisers: who sent it, from
 // which group, and everything they wrote.
 func moderationText(l bot.Lang, e *Entry, author string) string {
-	lines := []string{bot.Text(l, "mod.title", e.N), bot.Text(l, "mod.author", bot.OrDash(author))}
+	lines := []string{tx(l, "contest.mod.title", e.N), tx(l, "contest.mod.author", bot.OrDash(author))}
 	if e.Group != "" {
-		lines = append(lines, bot.Text(l, "profile.group", e.Group))
+		lines = append(lines, tx(l, "profile.group", e.Group))
 	}
-	lines = append(lines, bot.Text(l, "mod.category", bot.OrDash(e.Category)), bot.Text(l, "mod.enterprise", bot.OrDash(e.Enterprise)))
+	lines = append(lines, tx(l, "contest.mod.category", bot.OrDash(e.Category)), tx(l, "contest.mod.enterprise", bot.OrDash(e.Enterprise)))
 	if e.Caption != "" {
-		lines = append(lines, bot.Text(l, "mod.caption", e.Caption))
+		lines = append(lines, tx(l, "contest.mod.caption", e.Caption))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -111,18 +111,18 @@ func (b *Contest) moderatePress(c *bot.Context) error {
 	case "no":
 		e, err := cs.Entry(c.Context, c.Cohort.ID, n)
 		if bot.IsNotFound(err) {
-			return c.Refuse(c.T("mod.not_found", n))
+			return c.Refuse(c.T("contest.mod.not_found", n))
 		}
 		if err != nil {
 			return err
 		}
 		if e.Status != EntryPending {
-			return c.Refuse(c.T("mod.decided", n, c.T("ph.status."+e.Status)))
+			return c.Refuse(c.T("contest.mod.decided", n, c.T("contest.ph.status."+e.Status)))
 		}
 		if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": args[0], "co": c.Cohort.ID}); err != nil {
 			return err
 		}
-		return c.Reply(c.T("mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
+		return c.Reply(c.T("contest.mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
 	case "ns":
 		return b.reject(c, n, "")
 	}
@@ -142,20 +142,20 @@ func (b *Contest) decide(c *bot.Context, n int64, approve bool, reason string) (
 	}
 	ok, status, decision, err := cs.DecideEntry(c.Context, c.Cohort.ID, n, approve, reason, c.U.User, b.core.Now())
 	if bot.IsNotFound(err) {
-		return nil, c.Refuse(c.T("mod.not_found", n))
+		return nil, c.Refuse(c.T("contest.mod.not_found", n))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ok && status != want {
-		return nil, c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+		return nil, c.Refuse(c.T("contest.mod.decided", n, c.T("contest.ph.status."+status)))
 	}
 	if e, err = cs.Entry(c.Context, c.Cohort.ID, n); err != nil {
 		return nil, err
 	}
 	b.tellAuthor(c, e, verdict, decision)
 	if !ok {
-		return nil, c.Refuse(c.T("mod.decided", n, c.T("ph.status."+status)))
+		return nil, c.Refuse(c.T("contest.mod.decided", n, c.T("contest.ph.status."+status)))
 	}
 	return e, nil
 }
@@ -166,7 +166,7 @@ func (b *Contest) approve(c *bot.Context, n int64) error {
 		return err
 	}
 	b.core.Log().Info("contest entry approved", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
-	if err := c.Answer(c.T("mod.approved", n), false); err != nil {
+	if err := c.Answer(c.T("contest.mod.approved", n), false); err != nil {
 		return err
 	}
 	return b.markModerated(c, e)
@@ -185,7 +185,7 @@ func (b *Contest) markModerated(c *bot.Context, e *Entry) error {
 	text := moderationText(c.Lang, e, name)
 	// The title said it waits: it does no longer.
 	_, rest, _ := strings.Cut(text, "\n")
-	text = c.T("mod.title_done", e.N) + "\n" + rest + "\n\n" + c.T("mod.done_by", c.T("ph.status."+e.Status), bot.OrDash(c.Member.Name))
+	text = c.T("contest.mod.title_done", e.N) + "\n" + rest + "\n\n" + c.T("contest.mod.done_by", c.T("contest.ph.status."+e.Status), bot.OrDash(c.Member.Name))
 	msg := entryMessage(e, text, nil)
 	msg.Edit = c.U.Callback.MessageID
 	if _, err := c.Send(msg); err != nil {
@@ -208,7 +208,7 @@ func (b *Contest) rejectReason(c *bot.Context) error {
 	if c.U.Command != "skip" {
 		reason = bot.Truncate(bot.CleanName(c.U.Text), 300)
 		if reason == "" || strings.HasPrefix(reason, "/") {
-			return c.Reply(c.T("mod.ask_reason", n))
+			return c.Reply(c.T("contest.mod.ask_reason", n))
 		}
 	}
 	return b.reject(c, n, reason)
@@ -224,7 +224,7 @@ func (b *Contest) reject(c *bot.Context, n int64, reason string) error {
 		return err
 	}
 	b.core.Log().Info("contest entry rejected", "cohort", c.Cohort.ID, "entry", n, "by", c.U.User)
-	return c.Reply(c.T("mod.rejected", n))
+	return c.Reply(c.T("contest.mod.rejected", n))
 }
 
 // tellAuthor queues the moderation outcome (verdict "ok" or "no") for the
@@ -236,14 +236,14 @@ func (b *Contest) tellAuthor(c *bot.Context, e *Entry, verdict, decision string)
 	if p, err := b.store.Profile(c.Context, e.Author); err == nil && p.Lang != "" {
 		lang = p.Lang
 	}
-	text := bot.Text(lang, "ph.approved_notice", e.N)
+	text := tx(lang, "contest.ph.approved_notice", e.N)
 	if verdict == "no" {
-		text = bot.Text(lang, "ph.rejected_notice", e.N)
+		text = tx(lang, "contest.ph.rejected_notice", e.N)
 		if e.Reason != "" {
-			text += "\n" + bot.Text(lang, "ph.reason", e.Reason)
+			text += "\n" + tx(lang, "contest.ph.reason", e.Reason)
 		}
 	}
-	batch := bot.Batch{ID: fmt.Sprintf("ph-%s:%s:%d:%s", verdict, c.Cohort.ID, e.N, decision), Cohort: c.Cohort.ID, Kind: "notice", Title: bot.Text(bot.VI, "ph.title", e.N)}
+	batch := bot.Batch{ID: fmt.Sprintf("ph-%s:%s:%d:%s", verdict, c.Cohort.ID, e.N, decision), Cohort: c.Cohort.ID, Kind: "notice", Title: tx(bot.VI, "contest.ph.title", e.N)}
 	job := bot.Job{ID: string(e.Author), User: e.Author, Msg: bot.Message{Chat: e.Author.PrivateChat(), Text: text}}
 	if err := b.core.Deliver(c.Context, batch, []bot.Job{job}); err != nil {
 		b.core.Log().Warn("tell author", "entry", e.N, "err", err)
@@ -268,14 +268,14 @@ func (b *Contest) pending(c *bot.Context) error {
 		}
 	}
 	if len(waiting) == 0 {
-		return c.Reply(c.T("mod.none"))
+		return c.Reply(c.T("contest.mod.none"))
 	}
 	members, err := b.store.Members(c.Context, c.Cohort.ID)
 	if err != nil {
 		return err
 	}
 	names := memberNames(members)
-	if err := c.Reply(c.T("mod.pending_title", len(waiting))); err != nil {
+	if err := c.Reply(c.T("contest.mod.pending_title", len(waiting))); err != nil {
 		return err
 	}
 	for _, e := range waiting[:min(len(waiting), pendingListMax)] {
@@ -284,7 +284,7 @@ func (b *Contest) pending(c *bot.Context) error {
 		}
 	}
 	if more := len(waiting) - pendingListMax; more > 0 {
-		return c.Reply(c.T("mod.pending_more", more))
+		return c.Reply(c.T("contest.mod.pending_more", more))
 	}
 	return nil
 }

@@ -76,11 +76,11 @@ func TestWinnersNeedAVote(t *testing.T) {
 		Tally:   map[int64]Tally{},
 	}
 	text, rows := proposalText(bot.VI, c, snap, nil)
-	if rows != nil || !strings.Contains(text, bot.Text(bot.VI, "res.no_votes")) {
+	if rows != nil || !strings.Contains(text, tx(bot.VI, "contest.res.no_votes")) {
 		t.Errorf("proposal without votes: %q with buttons %v", text, rows)
 	}
 	snap.Entries = nil
-	if text, rows := proposalText(bot.VI, c, snap, nil); rows != nil || !strings.Contains(text, bot.Text(bot.VI, "res.no_entries")) {
+	if text, rows := proposalText(bot.VI, c, snap, nil); rows != nil || !strings.Contains(text, tx(bot.VI, "contest.res.no_entries")) {
 		t.Errorf("proposal without photos: %q with buttons %v", text, rows)
 	}
 	snap.Entries = []*Entry{{N: 1, Status: EntryApproved}}

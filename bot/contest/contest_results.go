@@ -284,7 +284,7 @@ func (b *Contest) proposeResults(ctx context.Context, c *bot.Cohort, now time.Ti
 		text, rows := proposalText(l, c, snap, names)
 		jobs = append(jobs, bot.Job{ID: string(o.User), User: o.User, Msg: bot.Message{Chat: o.User.PrivateChat(), Text: text, Buttons: rows}})
 	}
-	batch := bot.Batch{ID: "ph-results:" + c.ID + ":" + closeMS, Cohort: c.ID, Kind: "contest", Title: bot.Text(bot.VI, "res.title_short")}
+	batch := bot.Batch{ID: "ph-results:" + c.ID + ":" + closeMS, Cohort: c.ID, Kind: "contest", Title: tx(bot.VI, "contest.res.title_short")}
 	if err := b.core.Deliver(ctx, batch, jobs); err != nil {
 		return fmt.Errorf("queue results proposal: %w", err)
 	}
@@ -301,7 +301,7 @@ func proposalText(l bot.Lang, c *bot.Cohort, snap *ContestSnapshot, names map[bo
 	pc := c.Plan.Contest
 	st := rank(snap)
 	win := winners(pc, st)
-	lines := []string{bot.Text(l, "res.proposal", c.Name, len(st), snap.Meta.Votes, snap.Meta.Voters, len(win))}
+	lines := []string{tx(l, "contest.res.proposal", c.Name, len(st), snap.Meta.Votes, snap.Meta.Voters, len(win))}
 	for _, s := range win {
 		lines = append(lines, standingLine(l, s, names[s.Author], true))
 	}
@@ -309,17 +309,17 @@ func proposalText(l bot.Lang, c *bot.Cohort, snap *ContestSnapshot, names map[bo
 		// Nothing to announce: no button.
 		return strings.Join(append(lines, noWinnersText(l, st)), "\n"), nil
 	}
-	lines = append(lines, "", bot.Text(l, "res.confirm_hint"))
-	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: bot.Text(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
+	lines = append(lines, "", tx(l, "contest.res.confirm_hint"))
+	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: tx(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
 }
 
 // noWinnersText says why there are no prizes: no approved photo, or no
 // vote for any.
 func noWinnersText(l bot.Lang, st []Standing) string {
 	if len(st) == 0 {
-		return bot.Text(l, "res.no_entries")
+		return tx(l, "contest.res.no_entries")
 	}
-	return bot.Text(l, "res.no_votes")
+	return tx(l, "contest.res.no_votes")
 }
 
 // standingLine is one winner: rank, entry, category, group and author,
@@ -329,9 +329,9 @@ func standingLine(l bot.Lang, s Standing, author string, counts bool) string {
 	if s.Group != "" {
 		who = s.Group + " — " + who
 	}
-	line := bot.Text(l, "res.line", s.Rank, s.N, bot.OrDash(s.Category), who)
+	line := tx(l, "contest.res.line", s.Rank, s.N, bot.OrDash(s.Category), who)
 	if counts {
-		line += " " + bot.Text(l, "res.counts", formatScore(s.Score), s.Votes)
+		line += " " + tx(l, "contest.res.counts", formatScore(s.Score), s.Votes)
 	}
 	return line
 }
@@ -346,7 +346,7 @@ func (b *Contest) closedContest(c *bot.Context, pc *plan.Contest, cs Store, now 
 	}
 	_, vote := snap.Meta.Windows(pc)
 	if Phase(vote, now) != PhaseClosed {
-		return nil, nil, c.Refuse(c.T("res.not_closed"))
+		return nil, nil, c.Refuse(c.T("contest.res.not_closed"))
 	}
 	if snap.Meta.Announced {
 		return nil, nil, c.Refuse(c.T("contest.already_announced"))
@@ -416,7 +416,7 @@ func (b *Contest) resultsPress(c *bot.Context) error {
 	// The batch id is the cohort's: a second press, or this update again,
 	// queues nothing twice.
 	batch := bot.Batch{ID: "ph-announce:" + c.Cohort.ID, Cohort: c.Cohort.ID, Kind: "contest",
-		ReportTo: c.U.User.PrivateChat(), Lang: c.Lang, Title: bot.Text(c.Lang, "res.title_short")}
+		ReportTo: c.U.User.PrivateChat(), Lang: c.Lang, Title: tx(c.Lang, "contest.res.title_short")}
 	if err := b.core.Deliver(c.Context, batch, jobs); err != nil {
 		return fmt.Errorf("queue results: %w", err)
 	}
@@ -424,26 +424,26 @@ func (b *Contest) resultsPress(c *bot.Context) error {
 		return err
 	}
 	b.core.Log().Info("contest results announced", "cohort", c.Cohort.ID, "by", c.U.User, "recipients", len(to))
-	return c.Reply(c.T("res.sending", len(to)))
+	return c.Reply(c.T("contest.res.sending", len(to)))
 }
 
 // resultsMessages are what each member gets: the winners' list, then the
 // winning photos as albums of at most ten (files one by one).
 func resultsMessages(l bot.Lang, c *bot.Cohort, win []Standing, names map[bot.UserKey]string) []bot.Message {
-	lines := []string{bot.Text(l, "res.announce", c.Name)}
+	lines := []string{tx(l, "contest.res.announce", c.Name)}
 	for _, s := range win {
 		lines = append(lines, standingLine(l, s, names[s.Author], false))
 	}
 	if len(win) == 0 {
-		lines = append(lines, bot.Text(l, "res.no_entries"))
+		lines = append(lines, tx(l, "contest.res.no_entries"))
 	} else {
-		lines = append(lines, "", bot.Text(l, "res.thanks"))
+		lines = append(lines, "", tx(l, "contest.res.thanks"))
 	}
 	out := []bot.Message{{Text: strings.Join(lines, "\n")}}
 	var photos []Standing
 	for _, s := range win {
 		if s.Document {
-			out = append(out, bot.Message{Document: s.File(), Text: bot.Text(l, "res.caption_one", s.Rank, s.N)})
+			out = append(out, bot.Message{Document: s.File(), Text: tx(l, "contest.res.caption_one", s.Rank, s.N)})
 			continue
 		}
 		photos = append(photos, s)
@@ -451,14 +451,14 @@ func resultsMessages(l bot.Lang, c *bot.Cohort, win []Standing, names map[bot.Us
 	for start := 0; start < len(photos); start += 10 {
 		chunk := photos[start:min(start+10, len(photos))]
 		if len(chunk) == 1 {
-			out = append(out, bot.Message{Photo: chunk[0].File(), Text: bot.Text(l, "res.caption_one", chunk[0].Rank, chunk[0].N)})
+			out = append(out, bot.Message{Photo: chunk[0].File(), Text: tx(l, "contest.res.caption_one", chunk[0].Rank, chunk[0].N)})
 			continue
 		}
 		files := make([]*bot.File, len(chunk))
 		for i, s := range chunk {
 			files[i] = s.File()
 		}
-		out = append(out, bot.Message{Media: files, Text: bot.Text(l, "res.caption", chunk[0].Rank, chunk[len(chunk)-1].Rank)})
+		out = append(out, bot.Message{Media: files, Text: tx(l, "contest.res.caption", chunk[0].Rank, chunk[len(chunk)-1].Rank)})
 	}
 	return out
 }
@@ -495,6 +495,6 @@ func ContestDigest(cs Store) bot.DigestPart {
 				fresh++
 			}
 		}
-		return bot.Text(l, "digest.contest", fresh, pending, approved, snap.Meta.Votes, snap.Meta.Voters), nil
+		return tx(l, "contest.digest.contest", fresh, pending, approved, snap.Meta.Votes, snap.Meta.Voters), nil
 	}
 }

@@ -91,9 +91,9 @@ func (b *Contest) contestFile(c *bot.Context) error {
 	}
 	switch c.Member.Role {
 	case bot.Organiser:
-		return c.Reply(c.T("ph.not_organiser"))
+		return c.Reply(c.T("contest.ph.not_organiser"))
 	case bot.Lecturer:
-		return c.Reply(c.T("ph.not_lecturer"))
+		return c.Reply(c.T("contest.ph.not_lecturer"))
 	}
 	now := b.core.Now()
 	sub, _, _, err := b.windows(c)
@@ -101,12 +101,12 @@ func (b *Contest) contestFile(c *bot.Context) error {
 		return err
 	}
 	if !sub.Open(now) {
-		return c.Reply(b.subClosedText(c, sub, now) + " " + c.T("ph.not_entered"))
+		return c.Reply(b.subClosedText(c, sub, now) + " " + c.T("contest.ph.not_entered"))
 	}
 	f, doc, problem := entryFile(c.U)
 	switch problem {
 	case "":
-	case "ph.too_big", "ph.too_big_photo":
+	case "contest.ph.too_big", "contest.ph.too_big_photo":
 		return c.Reply(c.T(problem, maxEntryBytes>>20))
 	default:
 		return c.Reply(c.T(problem))
@@ -135,13 +135,13 @@ func (b *Contest) contestFile(c *bot.Context) error {
 	case SubmitClosed:
 		return c.Reply(b.subClosedText(c, sub, now))
 	case SubmitLimit:
-		return c.Reply(c.T("ph.limit", pc.MaxPhotosPerMember))
+		return c.Reply(c.T("contest.ph.limit", pc.MaxPhotosPerMember))
 	case SubmitDup:
 		if res.Author != c.U.User {
-			return c.Reply(c.T("ph.dup_other"))
+			return c.Reply(c.T("contest.ph.dup_other"))
 		}
 		if res.Current != EntryDraft {
-			return c.Reply(c.T("ph.dup_own", res.N))
+			return c.Reply(c.T("contest.ph.dup_own", res.N))
 		}
 		// A draft of the same picture: this update again after a crash,
 		// or the photo sent twice. Carry on with the draft.
@@ -201,27 +201,27 @@ func (b *Contest) contestFile(c *bot.Context) error {
 func entryFile(u *bot.Update) (f *bot.File, doc bool, problem string) {
 	if u.Photo != nil {
 		if u.Photo.Size > maxEntryBytes {
-			return nil, false, "ph.too_big_photo"
+			return nil, false, "contest.ph.too_big_photo"
 		}
 		return u.Photo, false, ""
 	}
 	d := u.Document
 	if d == nil {
-		return nil, false, "ph.not_image"
+		return nil, false, "contest.ph.not_image"
 	}
 	mime := strings.ToLower(strings.TrimSpace(d.MIME))
 	ext := strings.ToLower(path.Ext(d.Name))
 	switch {
 	case mime == "image/heic" || mime == "image/heif" || ext == ".heic" || ext == ".heif":
-		return nil, false, "ph.heic"
+		return nil, false, "contest.ph.heic"
 	case mime == "image/jpeg" || mime == "image/png" || (mime == "" || mime == "application/octet-stream") && (ext == ".jpg" || ext == ".jpeg" || ext == ".png"):
 	case strings.HasPrefix(mime, "image/") || bot.IsImageExt(ext):
-		return nil, false, "ph.bad_format"
+		return nil, false, "contest.ph.bad_format"
 	default:
-		return nil, false, "ph.not_image"
+		return nil, false, "contest.ph.not_image"
 	}
 	if d.Size > maxEntryBytes {
-		return nil, false, "ph.too_big"
+		return nil, false, "contest.ph.too_big"
 	}
 	return d, true, ""
 }
@@ -276,27 +276,27 @@ func (b *Contest) askPhotoStep(c *bot.Context, first bool) error {
 	var rows [][]bot.Button
 	switch c.Conv.Step {
 	case phStepDesc:
-		text = c.T("ph.ask_desc")
+		text = c.T("contest.ph.ask_desc")
 		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:ds", n0)}}}
 	case phStepCat:
-		text = c.T("ph.ask_cat", nums)
+		text = c.T("contest.ph.ask_cat", nums)
 		for i, cat := range c.Cohort.Plan.Contest.Categories {
 			rows = append(rows, []bot.Button{{Text: cat, Data: cbData(co, "ph:cat", n0, strconv.Itoa(i))}})
 		}
 	case phStepEnt:
-		text = c.T("ph.ask_ent")
+		text = c.T("contest.ph.ask_ent")
 		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:es", n0)}}}
 	case phStepRecap:
-		text = c.T("ph.ask_recaption", nums)
+		text = c.T("contest.ph.ask_recaption", nums)
 	default:
 		return c.EndConv()
 	}
 	if first {
-		key := "ph.received"
+		key := "contest.ph.received"
 		if len(ns) > 1 {
-			key = "ph.received_many"
+			key = "contest.ph.received_many"
 		}
-		note, more, err := b.unfinishedNote(c, "ph.unfinished_new", ns)
+		note, more, err := b.unfinishedNote(c, "contest.ph.unfinished_new", ns)
 		if err != nil {
 			return err
 		}
@@ -352,7 +352,7 @@ func (b *Contest) photoText(c *bot.Context) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.gone"))
+		return c.Reply(c.T("contest.ph.gone"))
 	}
 	if c.Replayed() {
 		if c.Conv.Step == phStepSubmit {
@@ -370,7 +370,7 @@ func (b *Contest) photoText(c *bot.Context) error {
 		if !skip {
 			caption = cleanCaption(c.U.Text)
 			if caption == "" || strings.HasPrefix(caption, "/") {
-				return c.Reply(c.T("ph.desc_bad"))
+				return c.Reply(c.T("contest.ph.desc_bad"))
 			}
 		}
 		return b.recaption(c, ns[0], caption)
@@ -387,7 +387,7 @@ func (b *Contest) photoText(c *bot.Context) error {
 				return err
 			}
 		}
-		return c.Reply(c.T("ph.gone"))
+		return c.Reply(c.T("contest.ph.gone"))
 	}
 	switch c.Conv.Step {
 	case phStepDesc:
@@ -398,7 +398,7 @@ func (b *Contest) photoText(c *bot.Context) error {
 		if !skip {
 			caption := cleanCaption(c.U.Text)
 			if caption == "" || strings.HasPrefix(caption, "/") {
-				return c.Reply(c.T("ph.desc_bad"))
+				return c.Reply(c.T("contest.ph.desc_bad"))
 			}
 			if err := b.editDrafts(c, ns, func(d *Entry) { d.Caption = caption }); err != nil {
 				return err
@@ -420,7 +420,7 @@ func (b *Contest) photoText(c *bot.Context) error {
 		if !skip {
 			var ok bool
 			if ent, ok = bot.ValidOrg(c.U.Text); !ok || utf8.RuneCountInString(ent) > maxEntRunes {
-				return c.Reply(c.T("ph.ent_bad", maxEntRunes))
+				return c.Reply(c.T("contest.ph.ent_bad", maxEntRunes))
 			}
 		}
 		return b.submit(c, ds, ent)
@@ -566,7 +566,7 @@ func (b *Contest) resubmit(c *bot.Context) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.gone"))
+		return c.Reply(c.T("contest.ph.gone"))
 	}
 	b.core.Log().Info("contest submission resumed", "cohort", c.Cohort.ID, "entries", joinEntries(ns), "user", c.U.User, "update", c.U.ID)
 	return b.submitted(c, es, asks)
@@ -588,12 +588,12 @@ func (b *Contest) submitted(c *bot.Context, es, asks []*Entry) error {
 	for i, e := range es {
 		ns[i] = e.N
 	}
-	key := "ph.submitted"
+	key := "contest.ph.submitted"
 	if pc.Moderation {
-		key = "ph.submitted_moderated"
+		key = "contest.ph.submitted_moderated"
 	}
 	text := c.T(key, entryNumbers(ns), bot.OrDash(es[0].Category))
-	note, rows, err := b.unfinishedNote(c, "ph.unfinished", ns)
+	note, rows, err := b.unfinishedNote(c, "contest.ph.unfinished", ns)
 	if err != nil {
 		return err
 	}
@@ -671,13 +671,13 @@ func (b *Contest) photoPress(c *bot.Context) error {
 	i := slices.IndexFunc(mine, func(e *Entry) bool { return e.N == n })
 	if i < 0 {
 		// Not the presser's entry: a forged or foreign button.
-		return c.Refuse(c.T("ph.not_yours"))
+		return c.Refuse(c.T("contest.ph.not_yours"))
 	}
 	e := mine[i]
 	switch op {
 	case "ds", "cat", "es", "go":
 		if e.Status != EntryDraft {
-			return c.Refuse(c.T("ph.already_submitted", n))
+			return c.Refuse(c.T("contest.ph.already_submitted", n))
 		}
 		// The drafts of the album, or the one draft.
 		var ds []*Entry
@@ -726,13 +726,13 @@ func (b *Contest) photoPress(c *bot.Context) error {
 		}
 	case "wd":
 		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
-			return c.Refuse(c.T("ph.cannot_withdraw", n))
+			return c.Refuse(c.T("contest.ph.cannot_withdraw", n))
 		}
 		// Say it now rather than after the confirmation.
 		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.confirm_withdraw", n), []bot.Button{
+		return c.Reply(c.T("contest.ph.confirm_withdraw", n), []bot.Button{
 			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},
 			{Text: c.T("btn.no"), Data: cbData(co, "ph:my")},
 		})
@@ -740,7 +740,7 @@ func (b *Contest) photoPress(c *bot.Context) error {
 		return b.withdraw(c, e)
 	case "rc":
 		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
-			return c.Refuse(c.T("ph.cannot_recaption", n))
+			return c.Refuse(c.T("contest.ph.cannot_recaption", n))
 		}
 		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
 			return err
@@ -758,10 +758,10 @@ func (b *Contest) photoPress(c *bot.Context) error {
 func (b *Contest) withdraw(c *bot.Context, e *Entry) error {
 	pc, cs := b.contest(c)
 	if e.Status == EntryWithdrawn {
-		return c.Answer(c.T("ph.withdrawn", e.N), false)
+		return c.Answer(c.T("contest.ph.withdrawn", e.N), false)
 	}
 	if e.Status == EntryRejected {
-		return c.Refuse(c.T("ph.cannot_withdraw", e.N))
+		return c.Refuse(c.T("contest.ph.cannot_withdraw", e.N))
 	}
 	var window *plan.Window
 	if e.Status != EntryDraft {
@@ -788,7 +788,7 @@ func (b *Contest) withdraw(c *bot.Context, e *Entry) error {
 			return err
 		}
 	}
-	return c.Reply(c.T("ph.withdrawn", e.N))
+	return c.Reply(c.T("contest.ph.withdrawn", e.N))
 }
 
 // recaption replaces a submitted entry's description while submissions
@@ -801,7 +801,7 @@ func (b *Contest) recaption(c *bot.Context, n int64, caption string) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.not_yours"))
+		return c.Reply(c.T("contest.ph.not_yours"))
 	}
 	if err != nil {
 		return err
@@ -810,7 +810,7 @@ func (b *Contest) recaption(c *bot.Context, n int64, caption string) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
-		return c.Reply(c.T("ph.cannot_recaption", n))
+		return c.Reply(c.T("contest.ph.cannot_recaption", n))
 	}
 	from, to := e.Status, ""
 	var window *plan.Window
@@ -840,19 +840,19 @@ func (b *Contest) recaption(c *bot.Context, n int64, caption string) error {
 		return err
 	}
 	if len(done) == 0 {
-		return c.Reply(c.T("ph.gone"))
+		return c.Reply(c.T("contest.ph.gone"))
 	}
 	if e.Status == EntryDraft {
-		return c.Reply(c.T("ph.recaptioned", n))
+		return c.Reply(c.T("contest.ph.recaptioned", n))
 	}
 	if to == EntryPending || from == EntryPending {
 		e.Status = EntryPending
 		b.askModerators(c.Context, c.Cohort, e, strconv.FormatInt(c.U.ID, 10))
 	}
 	if to == EntryPending {
-		return c.Reply(c.T("ph.recaptioned_moderated", n))
+		return c.Reply(c.T("contest.ph.recaptioned_moderated", n))
 	}
-	return c.Reply(c.T("ph.recaptioned", n))
+	return c.Reply(c.T("contest.ph.recaptioned", n))
 }
 
 // myPhotos lists the sender's entries with their status, and buttons to
@@ -874,12 +874,12 @@ func (b *Contest) myPhotos(c *bot.Context) error {
 	}
 	if len(mine) == 0 {
 		if c.Member.Role != bot.Trainee {
-			return c.Reply(c.T("ph.my_none_role"))
+			return c.Reply(c.T("contest.ph.my_none_role"))
 		}
 		if open {
-			return c.Reply(c.T("ph.my_none", bot.FormatWhen(sub.Closes, c)))
+			return c.Reply(c.T("contest.ph.my_none", bot.FormatWhen(sub.Closes, c)))
 		}
-		return c.Reply(c.T("ph.my_none_closed") + "\n" + b.subClosedText(c, sub, now))
+		return c.Reply(c.T("contest.ph.my_none_closed") + "\n" + b.subClosedText(c, sub, now))
 	}
 	active := 0
 	for _, e := range mine {
@@ -891,15 +891,15 @@ func (b *Contest) myPhotos(c *bot.Context) error {
 	if pc.MaxPhotosPerMember > 0 {
 		limit = strconv.Itoa(pc.MaxPhotosPerMember)
 	}
-	lines := []string{c.T("ph.my_title", active, limit)}
+	lines := []string{c.T("contest.ph.my_title", active, limit)}
 	var rows [][]bot.Button
 	for i, e := range mine {
-		line := c.T("ph.my_line", e.N, bot.OrDash(e.Category), c.T("ph.status."+e.Status))
+		line := c.T("contest.ph.my_line", e.N, bot.OrDash(e.Category), c.T("contest.ph.status."+e.Status))
 		if e.Caption != "" {
 			line += " — " + bot.Truncate(e.Caption, 60)
 		}
 		if e.Status == EntryRejected && e.Reason != "" {
-			line += "\n   " + c.T("ph.reason", e.Reason)
+			line += "\n   " + c.T("contest.ph.reason", e.Reason)
 		}
 		lines = append(lines, line)
 		if i >= myPhotosMax || !open {
@@ -920,9 +920,9 @@ func (b *Contest) myPhotos(c *bot.Context) error {
 		}
 	}
 	if open {
-		lines = append(lines, "", c.T("ph.my_open", bot.FormatWhen(sub.Closes, c)))
+		lines = append(lines, "", c.T("contest.ph.my_open", bot.FormatWhen(sub.Closes, c)))
 	} else {
-		lines = append(lines, "", c.T("ph.my_closed"))
+		lines = append(lines, "", c.T("contest.ph.my_closed"))
 	}
 	return c.Reply(strings.Join(lines, "\n"), rows...)
 }
@@ -933,9 +933,9 @@ func (b *Contest) subClosedText(c *bot.Context, sub plan.Window, now time.Time) 
 	case sub.Opens.IsZero() && sub.Closes.IsZero():
 		return c.T("err.photo_not_now")
 	case now.Before(sub.Opens):
-		return c.T("ph.not_open_yet", bot.FormatWhen(sub.Opens, c))
+		return c.T("contest.ph.not_open_yet", bot.FormatWhen(sub.Opens, c))
 	default:
-		return c.T("ph.closed", bot.FormatWhen(sub.Closes, c))
+		return c.T("contest.ph.closed", bot.FormatWhen(sub.Closes, c))
 	}
 }
 

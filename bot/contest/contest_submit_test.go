@@ -175,7 +175,7 @@ func TestContestSubmitRedelivered(t *testing.T) {
 			if e := entries[0]; e.Status != contest.EntryPending || e.Category != "Nước" || e.Enterprise != ent {
 				t.Errorf("entry = %s %q %q, want pending, Nước, %q", e.Status, e.Category, e.Enterprise, ent)
 			}
-			if want := bot.Text(bot.VI, "ph.submitted_moderated", "1", "Nước"); !sender.Sent(want) {
+			if want := tx(bot.VI, "contest.ph.submitted_moderated", "1", "Nước"); !sender.Sent(want) {
 				t.Errorf("the trainee was never told %q", want)
 			}
 

@@ -26,10 +26,10 @@ const topMax = 10
 func (b *Contest) vote(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
-		return c.Reply(c.T("vote.none"))
+		return c.Reply(c.T("contest.vote.none"))
 	}
 	if c.Member.Role == bot.Organiser {
-		return c.Reply(c.T("vote.organiser"))
+		return c.Reply(c.T("contest.vote.organiser"))
 	}
 	_, w, _, err := b.windows(c)
 	if err != nil {
@@ -43,7 +43,7 @@ func (b *Contest) vote(c *bot.Context) error {
 		return err
 	}
 	if view.Entry == nil {
-		return c.Reply(c.T("vote.no_photos"))
+		return c.Reply(c.T("contest.vote.no_photos"))
 	}
 	_, err = c.Send(b.voteMessage(c, pc, view, 0))
 	return err
@@ -53,7 +53,7 @@ func (b *Contest) vote(c *bot.Context) error {
 func (b *Contest) votePress(c *bot.Context) error {
 	pc, cs := b.contest(c)
 	if pc == nil {
-		return c.Refuse(c.T("vote.none"))
+		return c.Refuse(c.T("contest.vote.none"))
 	}
 	op, args, ok, other := cbFields(c, "vt:")
 	if !ok || len(args) != 1 || other {
@@ -64,7 +64,7 @@ func (b *Contest) votePress(c *bot.Context) error {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	if c.Member.Role == bot.Organiser {
-		return c.Refuse(c.T("vote.organiser"))
+		return c.Refuse(c.T("contest.vote.organiser"))
 	}
 	// The press, the window check and the page it redraws take one round
 	// trip: the window is checked by the vote itself, and read with the
@@ -93,30 +93,30 @@ func (b *Contest) votePress(c *bot.Context) error {
 		switch res {
 		case VoteOK:
 			b.core.Log().Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
-			toast = c.T("vote.cast", n)
+			toast = c.T("contest.vote.cast", n)
 			if !cast {
-				toast = c.T("vote.withdrawn", n)
+				toast = c.T("contest.vote.withdrawn", n)
 			}
 		case VoteNoop:
-			toast = c.T("vote.already_cast", n)
+			toast = c.T("contest.vote.already_cast", n)
 			if !cast {
-				toast = c.T("vote.not_cast", n)
+				toast = c.T("contest.vote.not_cast", n)
 			}
 		case VoteClosed:
 			_, w := view.Meta.Windows(pc)
 			return c.Refuse(voteClosedText(c, w, now))
 		case VoteOwn:
-			return c.Refuse(c.T("vote.own_refused"))
+			return c.Refuse(c.T("contest.vote.own_refused"))
 		case VoteQuota:
-			return c.Refuse(c.T("vote.quota_full", pc.VotesPerVoter))
+			return c.Refuse(c.T("contest.vote.quota_full", pc.VotesPerVoter))
 		default: // missing, unavailable
-			return c.Refuse(c.T("vote.unavailable", n))
+			return c.Refuse(c.T("contest.vote.unavailable", n))
 		}
 	default:
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	if view.Entry == nil || view.Entry.Status != EntryApproved {
-		return c.Refuse(c.T("vote.unavailable", n))
+		return c.Refuse(c.T("contest.vote.unavailable", n))
 	}
 	if err := c.Answer(toast, false); err != nil {
 		return err
@@ -153,28 +153,28 @@ func ownEntry(m *bot.Member, e *Entry) bool {
 func (b *Contest) voteMessage(c *bot.Context, pc *plan.Contest, v VoteView, edit int64) bot.Message {
 	e := v.Entry
 	lines := make([]string, 1, 8)
-	lines[0] = c.T("vote.photo", e.N, v.Position, v.Total)
+	lines[0] = c.T("contest.vote.photo", e.N, v.Position, v.Total)
 	if e.Category != "" {
-		lines = append(lines, c.T("vote.category", e.Category))
+		lines = append(lines, c.T("contest.vote.category", e.Category))
 	}
 	if e.Caption != "" {
 		lines = append(lines, e.Caption)
 	}
 	if pc.ShowGroup && e.Group != "" {
-		lines = append(lines, c.T("vote.group", e.Group))
+		lines = append(lines, c.T("contest.vote.group", e.Group))
 	}
 	own := ownEntry(c.Member, e)
 	switch {
 	case own:
-		lines = append(lines, c.T("vote.own"))
+		lines = append(lines, c.T("contest.vote.own"))
 	case v.Voted:
-		lines = append(lines, c.T("vote.voted"))
+		lines = append(lines, c.T("contest.vote.voted"))
 	}
 	if pc.Totals == plan.Live {
-		lines = append(lines, c.T("vote.live", v.Tally.Votes))
+		lines = append(lines, c.T("contest.vote.live", v.Tally.Votes))
 	}
 	if pc.VotesPerVoter > 0 {
-		lines = append(lines, c.T("vote.quota", v.Used, pc.VotesPerVoter))
+		lines = append(lines, c.T("contest.vote.quota", v.Used, pc.VotesPerVoter))
 	}
 	id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
 	row := make([]bot.Button, 0, 3)
@@ -204,11 +204,11 @@ func (b *Contest) voteMessage(c *bot.Context, pc *plan.Contest, v VoteView, edit
 func voteClosedText(c *bot.Context, w plan.Window, now time.Time) string {
 	switch {
 	case w.Opens.IsZero() && w.Closes.IsZero():
-		return c.T("vote.none")
+		return c.T("contest.vote.none")
 	case now.Before(w.Opens):
-		return c.T("vote.not_open_yet", bot.FormatWhen(w.Opens, c))
+		return c.T("contest.vote.not_open_yet", bot.FormatWhen(w.Opens, c))
 	default:
-		return c.T("vote.closed", bot.FormatWhen(w.Closes, c))
+		return c.T("contest.vote.closed", bot.FormatWhen(w.Closes, c))
 	}
 }
 
@@ -231,21 +231,21 @@ func (b *Contest) showTop(c *bot.Context, organiser bool) error {
 		if err != nil {
 			return err
 		}
-		return c.Reply(c.T("top.hidden", bot.FormatWhen(vote.Closes, c)))
+		return c.Reply(c.T("contest.top.hidden", bot.FormatWhen(vote.Closes, c)))
 	}
 	if len(lb.Standings) == 0 {
-		return c.Reply(c.T("vote.no_photos"))
+		return c.Reply(c.T("contest.vote.no_photos"))
 	}
-	lines := []string{c.T("top.title", min(topMax, len(lb.Standings)), len(lb.Standings))}
+	lines := []string{c.T("contest.top.title", min(topMax, len(lb.Standings)), len(lb.Standings))}
 	for _, s := range lb.Standings[:min(topMax, len(lb.Standings))] {
-		line := c.T("top.line", s.Rank, s.N, bot.OrDash(s.Category), s.Votes, formatScore(s.Score))
+		line := c.T("contest.top.line", s.Rank, s.N, bot.OrDash(s.Category), s.Votes, formatScore(s.Score))
 		if s.Group != "" {
 			line += " · " + s.Group
 		}
 		lines = append(lines, line)
 	}
 	if lb.State != PhaseClosed {
-		lines = append(lines, "", c.T("top.provisional"))
+		lines = append(lines, "", c.T("contest.top.provisional"))
 	}
 	return c.Reply(strings.Join(lines, "\n"))
 }

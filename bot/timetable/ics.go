@@ -55,7 +55,7 @@ func ICS(c *bot.Cohort, sessions []plan.Session, deadlines []plan.Deadline, now 
 		event("s-"+s.ID, s.Title, s.Place, s.Starts, s.Ends, shortest(c.Plan.Reminders.Sessions))
 	}
 	for _, d := range deadlines {
-		event("d-"+d.ID, bot.Text(lang, "ics.deadline", d.Title), "", d.Due.Add(-30*time.Minute), d.Due, shortest(c.Plan.Reminders.Deadlines))
+		event("d-"+d.ID, tx(lang, "timetable.ics.deadline", d.Title), "", d.Due.Add(-30*time.Minute), d.Due, shortest(c.Plan.Reminders.Deadlines))
 	}
 	line("END:VCALENDAR")
 	return []byte(b.String())

@@ -165,12 +165,12 @@ func (b *Timetable) RunReminder(ctx context.Context, it bot.DueItem, now time.Ti
 		at := it.At.In(p.Location)
 		var text string
 		if it.Kind == DueSessionReminder {
-			text = bot.Text(lang, "remind.session", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+			text = tx(lang, "timetable.remind.session", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
 			if place != "" {
-				text += "\n" + bot.Text(lang, "remind.place", place)
+				text += "\n" + tx(lang, "timetable.remind.place", place)
 			}
 		} else {
-			text = bot.Text(lang, "remind.deadline", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
+			text = tx(lang, "timetable.remind.deadline", title, bot.FormatDate(at, lang), at.Format("15:04"), leadText(it.At.Sub(now), lang))
 		}
 		jobs = append(jobs, bot.Job{ID: string(m.User), User: m.User, Msg: bot.Message{Chat: m.User.PrivateChat(), Text: text}})
 	}
@@ -185,13 +185,13 @@ func leadText(d time.Duration, l bot.Lang) string {
 	switch {
 	case d >= 24*time.Hour:
 		n := int((d + time.Hour) / (24 * time.Hour))
-		return bot.TextN(l, "remind.days", n, n)
+		return txN(l, "timetable.remind.days", n, n)
 	case d >= time.Hour:
 		n := int((d + 5*time.Minute) / time.Hour)
-		return bot.TextN(l, "remind.hours", n, n)
+		return txN(l, "timetable.remind.hours", n, n)
 	default:
 		n := max(1, int(d/time.Minute))
-		return bot.TextN(l, "remind.minutes", n, n)
+		return txN(l, "timetable.remind.minutes", n, n)
 	}
 }
 

@@ -22,7 +22,7 @@ func (b *Timetable) timetableRoutes(g *bot.RouteGroup) {
 func (b *Timetable) schedule(c *bot.Context) error {
 	p := c.Cohort.Plan
 	if len(p.Sessions) == 0 {
-		return c.Reply(c.T("schedule.none"))
+		return c.Reply(c.T("timetable.schedule.none"))
 	}
 	now := b.core.Now().In(p.Location)
 	next, nextStarts := "", time.Time{}
@@ -32,12 +32,12 @@ func (b *Timetable) schedule(c *bot.Context) error {
 		}
 	}
 	var sb strings.Builder
-	sb.WriteString(c.T("schedule.title", c.Cohort.Name))
+	sb.WriteString(c.T("timetable.schedule.title", c.Cohort.Name))
 	phase := -1
 	for _, s := range p.Sessions {
 		if s.Phase != phase {
 			phase = s.Phase
-			sb.WriteString("\n\n" + c.T("schedule.phase", phase))
+			sb.WriteString("\n\n" + c.T("timetable.schedule.phase", phase))
 		}
 		mark := "•"
 		switch {
@@ -53,7 +53,7 @@ func (b *Timetable) schedule(c *bot.Context) error {
 		}
 	}
 	if next == "" {
-		sb.WriteString("\n\n" + c.T("schedule.all_done"))
+		sb.WriteString("\n\n" + c.T("timetable.schedule.all_done"))
 	}
 	row := []bot.Button{{Text: c.T("btn.ics_all"), Data: "ics:all"}}
 	if next != "" {
@@ -85,7 +85,7 @@ func (b *Timetable) calendar(c *bot.Context) error {
 			}
 		}
 		if best == nil {
-			return c.Refuse(c.T("schedule.all_done"))
+			return c.Refuse(c.T("timetable.schedule.all_done"))
 		}
 		sessions, name = []plan.Session{*best}, best.ID
 	case strings.HasPrefix(data, "s:"):
@@ -104,10 +104,10 @@ func (b *Timetable) calendar(c *bot.Context) error {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	if len(sessions)+len(deadlines) == 0 {
-		return c.Refuse(c.T("schedule.none"))
+		return c.Refuse(c.T("timetable.schedule.none"))
 	}
 	doc := &bot.File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
-	_, err = c.Send(bot.Message{Text: c.T("ics.caption"), Document: doc})
+	_, err = c.Send(bot.Message{Text: c.T("timetable.ics.caption"), Document: doc})
 	return err
 }
 
@@ -127,11 +127,11 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 	}
 	p := co.Plan
 	if len(p.Deadlines) == 0 {
-		return c.Reply(c.T("deadlines.none"))
+		return c.Reply(c.T("timetable.deadlines.none"))
 	}
 	now := b.core.Now().In(p.Location)
 	var sb strings.Builder
-	sb.WriteString(c.T("deadlines.title", c.Cohort.Name))
+	sb.WriteString(c.T("timetable.deadlines.title", c.Cohort.Name))
 	for _, d := range p.Deadlines {
 		due := d.Due.In(p.Location)
 		mark := "⏰"
@@ -140,7 +140,7 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 		}
 		fmt.Fprintf(&sb, "\n\n%s %s %s: %s", mark, bot.FormatDate(due, c.Lang), due.Format("15:04"), d.Title)
 		if !due.Before(now) {
-			sb.WriteString(" (" + c.T("deadlines.left", leadText(due.Sub(now), c.Lang)) + ")")
+			sb.WriteString(" (" + c.T("timetable.deadlines.left", leadText(due.Sub(now), c.Lang)) + ")")
 		}
 		// For a trainee's group, say whether it is done, where some
 		// feature can tell.
@@ -149,9 +149,9 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 			if err != nil {
 				return err
 			}
-			status := c.T("deadlines.not_done", c.Member.Group)
+			status := c.T("timetable.deadlines.not_done", c.Member.Group)
 			if done {
-				status = c.T("deadlines.done", c.Member.Group)
+				status = c.T("timetable.deadlines.done", c.Member.Group)
 			}
 			sb.WriteString("\n   " + status)
 		}

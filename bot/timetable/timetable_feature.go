@@ -27,6 +27,7 @@ func New(st Store) *Timetable { return &Timetable{store: st} }
 func (b *Timetable) Feature() bot.Feature {
 	return bot.Feature{
 		Name:    "timetable",
+		Texts:   texts(),
 		Attach:  func(core *bot.Bot) { b.core = core },
 		Routes:  b.timetableRoutes,
 		Buttons: []string{"ics"},
@@ -34,7 +35,7 @@ func (b *Timetable) Feature() bot.Feature {
 		Plans:   []bot.DuePlan{{Name: "reminders", Prefix: reminderPrefix, Items: reminderPlan}},
 		Digest: func(_ context.Context, c *bot.Cohort, _, now time.Time, l bot.Lang) (string, error) {
 			if next := nextEvent(c.Plan, now); next != "" {
-				return bot.Text(l, "digest.next", next), nil
+				return tx(l, "timetable.digest.next", next), nil
 			}
 			return "", nil
 		},

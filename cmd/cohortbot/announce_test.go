@@ -16,9 +16,9 @@ import (
 
 // Texts of the announcement flow the tests below look for.
 var (
-	annAsk     = bot.Text(bot.VI, "ann.ask_audience")
+	annAsk     = tx(bot.VI, "announce.ask_audience")
 	annPreview = "Đây là bản xem trước"
-	annGone    = bot.Text(bot.VI, "ann.gone")
+	annGone    = tx(bot.VI, "announce.gone")
 	annReport  = "Kết quả gửi"
 )
 
@@ -56,7 +56,7 @@ func newAnnCohort(t *testing.T, e *env) *annCohort {
 	a.t3 = reg(5005, "Em", "Hoàng", c.Invites.Trainee, "Hoàng Văn Em", 1)   // Lạng Sơn
 	a.en = reg(5006, "Giang", "Đỗ", c.Invites.Trainee, "Đỗ Minh Giang", 2)  // Hải Phòng
 	a.en.say("/lang en")
-	a.en.reply(a.s(a.en), bot.Text(bot.EN, "lang.set"))
+	a.en.reply(a.s(a.en), tx(bot.EN, "lang.set"))
 	a.half = e.person(5007, "Hạnh", "Vũ", "vi")
 	a.seen[a.half.user.ID] = new(int)
 	a.half.say("/start " + c.Invites.Trainee)
@@ -71,7 +71,7 @@ func (a *annCohort) everyone() []*person {
 }
 
 // header is the first line of the announcement in a language.
-func (a *annCohort) header(l bot.Lang) string { return bot.Text(l, "ann.header", a.name) }
+func (a *annCohort) header(l bot.Lang) string { return tx(l, "announce.header", a.name) }
 
 // link links the test group to the cohort by the organiser's /link in it.
 func (a *annCohort) link() {
@@ -264,20 +264,20 @@ func TestAnnounceAudiences(t *testing.T) {
 	// /announce alone explains itself.
 	o.say("/announce")
 	usage := o.reply(seen, "/announce Nội dung thông báo")
-	if !strings.Contains(usage.Params["text"], bot.Text(bot.VI, "ann.none_scheduled")) {
+	if !strings.Contains(usage.Params["text"], tx(bot.VI, "announce.none_scheduled")) {
 		t.Errorf("usage without schedules:\n%s", usage.Params["text"])
 	}
 
 	// A group index out of range, then a cancelled draft.
 	o.say("/announce Bản nháp sẽ hủy")
 	o.reply(seen, annAsk)
-	e.alert(o.pressData("ann:g:99"), bot.Text(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData("ann:g:-1"), bot.Text(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData("ann:g:99"), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData("ann:g:-1"), tx(bot.VI, "reg.group_bad"))
 	e.alert(o.pressData("ann:r:x"), textStale)
 	o.pressData("ann:a")
 	o.reply(seen, annPreview)
 	o.pressData("ann:cancel")
-	o.reply(seen, bot.Text(bot.VI, "ann.cancelled"))
+	o.reply(seen, tx(bot.VI, "announce.cancelled"))
 	e.alert(o.pressData("ann:send"), annGone)
 
 	// A trainee's forged presses are refused and send nothing.
@@ -499,7 +499,7 @@ func TestAnnounceSchedule(t *testing.T) {
 	}
 
 	o.say("/announce")
-	list := o.reply(seen, bot.Text(bot.VI, "ann.scheduled_title"))
+	list := o.reply(seen, tx(bot.VI, "announce.scheduled_title"))
 	for _, want := range []string{
 		"1. Thứ Hai, 10/07/2017 17:00 — tất cả học viên — «Chiều nay đổi phòng học sang P.204»",
 		"2. Thứ Bảy, 15/07/2017 08:30 — cả khóa — «Nhắc: thứ Bảy khảo sát doanh nghiệp, tậ…»",
@@ -516,7 +516,7 @@ func TestAnnounceSchedule(t *testing.T) {
 	e.alert(a.t1.pressData("ann:x:"+today.Ref), textRole)
 	o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref)
 	o.reply(seen, "Đã hủy thông báo hẹn lúc Thứ Hai, 10/07/2017 17:00")
-	e.alert(o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref), bot.Text(bot.VI, "ann.unschedule_gone"))
+	e.alert(o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref), tx(bot.VI, "announce.unschedule_gone"))
 	e.alert(o.pressData("ann:x:BAD/ref"), textStale)
 	items, err = st.PendingDue(ctx, a.c.ID, "an:")
 	if err != nil || len(items) != 1 || items[0].ID != saturday.ID {

@@ -48,7 +48,7 @@ func TestContestDatesFollowThePanel(t *testing.T) {
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/deadlines")
-	text := lan.reply(&sl, catalogueVI("deadlines.title", r.c.Name)).Params["text"]
+	text := lan.reply(&sl, catalogueVI("timetable.deadlines.title", r.c.Name)).Params["text"]
 	if !strings.Contains(text, "26/10/2017 17:00: Hạn gửi ảnh dự thi") || strings.Contains(text, "25/10/2017 17:00: Hạn gửi ảnh dự thi") {
 		t.Errorf("/deadlines after the extension:\n%s\nwant the photos deadline on 26/10/2017 17:00", text)
 	}

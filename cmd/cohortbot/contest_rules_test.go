@@ -208,7 +208,7 @@ func (e *env) toast(callbackID, want string) {
 	}
 }
 
-func catalogueVI(key string, args ...any) string { return bot.Text(bot.VI, key, args...) }
+func catalogueVI(key string, args ...any) string { return tx(bot.VI, key, args...) }
 
 // dataOf returns the first button data among datas that starts with prefix
 // (the panel's phase buttons carry more than their operation).
@@ -262,8 +262,8 @@ func TestContestRulesVotePage(t *testing.T) {
 			e.seedEntry(r.c.ID, lan, entrySeed{file: "vp-lan", caption: "Đèn sáng cả ngày", category: "Năng lượng", status: contest.EntryApproved})
 			e.serve()
 			live := tc.totals == "live"
-			count := func(n int) string { return catalogueVI("vote.live", n) }
-			group := catalogueVI("vote.group", "Hải Phòng")
+			count := func(n int) string { return catalogueVI("contest.vote.live", n) }
+			group := catalogueVI("contest.vote.group", "Hải Phòng")
 
 			// The lecturer votes first: the page's count moves from 0 to 1.
 			page, id := gv.votePage("Ảnh số 1 (1/2)")
@@ -282,7 +282,7 @@ func TestContestRulesVotePage(t *testing.T) {
 			if got := strings.Contains(caption, count(1)); got != live {
 				t.Errorf("totals %s: Lan's page shows %q: %v; caption:\n%s", tc.totals, count(1), got, caption)
 			}
-			if !live && strings.Contains(caption, strings.TrimSuffix(catalogueVI("vote.live", 0), "0")) {
+			if !live && strings.Contains(caption, strings.TrimSuffix(catalogueVI("contest.vote.live", 0), "0")) {
 				t.Errorf("hidden totals: Lan's page shows a count:\n%s", caption)
 			}
 			if got := strings.Contains(caption, group); got != tc.showGroup {
@@ -302,15 +302,15 @@ func TestContestRulesVotePage(t *testing.T) {
 			lan.say("/top")
 			top := lan.next(&seen).Params["text"]
 			if live {
-				line := catalogueVI("top.line", 1, 1, "Nước", 2, "2")
-				if !strings.Contains(top, catalogueVI("top.title", 2, 2)) || !strings.Contains(top, line) || !strings.Contains(top, catalogueVI("top.provisional")) {
+				line := catalogueVI("contest.top.line", 1, 1, "Nước", 2, "2")
+				if !strings.Contains(top, catalogueVI("contest.top.title", 2, 2)) || !strings.Contains(top, line) || !strings.Contains(top, catalogueVI("contest.top.provisional")) {
 					t.Errorf("live totals: Lan's /top during voting is\n%s\nwant the ranking with %q, marked provisional", top, line)
 				}
 				if got := strings.Contains(top, line+" · Hải Phòng"); got != tc.showGroup {
 					t.Errorf("live totals, show_group %v: /top names the group: %v:\n%s", tc.showGroup, got, top)
 				}
 			} else {
-				if want := catalogueVI("top.hidden", "01/11/2017 12:00"); top != want {
+				if want := catalogueVI("contest.top.hidden", "01/11/2017 12:00"); top != want {
 					t.Errorf("hidden totals: Lan's /top during voting is\n%s\nwant %q", top, want)
 				}
 				if all := e.everythingSent(lan.user.ID); strings.Contains(all, "người bình chọn") || strings.Contains(all, "Số người") {
@@ -334,7 +334,7 @@ func TestContestRulesVoteQuota(t *testing.T) {
 		e.seedEntry(r.c.ID, hai, entrySeed{file: fmt.Sprintf("q-%d", i+1), caption: "Lãng phí " + cat, category: cat, status: contest.EntryApproved})
 	}
 	e.serve()
-	used := func(n int) string { return catalogueVI("vote.quota", n, 2) }
+	used := func(n int) string { return catalogueVI("contest.vote.quota", n, 2) }
 	tally := func(n int64) contest.Tally { return e.snapshot(r.c.ID).Tally[n] }
 
 	page, id := lan.votePage("Ảnh số 1 (1/3)")
@@ -352,7 +352,7 @@ func TestContestRulesVoteQuota(t *testing.T) {
 
 	// The third vote.
 	fp := e.fingerprint(r.c.ID)
-	e.alert(lan.press(id, r.cb("vt:c:3")), catalogueVI("vote.quota_full", 2))
+	e.alert(lan.press(id, r.cb("vt:c:3")), catalogueVI("contest.vote.quota_full", 2))
 	if got := e.fingerprint(r.c.ID); got != fp {
 		t.Errorf("a refused third vote changed the contest:\nbefore %s\nafter  %s", fp, got)
 	}
@@ -370,7 +370,7 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	lan.pageShows(id, 2, r.cb("vt:c:2"), used(1))
 	lan.press(id, r.cb("vt:p:3"))
 	lan.pageShows(id, 3, r.cb("vt:c:3"))
-	e.toast(lan.press(id, r.cb("vt:c:3")), catalogueVI("vote.cast", 3))
+	e.toast(lan.press(id, r.cb("vt:c:3")), catalogueVI("contest.vote.cast", 3))
 	lan.pageShows(id, 3, r.cb("vt:w:3"), used(2))
 
 	snap := e.snapshot(r.c.ID)
@@ -406,7 +406,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/myphotos")
-	my := lan.reply(&sl, catalogueVI("ph.my_title", 3, "5"))
+	my := lan.reply(&sl, catalogueVI("contest.ph.my_title", 3, "5"))
 	for _, d := range []string{"ph:wd:1", "ph:rc:2", "ph:rc:3", "ph:wd:3"} {
 		if !hasButton(t, my, r.cb(d)) {
 			t.Fatalf("/myphotos while open lacks %s: %v", d, buttons(t, my))
@@ -415,34 +415,34 @@ func TestContestRulesMyPhotos(t *testing.T) {
 
 	// Withdraw photo 1: a confirmation, then done.
 	lan.pressOn(my, r.cb("ph:wd:1"))
-	confirm := lan.reply(&sl, catalogueVI("ph.confirm_withdraw", 1))
+	confirm := lan.reply(&sl, catalogueVI("contest.ph.confirm_withdraw", 1))
 	lan.pressOn(confirm, r.cb("ph:wdy:1"))
-	lan.reply(&sl, catalogueVI("ph.withdrawn", 1))
+	lan.reply(&sl, catalogueVI("contest.ph.withdrawn", 1))
 	if en := status(1); en.Status != contest.EntryWithdrawn {
 		t.Errorf("photo 1 after withdrawing: %s", en.Status)
 	}
 
 	// Re-caption photo 2: it goes back to the organiser, who approves it.
 	lan.pressOn(my, r.cb("ph:rc:2"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "2"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "2"))
 	lan.say("Máy sấy chạy cả khi không có hàng")
-	lan.reply(&sl, catalogueVI("ph.recaptioned_moderated", 2))
+	lan.reply(&sl, catalogueVI("contest.ph.recaptioned_moderated", 2))
 	if en := status(2); en.Status != contest.EntryPending || en.Caption != "Máy sấy chạy cả khi không có hàng" {
 		t.Errorf("photo 2 after re-captioning: %s %q, want pending with the new caption", en.Status, en.Caption)
 	}
-	mod := org.find(catalogueVI("mod.title", 2))
+	mod := org.find(catalogueVI("contest.mod.title", 2))
 	if !strings.Contains(mod.Params["caption"], "Máy sấy chạy cả khi không có hàng") {
 		t.Errorf("the organiser is asked to approve photo 2 without its new caption:\n%s", mod.Params["caption"])
 	}
 	org.pressOn(mod, r.cb("mod:ok:2"))
-	lan.find(catalogueVI("ph.approved_notice", 2))
+	lan.find(catalogueVI("contest.ph.approved_notice", 2))
 
 	// A re-caption of photo 3 begun before the deadline and sent after.
 	lan.pressOn(my, r.cb("ph:rc:3"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "3"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "3"))
 	r.clk.Set(hanoi(t, 2017, 10, 26, 9, 0))
 	fp := e.fingerprint(r.c.ID)
-	closed := catalogueVI("ph.closed", "25/10/2017 17:00")
+	closed := catalogueVI("contest.ph.closed", "25/10/2017 17:00")
 	lan.say("Mô tả gửi muộn")
 	if got := lan.next(&sl).Params["text"]; got != closed {
 		t.Errorf("a re-caption sent after the deadline answered %q, want %q", got, closed)
@@ -450,16 +450,16 @@ func TestContestRulesMyPhotos(t *testing.T) {
 
 	// After the deadline: /myphotos offers nothing; the old buttons refuse.
 	lan.say("/myphotos")
-	late := lan.reply(&sl, catalogueVI("ph.my_title", 2, "5"))
-	if len(buttons(t, late)) != 0 || !strings.Contains(late.Params["text"], catalogueVI("ph.my_closed")) {
-		t.Errorf("/myphotos after the deadline: %q %v, want no buttons and %q", late.Params["text"], buttons(t, late), catalogueVI("ph.my_closed"))
+	late := lan.reply(&sl, catalogueVI("contest.ph.my_title", 2, "5"))
+	if len(buttons(t, late)) != 0 || !strings.Contains(late.Params["text"], catalogueVI("contest.ph.my_closed")) {
+		t.Errorf("/myphotos after the deadline: %q %v, want no buttons and %q", late.Params["text"], buttons(t, late), catalogueVI("contest.ph.my_closed"))
 	}
-	if !strings.Contains(late.Params["text"], catalogueVI("ph.my_line", 1, "Nước", catalogueVI("ph.status.withdrawn"))) {
+	if !strings.Contains(late.Params["text"], catalogueVI("contest.ph.my_line", 1, "Nước", catalogueVI("contest.ph.status.withdrawn"))) {
 		t.Errorf("/myphotos does not list photo 1 as withdrawn:\n%s", late.Params["text"])
 	}
 	// Withdrawing photo 3: refused at once, or at the confirmation.
 	if a := e.answered(lan.pressOn(my, r.cb("ph:wd:3"))); a.Params["show_alert"] != "true" {
-		confirm := lan.reply(&sl, catalogueVI("ph.confirm_withdraw", 3))
+		confirm := lan.reply(&sl, catalogueVI("contest.ph.confirm_withdraw", 3))
 		e.alert(lan.pressOn(confirm, r.cb("ph:wdy:3")), closed)
 	} else if a.Params["text"] != closed {
 		t.Errorf("withdrawing after the deadline answered %q, want %q", a.Params["text"], closed)
@@ -481,7 +481,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 		t.Errorf("the organiser's panel:\n%s\nwant %q", panel.Params["text"], want)
 	}
 	org.say("/top")
-	top := org.reply(&so, catalogueVI("top.title", 2, 2))
+	top := org.reply(&so, catalogueVI("contest.top.title", 2, 2))
 	if strings.Contains(top.Params["text"], "Ảnh số 1 ·") {
 		t.Errorf("the organiser's /top lists the withdrawn photo:\n%s", top.Params["text"])
 	}
@@ -496,8 +496,8 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	if m := hai.pageShows(id, 3, r.cb("vt:c:3"), "(2/2)"); !strings.Contains(m.Caption, "Mô tả cũ 3") {
 		t.Errorf("photo 3's caption on the vote page:\n%s", m.Caption)
 	}
-	e.alert(hai.press(id, r.cb("vt:p:1")), catalogueVI("vote.unavailable", 1))
-	e.alert(hai.press(id, r.cb("vt:c:1")), catalogueVI("vote.unavailable", 1))
+	e.alert(hai.press(id, r.cb("vt:p:1")), catalogueVI("contest.vote.unavailable", 1))
+	e.alert(hai.press(id, r.cb("vt:c:1")), catalogueVI("contest.vote.unavailable", 1))
 	if got := e.snapshot(r.c.ID).Tally[1]; got != (contest.Tally{}) {
 		t.Errorf("the withdrawn photo got votes: %+v", got)
 	}
@@ -515,28 +515,28 @@ func TestContestRulesReapprovalNotice(t *testing.T) {
 	lan := e.seed(r.c.ID, 7802, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	e.seedEntry(r.c.ID, lan, entrySeed{file: "ra-1", caption: "Mô tả đầu", category: "Nước", status: contest.EntryPending})
 	e.serve()
-	notice := catalogueVI("ph.approved_notice", 1)
+	notice := catalogueVI("contest.ph.approved_notice", 1)
 
 	so := len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	item := org.reply(&so, catalogueVI("mod.title", 1))
-	e.toast(org.pressOn(item, r.cb("mod:ok:1")), catalogueVI("mod.approved", 1))
+	item := org.reply(&so, catalogueVI("contest.mod.title", 1))
+	e.toast(org.pressOn(item, r.cb("mod:ok:1")), catalogueVI("contest.mod.approved", 1))
 	if n := e.waitCount(lan.user.ID, notice, 1, 15*time.Second); n != 1 {
 		t.Fatalf("after the first approval Lan got %d approval notices, want 1", n)
 	}
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/myphotos")
-	my := lan.reply(&sl, catalogueVI("ph.my_title", 1, "5"))
+	my := lan.reply(&sl, catalogueVI("contest.ph.my_title", 1, "5"))
 	lan.pressOn(my, r.cb("ph:rc:1"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "1"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "1"))
 	lan.say("Mô tả mới, rõ hơn")
-	lan.reply(&sl, catalogueVI("ph.recaptioned_moderated", 1))
-	again := org.reply(&so, catalogueVI("mod.title", 1))
+	lan.reply(&sl, catalogueVI("contest.ph.recaptioned_moderated", 1))
+	again := org.reply(&so, catalogueVI("contest.mod.title", 1))
 	if !strings.Contains(again.Params["caption"], "Mô tả mới, rõ hơn") {
 		t.Errorf("the second moderation request lacks the new caption:\n%s", again.Params["caption"])
 	}
-	e.toast(org.pressOn(again, r.cb("mod:ok:1")), catalogueVI("mod.approved", 1))
+	e.toast(org.pressOn(again, r.cb("mod:ok:1")), catalogueVI("contest.mod.approved", 1))
 	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved || en.Caption != "Mô tả mới, rõ hơn" {
 		t.Fatalf("photo 1 after the second approval: %s %q", en.Status, en.Caption)
 	}
@@ -597,7 +597,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	r.clk.Set(hanoi(t, 2017, 10, 25, 18, 0)) // past the plan's deadline
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.photo("late-lan", "Khí nén rò rỉ ở xưởng", "")
-	if got := lan.next(&sl).Params["text"]; !strings.Contains(got, catalogueVI("ph.received", "1")) {
+	if got := lan.next(&sl).Params["text"]; !strings.Contains(got, catalogueVI("contest.ph.received", "1")) {
 		t.Errorf("a photo after the plan's deadline, within the extension, answered %q, want it taken", got)
 	}
 	if n := entries(); n != 1 {
@@ -614,7 +614,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	}
 	sh := len(e.tg.Sent(hai.user.ID))
 	hai.photo("late-hai", "Nước rửa sàn chảy tràn", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "25/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("contest.ph.closed", "25/10/2017 18:00")+" "+catalogueVI("contest.ph.not_entered"); got != want {
 		t.Errorf("a photo after the organiser closed submissions answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 1 {
@@ -625,12 +625,12 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	e.toast(org.press(id, dataOf(t, messageData(m), "ct:sx:")), catalogueVI("contest.changed.sub_extend"))
 	e.waitText(org.user.ID, id, subWindow("26/10/2017 18:00", "contest.open"))
 	hai.photo("late-hai", "Nước rửa sàn chảy tràn", "")
-	if got := hai.next(&sh).Params["text"]; !strings.Contains(got, catalogueVI("ph.received", "2")) {
+	if got := hai.next(&sh).Params["text"]; !strings.Contains(got, catalogueVI("contest.ph.received", "2")) {
 		t.Errorf("a photo after the organiser extended shut submissions answered %q, want it taken", got)
 	}
 	r.clk.Set(hanoi(t, 2017, 10, 26, 18, 0))
 	hai.photo("later-hai", "", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "26/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("contest.ph.closed", "26/10/2017 18:00")+" "+catalogueVI("contest.ph.not_entered"); got != want {
 		t.Errorf("a photo at the extended deadline answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 2 {
@@ -682,9 +682,9 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	org.say("/contest")
 	panel := org.reply(&so, catalogueVI("contest.phase", catalogueVI("contest.phase_closed")))
 	org.say("/pending")
-	pending := org.reply(&so, catalogueVI("mod.title", 1))
+	pending := org.reply(&so, catalogueVI("contest.mod.title", 1))
 	org.press(e.mediaID(org.user.ID, panel), dataOf(t, buttons(t, panel), "ct:res"))
-	proposal := org.reply(&so, catalogueVI("res.confirm_hint"))
+	proposal := org.reply(&so, catalogueVI("contest.res.confirm_hint"))
 	forged := slices.Concat(buttons(t, panel), buttons(t, pending), buttons(t, proposal))
 	// Submissions' buttons are not drawn once voting has begun, and ❌'s
 	// "no reason" comes with a question: their data, from the same makers.
@@ -744,7 +744,7 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	}
 
 	// The organiser's own presses of the same data work.
-	e.toast(org.pressOn(pending, dataOf(t, forged, "mod:ok:1:")), catalogueVI("mod.approved", 1))
+	e.toast(org.pressOn(pending, dataOf(t, forged, "mod:ok:1:")), catalogueVI("contest.mod.approved", 1))
 	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 1 after the organiser approved it: %s", en.Status)
 	}
@@ -781,7 +781,7 @@ func TestContestRulesPending(t *testing.T) {
 
 	so := len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	org.reply(&so, catalogueVI("mod.pending_title", 2))
+	org.reply(&so, catalogueVI("contest.mod.pending_title", 2))
 	first := org.next(&so)
 	third := org.next(&so)
 	for _, c := range []struct {
@@ -795,7 +795,7 @@ func TestContestRulesPending(t *testing.T) {
 		{third, 3, "sendDocument", "pd-3", []string{"Phạm Văn Hải", "Hải Phòng", "Chất thải", "Bao bì bỏ đi"}},
 	} {
 		caption := c.call.Params["caption"]
-		if !strings.HasPrefix(caption, catalogueVI("mod.title", c.n)) {
+		if !strings.HasPrefix(caption, catalogueVI("contest.mod.title", c.n)) {
 			t.Fatalf("/pending item: %s %q, want photo %d waiting", c.call.Method, caption, c.n)
 		}
 		if c.call.Method != c.method || c.call.Params[strings.TrimPrefix(strings.ToLower(c.method), "send")] != c.file {
@@ -813,22 +813,22 @@ func TestContestRulesPending(t *testing.T) {
 	org.quiet("after the two waiting entries", func() {})
 
 	// ✅ on photo 3 from the list: one left.
-	e.toast(org.pressOn(third, r.cb("mod:ok:3")), catalogueVI("mod.approved", 3))
+	e.toast(org.pressOn(third, r.cb("mod:ok:3")), catalogueVI("contest.mod.approved", 3))
 	if en := e.snapshot(r.c.ID).Entries[2]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 3 after ✅ from /pending: %s", en.Status)
 	}
 	so = len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	org.reply(&so, catalogueVI("mod.pending_title", 1))
-	if c := org.next(&so); !strings.HasPrefix(c.Params["caption"], catalogueVI("mod.title", 1)) {
+	org.reply(&so, catalogueVI("contest.mod.pending_title", 1))
+	if c := org.next(&so); !strings.HasPrefix(c.Params["caption"], catalogueVI("contest.mod.title", 1)) {
 		t.Errorf("the second /pending shows %q, want photo 1", c.Params["caption"])
 	}
 	// ❌ on photo 1 without a reason: none left.
 	org.pressData(r.cb("mod:ns:1"))
-	org.reply(&so, catalogueVI("mod.rejected", 1))
+	org.reply(&so, catalogueVI("contest.mod.rejected", 1))
 	org.say("/pending")
-	if got := org.next(&so).Params["text"]; got != catalogueVI("mod.none") {
-		t.Errorf("/pending with nothing waiting answered %q, want %q", got, catalogueVI("mod.none"))
+	if got := org.next(&so).Params["text"]; got != catalogueVI("contest.mod.none") {
+		t.Errorf("/pending with nothing waiting answered %q, want %q", got, catalogueVI("contest.mod.none"))
 	}
 }
 
@@ -856,9 +856,9 @@ func TestContestRulesPhotoSize(t *testing.T) {
 		want string
 		n    int // entries after it
 	}{
-		{"11 MB", 11 << 20, catalogueVI("ph.too_big_photo", 10), 0},
-		{"10 MB and a byte", 10<<20 + 1, catalogueVI("ph.too_big_photo", 10), 0},
-		{"exactly 10 MB", 10 << 20, catalogueVI("ph.received", "1"), 1},
+		{"11 MB", 11 << 20, catalogueVI("contest.ph.too_big_photo", 10), 0},
+		{"10 MB and a byte", 10<<20 + 1, catalogueVI("contest.ph.too_big_photo", 10), 0},
+		{"exactly 10 MB", 10 << 20, catalogueVI("contest.ph.received", "1"), 1},
 	} {
 		sent("big-"+strings.ReplaceAll(tc.name, " ", "-"), tc.size)
 		if got := lan.next(&sl).Params["text"]; !strings.Contains(got, tc.want) {

@@ -678,7 +678,7 @@ func TestContestUnfinishedPhoto(t *testing.T) {
 	org := e.seed(r.c.ID, 7301, bot.Organiser, "Trần Văn Hùng", "")
 	lan := e.seed(r.c.ID, 7302, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	e.serve()
-	unfinished := func(key, ns string, n int) string { return bot.TextN(bot.VI, key, n, ns) }
+	unfinished := func(key, ns string, n int) string { return txN(bot.VI, key, n, ns) }
 	status := func() string {
 		var s []string
 		for _, en := range e.snapshot(r.c.ID).Entries {
@@ -689,23 +689,23 @@ func TestContestUnfinishedPhoto(t *testing.T) {
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.photo("un-1", "Vòi nước rò rỉ suốt ca làm việc", "")
-	first := lan.reply(&sl, catalogueVI("ph.received", "1"))
+	first := lan.reply(&sl, catalogueVI("contest.ph.received", "1"))
 	if strings.Contains(first.Params["text"], "⚠️") {
 		t.Errorf("the first photo warns of something unfinished: %q", first.Params["text"])
 	}
 	// Photo 2 while photo 1 waits for its category.
 	lan.photo("un-2", "Đèn chiếu sáng bật cả ban ngày", "")
-	ask := lan.reply(&sl, catalogueVI("ph.received", "2"))
-	if !strings.Contains(ask.Params["text"], unfinished("ph.unfinished_new", "1", 1)) ||
-		!strings.Contains(ask.Params["text"], catalogueVI("ph.ask_cat", "2")) ||
+	ask := lan.reply(&sl, catalogueVI("contest.ph.received", "2"))
+	if !strings.Contains(ask.Params["text"], unfinished("contest.ph.unfinished_new", "1", 1)) ||
+		!strings.Contains(ask.Params["text"], catalogueVI("contest.ph.ask_cat", "2")) ||
 		!hasButton(t, ask, r.cb("ph:go:1")) || !hasButton(t, ask, r.cb("ph:cat:2:0")) {
 		t.Fatalf("photo 2 sent while photo 1 is unfinished: %q %v", ask.Params["text"], buttons(t, ask))
 	}
 	lan.pressOn(ask, r.cb("ph:cat:2:0"))
-	lan.reply(&sl, catalogueVI("ph.ask_ent"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_ent"))
 	lan.say("/skip")
-	done := lan.reply(&sl, catalogueVI("ph.submitted_moderated", "2", "Năng lượng"))
-	if !strings.Contains(done.Params["text"], unfinished("ph.unfinished", "1", 1)) || !hasButton(t, done, r.cb("ph:go:1")) {
+	done := lan.reply(&sl, catalogueVI("contest.ph.submitted_moderated", "2", "Năng lượng"))
+	if !strings.Contains(done.Params["text"], unfinished("contest.ph.unfinished", "1", 1)) || !hasButton(t, done, r.cb("ph:go:1")) {
 		t.Fatalf("photo 2 entered while photo 1 is unfinished: %q %v", done.Params["text"], buttons(t, done))
 	}
 	if got := status(); got != "draft pending" {
@@ -714,32 +714,32 @@ func TestContestUnfinishedPhoto(t *testing.T) {
 
 	// Finished from the button: nothing is left to mention.
 	lan.pressOn(done, r.cb("ph:go:1"))
-	ask = lan.reply(&sl, catalogueVI("ph.ask_cat", "1"))
+	ask = lan.reply(&sl, catalogueVI("contest.ph.ask_cat", "1"))
 	lan.pressOn(ask, r.cb("ph:cat:1:1"))
-	lan.reply(&sl, catalogueVI("ph.ask_ent"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_ent"))
 	lan.say("Công ty Bia Hà Nội")
-	done = lan.reply(&sl, catalogueVI("ph.submitted_moderated", "1", "Nước"))
+	done = lan.reply(&sl, catalogueVI("contest.ph.submitted_moderated", "1", "Nước"))
 	if strings.Contains(done.Params["text"], "⚠️") || len(buttons(t, done)) != 0 {
 		t.Errorf("photo 1 entered with nothing unfinished: %q %v", done.Params["text"], buttons(t, done))
 	}
-	org.find(catalogueVI("mod.title", 1))
-	org.find(catalogueVI("mod.title", 2))
+	org.find(catalogueVI("contest.mod.title", 1))
+	org.find(catalogueVI("contest.mod.title", 2))
 
 	// Photo 3 waits for its category when an album of two arrives.
 	lan.photo("un-3", "Máy nén khí chạy không tải", "")
-	lan.reply(&sl, catalogueVI("ph.received", "3"))
+	lan.reply(&sl, catalogueVI("contest.ph.received", "3"))
 	lan.photo("un-4", "Hơi nước xì ở van", "alb-un")
-	ask = lan.reply(&sl, catalogueVI("ph.received", "4"))
-	if !strings.Contains(ask.Params["text"], unfinished("ph.unfinished_new", "3", 1)) || !hasButton(t, ask, r.cb("ph:go:3")) {
+	ask = lan.reply(&sl, catalogueVI("contest.ph.received", "4"))
+	if !strings.Contains(ask.Params["text"], unfinished("contest.ph.unfinished_new", "3", 1)) || !hasButton(t, ask, r.cb("ph:go:3")) {
 		t.Fatalf("an album sent while photo 3 is unfinished: %q %v", ask.Params["text"], buttons(t, ask))
 	}
 	lan.quiet("the album's second photo", func() { lan.photo("un-5", "", "alb-un") })
 	sl = len(e.tg.Sent(lan.user.ID))
 	lan.pressOn(ask, r.cb("ph:cat:4:4"))
-	lan.reply(&sl, catalogueVI("ph.ask_ent"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_ent"))
 	lan.say("/skip")
-	done = lan.reply(&sl, catalogueVI("ph.submitted_moderated", "4, 5", "Chất thải"))
-	if !strings.Contains(done.Params["text"], unfinished("ph.unfinished", "3", 1)) || !hasButton(t, done, r.cb("ph:go:3")) {
+	done = lan.reply(&sl, catalogueVI("contest.ph.submitted_moderated", "4, 5", "Chất thải"))
+	if !strings.Contains(done.Params["text"], unfinished("contest.ph.unfinished", "3", 1)) || !hasButton(t, done, r.cb("ph:go:3")) {
 		t.Errorf("the album entered while photo 3 is unfinished: %q %v", done.Params["text"], buttons(t, done))
 	}
 	for _, en := range e.snapshot(r.c.ID).Entries[3:] {
