@@ -24,6 +24,11 @@ type Context struct {
 	Cohort *Cohort
 
 	answered bool
+
+	// The pressed button's data, decoded once (Button).
+	button       ButtonData
+	buttonOK     bool
+	buttonParsed bool
 }
 
 // T translates a catalogue key into the sender's language.
@@ -134,7 +139,7 @@ type memberGuess struct {
 	version int64
 }
 
-// loadSender runs Store.Load. A contest button names the cohort it acts
+// loadSender runs Store.Load. A feature's button names the cohort it acts
 // on, nearly always the active one, so that cohort's membership is read
 // in the same round trip; load uses it only when the cohort is the
 // active one, else reads the active one's as for any other update.
@@ -150,7 +155,7 @@ func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, e
 }
 
 // load is the middleware that reads the sender's state in two round trips
-// (one for a contest button of the active cohort), applies the flood limit
+// (one for a feature's button of the active cohort), applies the flood limit
 // and picks the language.
 func (b *Bot) load(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
@@ -219,16 +224,16 @@ func pickLang(saved Lang, client string) Lang {
 	}
 }
 
-// cbCohort is the cohort a contest button acts on (see cbData), "" for
+// cbCohort is the cohort a feature's button acts on (ButtonData), "" for
 // any other update. It is only a guess for the load middleware: handlers
-// check it with cbFields.
+// check it against the active cohort.
 func (b *Bot) cbCohort(u *Update) string {
 	if u.Callback == nil {
 		return ""
 	}
-	prefix, rest, ok := strings.Cut(u.Callback.Data, ":")
-	if owner := b.buttons[prefix]; !ok || owner == "" || owner == "core" {
+	d, ok := ParseButton(u.Callback.Data)
+	if owner := b.buttons[d.Prefix]; !ok || owner == "" || owner == "core" {
 		return ""
 	}
-	return rest[strings.LastIndexByte(rest, ':')+1:]
+	return d.Cohort
 }

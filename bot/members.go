@@ -80,7 +80,7 @@ func groupMissing(c *Context, m *Member) bool {
 // memberGroupButtons offers the plan's groups for m. The data names the
 // group by its index and the member ("mb:sg:<idx>:<user>"); the press is
 // checked again like every member button.
-func memberGroupButtons(c *Context, m *Member) [][]Button {
+func membergroupButtons(c *Context, m *Member) [][]Button {
 	var rows [][]Button
 	for i, g := range c.Cohort.Plan.Groups {
 		rows = append(rows, []Button{{Text: g, Data: "mb:sg:" + strconv.Itoa(i) + ":" + string(m.User)}})
@@ -124,7 +124,7 @@ func (b *Bot) memberAction(c *Context) error {
 		if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
 			return c.Refuse(c.T("members.no_group"))
 		}
-		return c.Reply(c.T("members.pick_group", m.Name), memberGroupButtons(c, m)...)
+		return c.Reply(c.T("members.pick_group", m.Name), membergroupButtons(c, m)...)
 	case "sg":
 		return b.moveMember(c, m, arg)
 	case "r":
@@ -225,7 +225,7 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 	text := c.T("members.role_changed", OrDash(m.Name), c.T("role."+string(role)))
 	if groupMissing(c, m) {
 		// A new trainee needs a group, which only organisers set.
-		return c.Reply(text+"\n"+c.T("members.ask_group", OrDash(m.Name)), memberGroupButtons(c, m)...)
+		return c.Reply(text+"\n"+c.T("members.ask_group", OrDash(m.Name)), membergroupButtons(c, m)...)
 	}
 	return c.Reply(text)
 }

@@ -33,7 +33,7 @@ func (b *Bot) askStep(c *Context) error {
 	case stepOrg:
 		return c.Reply(c.T("reg.ask_org"), []Button{{Text: c.T("btn.skip"), Data: "reg:skip"}})
 	case stepGroup:
-		return c.Reply(c.T("reg.ask_group"), b.GroupButtons(c, "reg:g:")...)
+		return c.Reply(c.T("reg.ask_group"), b.groupButtons(c, "reg:g:")...)
 	default:
 		var rows [][]Button
 		if name := CleanName(c.U.UserName); name != "" {
@@ -61,7 +61,7 @@ func (b *Bot) nextStep(c *Context, step string) string {
 	return ""
 }
 
-func (b *Bot) GroupButtons(c *Context, prefix string) [][]Button {
+func (b *Bot) groupButtons(c *Context, prefix string) [][]Button {
 	var rows [][]Button
 	for i, g := range c.Cohort.Plan.Groups {
 		rows = append(rows, []Button{{Text: g, Data: prefix + strconv.Itoa(i)}})

@@ -196,12 +196,27 @@ func (d *announcement) audienceLabel(lang bot.Lang) string {
 func (b *Announce) announceRoutes(g *bot.RouteGroup) {
 	organiser := bot.RequireRole(bot.Organiser)
 	g.Handle(bot.Command("announce"), b.announce, organiser)
-	g.Handle(bot.CallbackPrefix("ann:"), b.announcePress, organiser)
+	// The draft's buttons; a scheduled one's "cancel" needs no draft.
+	g.Handle(bot.Press("ann", "x"), b.unschedulePress, organiser)
+	g.Handle(bot.Press("ann", "cancel"), withDraft(b.cancelDraft), organiser)
+	g.Handle(bot.Press("ann", "aud"), withDraft(b.changeAudience), organiser)
+	g.Handle(bot.Press("ann", "a"), withDraft(b.toAll), organiser)
+	g.Handle(bot.Press("ann", "g"), withDraft(b.askGroup), organiser)
+	g.Handle(bot.Press("ann", "gp"), withDraft(b.toGroup), organiser)
+	g.Handle(bot.Press("ann", "r"), withDraft(b.askRole), organiser)
+	g.Handle(bot.Press("ann", "rp"), withDraft(b.toRole), organiser)
+	g.Handle(bot.Press("ann", "send"), withAudience(b.sendNow), organiser)
+	g.Handle(bot.Press("ann", "when"), withAudience(b.askTime), organiser)
+	g.Handle(bot.Press("ann", "at"), withAudience(b.confirmTime), organiser)
+	g.Handle(bot.CallbackPrefix("ann:"), withDraft(func(c *bot.Context, _ *announcement) error {
+		return c.Refuse(c.T("err.stale_button"))
+	}), organiser)
 	// Only an organiser's text goes to their draft: someone who stopped
 	// being one mid-draft is not held in it.
 	g.Handle(bot.And(bot.InFlow(flowAnnounce), bot.IsKind(bot.KindText), (*bot.Context).IsOrganiser), b.announceText, organiser)
 	g.Handle(bot.Command("link"), b.link, organiser)
-	g.Handle(bot.CallbackPrefix("lk:"), b.linkPress, organiser)
+	g.Handle(bot.Press("lk", "off"), b.linkPress, organiser)
+	g.Handle(bot.CallbackPrefix("lk:"), func(c *bot.Context) error { return c.Refuse(c.T("err.stale_button")) }, organiser)
 }
 
 // announce starts a draft from "/announce TEXT" or from "/announce" sent
@@ -232,13 +247,13 @@ func (b *Announce) announce(c *bot.Context) error {
 }
 
 func (b *Announce) askAudience(c *bot.Context, text string) error {
-	rows := [][]bot.Button{{{Text: c.T("announce.btn_all"), Data: "ann:a"}}}
+	rows := [][]bot.Button{{{Text: c.T("announce.btn_all"), Data: bot.Data("ann", "a", "")}}}
 	if len(c.Cohort.Plan.Groups) > 0 {
-		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_group"), Data: "ann:g"}})
+		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_group"), Data: bot.Data("ann", "g", "")}})
 	}
 	rows = append(rows,
-		[]bot.Button{{Text: c.T("announce.btn_role"), Data: "ann:r"}},
-		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("announce.btn_role"), Data: bot.Data("ann", "r", "")}},
+		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: bot.Data("ann", "cancel", "")}})
 	return c.Reply(text, rows...)
 }
 
@@ -266,87 +281,138 @@ func (b *Announce) announceUsage(c *bot.Context) error {
 			b.core.Log().Warn("unreadable scheduled announcement", "item", it.ID, "err", err)
 		}
 		fmt.Fprintf(&sb, "\n%d. %s — %s — «%s»", i+1, bot.FormatDateTime(it.Due.In(loc), c.Lang), d.audienceLabel(c.Lang), d.title(c.Lang))
-		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_unschedule", i+1), Data: "ann:x:" + it.Ref}})
+		rows = append(rows, []bot.Button{{Text: c.T("announce.btn_unschedule", i+1), Data: bot.Data("ann", "x", "", it.Ref)}})
 	}
 	return c.Reply(sb.String(), rows...)
 }
 
-// announcePress handles every "ann:" button.
-func (b *Announce) announcePress(c *bot.Context) error {
-	data := strings.TrimPrefix(c.U.Callback.Data, "ann:")
-	if ref, ok := strings.CutPrefix(data, "x:"); ok {
-		return b.unschedule(c, ref)
+// The "ann:" buttons are routes (announceRoutes): each action its own
+// handler below.
+
+// withDraft is a press on the draft being written: the draft must still
+// be there.
+func withDraft(h func(c *bot.Context, d *announcement) error) bot.HandlerFunc {
+	return func(c *bot.Context) error {
+		d, ok := draft(c)
+		if !ok {
+			return c.Refuse(c.T("announce.gone"))
+		}
+		return h(c, d)
 	}
-	d, ok := draft(c)
+}
+
+// withAudience is a press that needs the draft's audience chosen: send,
+// when, at before that are old buttons.
+func withAudience(h func(c *bot.Context, d *announcement) error) bot.HandlerFunc {
+	return withDraft(func(c *bot.Context, d *announcement) error {
+		if d.Audience == "" {
+			return c.Refuse(c.T("err.stale_button"))
+		}
+		return h(c, d)
+	})
+}
+
+// arg is the pressed button's one argument; ok is false when it has not
+// exactly one.
+func arg(c *bot.Context) (string, bool) {
+	d, _ := c.Button()
+	if len(d.Args) != 1 {
+		return "", false
+	}
+	return d.Args[0], true
+}
+
+func (b *Announce) unschedulePress(c *bot.Context) error {
+	ref, ok := arg(c)
 	if !ok {
-		return c.Refuse(c.T("announce.gone"))
-	}
-	groups := c.Cohort.Plan.Groups
-	switch {
-	case data == "cancel":
-		if err := c.EndConv(); err != nil {
-			return err
-		}
-		return c.Reply(c.T("announce.cancelled"))
-	case data == "aud":
-		if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
-			return err
-		}
-		return b.askAudience(c, c.T("announce.ask_audience"))
-	case data == "a":
-		d.Audience, d.Group, d.Role = audAll, "", ""
-		return b.annPreview(c, d)
-	case data == "g":
-		if len(groups) == 0 {
-			return c.Refuse(c.T("announce.no_groups"))
-		}
-		return c.Reply(c.T("announce.pick_group"), b.core.GroupButtons(c, "ann:g:")...)
-	case strings.HasPrefix(data, "g:"):
-		idx, err := strconv.Atoi(strings.TrimPrefix(data, "g:"))
-		if err != nil || idx < 0 || idx >= len(groups) {
-			return c.Refuse(c.T("reg.group_bad"))
-		}
-		d.Audience, d.Group, d.Role = audGroup, groups[idx], ""
-		return b.annPreview(c, d)
-	case data == "r":
-		var row []bot.Button
-		for _, r := range bot.Roles {
-			row = append(row, bot.Button{Text: c.T("role." + string(r)), Data: "ann:r:" + string(r[0])})
-		}
-		return c.Reply(c.T("announce.pick_role"), row)
-	case strings.HasPrefix(data, "r:"):
-		var role bot.Role
-		for _, r := range bot.Roles {
-			if "r:"+string(r[0]) == data {
-				role = r
-			}
-		}
-		if role == "" {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		d.Audience, d.Group, d.Role = audRole, "", role
-		return b.annPreview(c, d)
-	case d.Audience == "":
-		// send, when, at before an audience was chosen: an old button.
 		return c.Refuse(c.T("err.stale_button"))
-	case data == "send":
-		return b.annSendNow(c, d)
-	case data == "when":
-		if b.core.Schedule() == nil {
-			return c.Refuse(c.T("announce.no_schedule"))
-		}
-		d.At = time.Time{}
-		if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
-			return err
-		}
-		return b.askWhen(c)
-	case data == "at":
-		if c.Conv.Step != annStepConfirm || d.At.IsZero() {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		return b.annSchedule(c, d)
 	}
-	return c.Refuse(c.T("err.stale_button"))
+	return b.unschedule(c, ref)
+}
+
+func (b *Announce) cancelDraft(c *bot.Context, _ *announcement) error {
+	if err := c.EndConv(); err != nil {
+		return err
+	}
+	return c.Reply(c.T("announce.cancelled"))
+}
+
+func (b *Announce) changeAudience(c *bot.Context, d *announcement) error {
+	if err := c.SetConv(flowAnnounce, annStepAudience, d.data()); err != nil {
+		return err
+	}
+	return b.askAudience(c, c.T("announce.ask_audience"))
+}
+
+func (b *Announce) toAll(c *bot.Context, d *announcement) error {
+	d.Audience, d.Group, d.Role = audAll, "", ""
+	return b.annPreview(c, d)
+}
+
+func (b *Announce) askGroup(c *bot.Context, _ *announcement) error {
+	groups := c.Cohort.Plan.Groups
+	if len(groups) == 0 {
+		return c.Refuse(c.T("announce.no_groups"))
+	}
+	var rows [][]bot.Button
+	for i, g := range groups {
+		rows = append(rows, []bot.Button{{Text: g, Data: bot.Data("ann", "gp", "", strconv.Itoa(i))}})
+	}
+	return c.Reply(c.T("announce.pick_group"), rows...)
+}
+
+func (b *Announce) toGroup(c *bot.Context, d *announcement) error {
+	groups := c.Cohort.Plan.Groups
+	a, _ := arg(c)
+	idx, err := strconv.Atoi(a)
+	if err != nil || idx < 0 || idx >= len(groups) {
+		return c.Refuse(c.T("reg.group_bad"))
+	}
+	d.Audience, d.Group, d.Role = audGroup, groups[idx], ""
+	return b.annPreview(c, d)
+}
+
+func (b *Announce) askRole(c *bot.Context, _ *announcement) error {
+	var row []bot.Button
+	for _, r := range bot.Roles {
+		row = append(row, bot.Button{Text: c.T("role." + string(r)), Data: bot.Data("ann", "rp", "", string(r[0]))})
+	}
+	return c.Reply(c.T("announce.pick_role"), row)
+}
+
+func (b *Announce) toRole(c *bot.Context, d *announcement) error {
+	a, _ := arg(c)
+	var role bot.Role
+	for _, r := range bot.Roles {
+		if a == string(r[0]) {
+			role = r
+		}
+	}
+	if role == "" {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	d.Audience, d.Group, d.Role = audRole, "", role
+	return b.annPreview(c, d)
+}
+
+func (b *Announce) sendNow(c *bot.Context, d *announcement) error { return b.annSendNow(c, d) }
+
+func (b *Announce) askTime(c *bot.Context, d *announcement) error {
+	if b.core.Schedule() == nil {
+		return c.Refuse(c.T("announce.no_schedule"))
+	}
+	d.At = time.Time{}
+	if err := c.SetConv(flowAnnounce, annStepWhen, d.data()); err != nil {
+		return err
+	}
+	return b.askWhen(c)
+}
+
+func (b *Announce) confirmTime(c *bot.Context, d *announcement) error {
+	if c.Conv.Step != annStepConfirm || d.At.IsZero() {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	return b.annSchedule(c, d)
 }
 
 // annPreview shows the exact message, then who gets it with the choices.
@@ -373,12 +439,12 @@ func (b *Announce) annPreview(c *bot.Context, d *announcement) error {
 	if group {
 		text += "\n" + c.T("announce.preview_group")
 	}
-	row := []bot.Button{{Text: c.T("announce.btn_send"), Data: "ann:send"}}
+	row := []bot.Button{{Text: c.T("announce.btn_send"), Data: bot.Data("ann", "send", "")}}
 	if b.core.Schedule() != nil {
-		row = append(row, bot.Button{Text: c.T("announce.btn_when"), Data: "ann:when"})
+		row = append(row, bot.Button{Text: c.T("announce.btn_when"), Data: bot.Data("ann", "when", "")})
 	}
 	return c.Reply(text, row,
-		[]bot.Button{{Text: c.T("announce.btn_audience"), Data: "ann:aud"}, {Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("announce.btn_audience"), Data: bot.Data("ann", "aud", "")}, {Text: c.T("announce.btn_cancel"), Data: bot.Data("ann", "cancel", "")}})
 }
 
 // annSendNow queues the announcement as one batch whose id comes from the
@@ -494,8 +560,8 @@ func (b *Announce) announceText(c *bot.Context) error {
 		return err
 	}
 	return c.Reply(c.T("announce.confirm_when", bot.FormatDateTime(at, c.Lang), loc.String(), d.audienceLabel(c.Lang)),
-		[]bot.Button{{Text: c.T("announce.btn_confirm_at"), Data: "ann:at"}, {Text: c.T("announce.btn_change_time"), Data: "ann:when"}},
-		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: "ann:cancel"}})
+		[]bot.Button{{Text: c.T("announce.btn_confirm_at"), Data: bot.Data("ann", "at", "")}, {Text: c.T("announce.btn_change_time"), Data: bot.Data("ann", "when", "")}},
+		[]bot.Button{{Text: c.T("announce.btn_cancel"), Data: bot.Data("ann", "cancel", "")}})
 }
 
 // annSchedule stores the confirmed schedule as a due item whose id comes
@@ -677,7 +743,7 @@ func (b *Announce) link(c *bot.Context) error {
 		if co.GroupChat == "" {
 			return c.Reply(text + "\n\n" + c.T("announce.link.none", co.Name))
 		}
-		return c.Reply(text+"\n\n"+c.T("announce.link.current", co.Name), []bot.Button{{Text: c.T("announce.link.btn_off"), Data: "lk:off"}})
+		return c.Reply(text+"\n\n"+c.T("announce.link.current", co.Name), []bot.Button{{Text: c.T("announce.link.btn_off"), Data: bot.Data("lk", "off", "")}})
 	}
 	if co.GroupChat == c.U.Chat {
 		return c.Reply(c.T("announce.link.already", co.Name))
@@ -692,9 +758,6 @@ func (b *Announce) link(c *bot.Context) error {
 
 // linkPress handles "lk:off": unlink the cohort's group chat.
 func (b *Announce) linkPress(c *bot.Context) error {
-	if c.U.Callback.Data != "lk:off" {
-		return c.Refuse(c.T("err.stale_button"))
-	}
 	co := c.Cohort
 	if co.GroupChat == "" {
 		return c.Reply(c.T("announce.link.none", co.Name))

@@ -55,7 +55,7 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 	}
 
 	handle(bot.Update{Kind: bot.KindCommand, Command: "announce", Args: "Chiều nay học ở phòng 204", Text: "/announce Chiều nay học ở phòng 204"})
-	press("ann:a")
+	press("ann:a:")
 	preview := send.Last()
 	var data []string
 	for _, row := range preview.Buttons {
@@ -63,14 +63,14 @@ func TestAnnounceWithoutOutboxOrSchedule(t *testing.T) {
 			data = append(data, btn.Data)
 		}
 	}
-	if !slices.Contains(data, "ann:send") || slices.Contains(data, "ann:when") {
+	if !slices.Contains(data, "ann:send:") || slices.Contains(data, "ann:when:") {
 		t.Errorf("preview buttons without a scheduler: %v", data)
 	}
-	press("ann:when")
+	press("ann:when:")
 	if a := send.LastAnswer(); !a.Alert || a.Text != tx(bot.VI, "announce.no_schedule") {
 		t.Errorf("schedule press answered %+v", a)
 	}
-	press("ann:send")
+	press("ann:send:")
 	if got, want := send.Last().Text, tx(bot.VI, "announce.sent_direct", 4, ""); got != want {
 		t.Errorf("after sending: %q, want %q", got, want)
 	}

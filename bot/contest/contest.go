@@ -1,13 +1,11 @@
 package contest
 
-import "github.com/cohortbot/cohortbot/bot"
-
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
+	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
@@ -306,31 +304,39 @@ func (b *Contest) contestRoutes(r *bot.RouteGroup) {
 	r.Handle(bot.Command("pending"), b.pending, organiser)
 	r.Handle(bot.Command("contest"), b.contestPanel, organiser)
 	r.Handle(bot.CallbackPrefix("ph:"), b.photoPress, bot.RequireMember)
-	r.Handle(bot.CallbackPrefix("vt:"), b.votePress, bot.RequireMember)
-	r.Handle(bot.CallbackPrefix("mod:"), b.moderatePress, organiser)
-	r.Handle(bot.CallbackPrefix("ct:"), b.contestPress, organiser)
+	// Voting (vote.go): the page, the vote, and any other press of a
+	// vote button.
+	r.Handle(bot.Press("vt", "p"), b.votePage, bot.RequireMember)
+	r.Handle(bot.Press("vt", "c", "w"), b.voteCast, bot.RequireMember)
+	r.Handle(bot.CallbackPrefix("vt:"), b.voteStale, bot.RequireMember)
+	r.Handle(bot.Press("mod", "ok"), b.moderateApprove, organiser)
+	r.Handle(bot.Press("mod", "no"), b.moderateReject, organiser)
+	r.Handle(bot.Press("mod", "ns"), b.moderateNoReason, organiser)
+	r.Handle(bot.CallbackPrefix("mod:"), b.moderateStale, organiser)
+	// The organisers' panel (/contest).
+	r.Handle(bot.Press("ct", "top"), b.panelView(func(c *bot.Context) error { return b.showTop(c, true) }), organiser)
+	r.Handle(bot.Press("ct", "who"), b.panelView(b.whoVoted), organiser)
+	r.Handle(bot.Press("ct", "pend"), b.panelView(b.pending), organiser)
+	r.Handle(bot.Press("ct", "res"), b.panelView(b.resultsNow), organiser)
+	r.Handle(bot.Press("ct", "so", "sc", "sx", "vo", "vc", "vx"), b.windowPress, organiser)
+	r.Handle(bot.CallbackPrefix("ct:"), b.panelStale, organiser)
+	// "Announce the results"; any other press of a results button is
+	// refused by the same checks.
+	r.Handle(bot.Press("res", "ok"), b.resultsPress, organiser)
 	r.Handle(bot.CallbackPrefix("res:"), b.resultsPress, organiser)
 	r.Handle(bot.And(bot.InFlow(flowModerate), bot.Or(bot.IsKind(bot.KindText), bot.Command("skip")), (*bot.Context).IsOrganiser), b.rejectReason, organiser)
 	r.Handle(bot.And(bot.InFlow(flowPhoto), bot.Or(bot.IsKind(bot.KindText), bot.Command("skip"))), b.photoText, bot.RequireMember)
 }
 
-// cbData makes a contest button's data: the fields, then the cohort the
-// button acts on. A member of several courses may press a button of any
-// of them; handlers act only on their active course's.
-func cbData(cohort string, fields ...string) string {
-	return strings.Join(fields, ":") + ":" + cohort
-}
-
-// cbFields splits a contest button's data "<prefix><op>:<args>...:<cohort>".
-// ok is false when it is malformed; other is set when it names another
-// course than the presser's active one.
-func cbFields(c *bot.Context, prefix string) (op string, args []string, ok, other bool) {
-	parts := strings.Split(strings.TrimPrefix(c.U.Callback.Data, prefix), ":")
-	if len(parts) < 2 || c.Cohort == nil {
+// cbFields reads a contest button's data (bot.ButtonData): its action
+// and arguments. ok is false when it is malformed; other is set when it
+// names another course than the presser's active one.
+func cbFields(c *bot.Context) (op string, args []string, ok, other bool) {
+	d, ok := c.Button()
+	if !ok || c.Cohort == nil {
 		return "", nil, false, false
 	}
-	last := len(parts) - 1
-	return parts[0], parts[1:last], true, parts[last] != c.Cohort.ID
+	return d.Action, d.Args, true, c.OtherCohort()
 }
 
 // refuseButton answers a contest button that cannot act here.

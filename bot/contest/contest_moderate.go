@@ -73,8 +73,8 @@ func entryMessage(e *Entry, text string, rows [][]bot.Button) bot.Message {
 func moderationButtons(l bot.Lang, cohort string, n int64) [][]bot.Button {
 	id := strconv.FormatInt(n, 10)
 	return [][]bot.Button{{
-		{Text: tx(l, "btn.approve"), Data: cbData(cohort, "mod:ok", id)},
-		{Text: tx(l, "btn.reject"), Data: cbData(cohort, "mod:no", id)},
+		{Text: tx(l, "btn.approve"), Data: bot.Data("mod", "ok", cohort, id)},
+		{Text: tx(l, "btn.reject"), Data: bot.Data("mod", "no", cohort, id)},
 	}}
 }
 
@@ -92,39 +92,70 @@ func moderationText(l bot.Lang, e *Entry, author string) string {
 	return strings.Join(lines, "\n")
 }
 
-// moderatePress handles ✅ and ❌ on an entry: "mod:ok:<n>:<cohort>",
-// "mod:no:<n>:<cohort>", and "mod:ns:<n>:<cohort>" (reject without a
-// reason).
-func (b *Contest) moderatePress(c *bot.Context) error {
-	_, cs := b.contest(c)
-	op, args, ok, other := cbFields(c, "mod:")
+// moderatePress checks what every moderation button claims: an entry
+// number of the active course's contest: "mod:ok:<n>:<cohort>" (✅),
+// "mod:no:<n>:<cohort>" (❌) and "mod:ns:<n>:<cohort>" (reject without a
+// reason). refused is set when it answered the press already.
+func (b *Contest) moderatePress(c *bot.Context) (cs Store, n int64, refused bool, err error) {
+	_, cs = b.contest(c)
+	_, args, ok, other := cbFields(c)
 	if cs == nil || !ok || len(args) != 1 || other {
-		return refuseButton(c, cs != nil && ok && len(args) == 1)
+		return nil, 0, true, refuseButton(c, cs != nil && ok && len(args) == 1)
 	}
-	n, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil || n <= 0 {
-		return c.Refuse(c.T("err.stale_button"))
+	n, perr := strconv.ParseInt(args[0], 10, 64)
+	if perr != nil || n <= 0 {
+		return nil, 0, true, c.Refuse(c.T("err.stale_button"))
 	}
-	switch op {
-	case "ok":
-		return b.approve(c, n)
-	case "no":
-		e, err := cs.Entry(c.Context, c.Cohort.ID, n)
-		if bot.IsNotFound(err) {
-			return c.Refuse(c.T("contest.mod.not_found", n))
-		}
-		if err != nil {
-			return err
-		}
-		if e.Status != EntryPending {
-			return c.Refuse(c.T("contest.mod.decided", n, c.T("contest.ph.status."+e.Status)))
-		}
-		if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": args[0], "co": c.Cohort.ID}); err != nil {
-			return err
-		}
-		return c.Reply(c.T("contest.mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: cbData(c.Cohort.ID, "mod:ns", args[0])}})
-	case "ns":
-		return b.reject(c, n, "")
+	return cs, n, false, nil
+}
+
+// moderateApprove is ✅ on an entry.
+func (b *Contest) moderateApprove(c *bot.Context) error {
+	_, n, refused, err := b.moderatePress(c)
+	if refused || err != nil {
+		return err
+	}
+	return b.approve(c, n)
+}
+
+// moderateReject is ❌ on an entry: it asks the reason, which may be
+// skipped with a button.
+func (b *Contest) moderateReject(c *bot.Context) error {
+	cs, n, refused, err := b.moderatePress(c)
+	if refused || err != nil {
+		return err
+	}
+	e, err := cs.Entry(c.Context, c.Cohort.ID, n)
+	if bot.IsNotFound(err) {
+		return c.Refuse(c.T("contest.mod.not_found", n))
+	}
+	if err != nil {
+		return err
+	}
+	if e.Status != EntryPending {
+		return c.Refuse(c.T("contest.mod.decided", n, c.T("contest.ph.status."+e.Status)))
+	}
+	id := strconv.FormatInt(n, 10)
+	if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": id, "co": c.Cohort.ID}); err != nil {
+		return err
+	}
+	return c.Reply(c.T("contest.mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: bot.Data("mod", "ns", c.Cohort.ID, id)}})
+}
+
+// moderateNoReason rejects an entry without a reason.
+func (b *Contest) moderateNoReason(c *bot.Context) error {
+	_, n, refused, err := b.moderatePress(c)
+	if refused || err != nil {
+		return err
+	}
+	return b.reject(c, n, "")
+}
+
+// moderateStale answers a moderation button with an action it does not
+// know.
+func (b *Contest) moderateStale(c *bot.Context) error {
+	if _, _, refused, err := b.moderatePress(c); refused || err != nil {
+		return err
 	}
 	return c.Refuse(c.T("err.stale_button"))
 }
@@ -327,12 +358,12 @@ func (b *Contest) showPanel(c *bot.Context, edit int64) error {
 	}
 	co := c.Cohort.ID
 	bt := func(key, op string, args ...any) bot.Button {
-		return bot.Button{Text: c.T(key, args...), Data: cbData(co, "ct:"+op)}
+		return bot.Button{Text: c.T(key, args...), Data: bot.Data("ct", op, co)}
 	}
-	// The phase buttons carry the windows' version (contestPress).
+	// The phase buttons carry the windows' version (windowPress).
 	ver := strconv.FormatInt(snap.Meta.WindowVersion, 10)
 	phaseBt := func(key, op string) bot.Button {
-		return bot.Button{Text: c.T(key), Data: cbData(co, "ct:"+op, ver)}
+		return bot.Button{Text: c.T(key), Data: bot.Data("ct", op, co, ver)}
 	}
 	var rows [][]bot.Button
 	switch {
@@ -388,38 +419,57 @@ func windowText(c *bot.Context, w plan.Window) string {
 	return bot.FormatWhen(w.Opens, c) + " → " + bot.FormatWhen(w.Closes, c)
 }
 
-// contestPress handles the panel's buttons. The route lets only
+// The panel's buttons are routes (contestRoutes) that let only
 // organisers through; each change is checked against the current windows,
 // and the phase buttons carry the windows' version, so that a double tap
 // or a press handled again after a crash changes nothing twice.
-func (b *Contest) contestPress(c *bot.Context) error {
-	pc, cs := b.contest(c)
+
+// panelPressed checks what every panel button claims: a contest of the
+// active course, and args arguments. refused is set when it answered.
+func (b *Contest) panelPressed(c *bot.Context, nargs int) (pc *plan.Contest, cs Store, args []string, refused bool, err error) {
+	pc, cs = b.contest(c)
 	if pc == nil {
-		return c.Refuse(c.T("contest.none"))
+		return nil, nil, nil, true, c.Refuse(c.T("contest.none"))
 	}
-	op, args, ok, other := cbFields(c, "ct:")
+	_, args, ok, other := cbFields(c)
 	if !ok || other {
-		return refuseButton(c, ok)
+		return nil, nil, nil, true, refuseButton(c, ok)
 	}
-	switch op {
-	case "top", "who", "pend", "res":
-		if len(args) != 0 {
-			return c.Refuse(c.T("err.stale_button"))
+	if len(args) != nargs {
+		return nil, nil, nil, true, c.Refuse(c.T("err.stale_button"))
+	}
+	return pc, cs, args, false, nil
+}
+
+// panelView is a panel button that shows something: the ranking, who
+// voted, what waits, the results.
+func (b *Contest) panelView(show func(c *bot.Context) error) bot.HandlerFunc {
+	return func(c *bot.Context) error {
+		if _, _, _, refused, err := b.panelPressed(c, 0); refused || err != nil {
+			return err
 		}
+		return show(c)
 	}
-	switch op {
-	case "top":
-		return b.showTop(c, true)
-	case "who":
-		return b.whoVoted(c)
-	case "pend":
-		return b.pending(c)
-	case "res":
-		return b.resultsNow(c)
+}
+
+// panelStale answers a panel button with an action it does not know.
+func (b *Contest) panelStale(c *bot.Context) error {
+	if _, _, _, refused, err := b.panelPressed(c, -1); refused || err != nil {
+		return err
 	}
-	if len(op) != 2 || op[0] != 's' && op[0] != 'v' || len(args) != 1 {
-		return c.Refuse(c.T("err.stale_button"))
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+// windowPress opens, closes or extends submissions or voting (the
+// actions of windowChange). The button carries the windows' version, so
+// a double tap changes the dates once.
+func (b *Contest) windowPress(c *bot.Context) error {
+	pc, cs, args, refused, err := b.panelPressed(c, 1)
+	if refused || err != nil {
+		return err
 	}
+	d, _ := c.Button()
+	op := d.Action
 	seen, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil {
 		return c.Refuse(c.T("err.stale_button"))

@@ -310,7 +310,7 @@ func proposalText(l bot.Lang, c *bot.Cohort, snap *ContestSnapshot, names map[bo
 		return strings.Join(append(lines, noWinnersText(l, st)), "\n"), nil
 	}
 	lines = append(lines, "", tx(l, "contest.res.confirm_hint"))
-	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: tx(l, "btn.announce_results"), Data: cbData(c.ID, "res:ok")}}}
+	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: tx(l, "btn.announce_results"), Data: bot.Data("res", "ok", c.ID)}}}
 }
 
 // noWinnersText says why there are no prizes: no approved photo, or no
@@ -375,7 +375,7 @@ func (b *Contest) resultsNow(c *bot.Context) error {
 // once.
 func (b *Contest) resultsPress(c *bot.Context) error {
 	pc, cs := b.contest(c)
-	op, args, ok, other := cbFields(c, "res:")
+	op, args, ok, other := cbFields(c)
 	if pc == nil || !ok || op != "ok" || len(args) != 0 || other {
 		return refuseButton(c, pc != nil && ok && op == "ok" && len(args) == 0)
 	}

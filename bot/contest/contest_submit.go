@@ -277,15 +277,15 @@ func (b *Contest) askPhotoStep(c *bot.Context, first bool) error {
 	switch c.Conv.Step {
 	case phStepDesc:
 		text = c.T("contest.ph.ask_desc")
-		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:ds", n0)}}}
+		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: bot.Data("ph", "ds", co, n0)}}}
 	case phStepCat:
 		text = c.T("contest.ph.ask_cat", nums)
 		for i, cat := range c.Cohort.Plan.Contest.Categories {
-			rows = append(rows, []bot.Button{{Text: cat, Data: cbData(co, "ph:cat", n0, strconv.Itoa(i))}})
+			rows = append(rows, []bot.Button{{Text: cat, Data: bot.Data("ph", "cat", co, n0, strconv.Itoa(i))}})
 		}
 	case phStepEnt:
 		text = c.T("contest.ph.ask_ent")
-		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: cbData(co, "ph:es", n0)}}}
+		rows = [][]bot.Button{{{Text: c.T("btn.skip"), Data: bot.Data("ph", "es", co, n0)}}}
 	case phStepRecap:
 		text = c.T("contest.ph.ask_recaption", nums)
 	default:
@@ -625,7 +625,7 @@ func (b *Contest) unfinishedNote(c *bot.Context, key string, ns []int64) (string
 			continue
 		}
 		albums[e.Album] = true
-		rows = append(rows, []bot.Button{{Text: c.T("btn.finish", e.N), Data: cbData(c.Cohort.ID, "ph:go", strconv.FormatInt(e.N, 10))}})
+		rows = append(rows, []bot.Button{{Text: c.T("btn.finish", e.N), Data: bot.Data("ph", "go", c.Cohort.ID, strconv.FormatInt(e.N, 10))}})
 	}
 	if len(left) == 0 {
 		return "", nil, nil
@@ -640,7 +640,7 @@ func (b *Contest) photoPress(c *bot.Context) error {
 	if pc == nil {
 		return c.Refuse(c.T("err.stale_button"))
 	}
-	op, args, ok, other := cbFields(c, "ph:")
+	op, args, ok, other := cbFields(c)
 	want := 1
 	switch op {
 	case "my":
@@ -733,8 +733,8 @@ func (b *Contest) photoPress(c *bot.Context) error {
 			return err
 		}
 		return c.Reply(c.T("contest.ph.confirm_withdraw", n), []bot.Button{
-			{Text: c.T("btn.withdraw_yes"), Data: cbData(co, "ph:wdy", args[0])},
-			{Text: c.T("btn.no"), Data: cbData(co, "ph:my")},
+			{Text: c.T("btn.withdraw_yes"), Data: bot.Data("ph", "wdy", co, args[0])},
+			{Text: c.T("btn.no"), Data: bot.Data("ph", "my", co)},
 		})
 	case "wdy":
 		return b.withdraw(c, e)
@@ -909,13 +909,13 @@ func (b *Contest) myPhotos(c *bot.Context) error {
 		switch e.Status {
 		case EntryDraft:
 			rows = append(rows, []bot.Button{
-				{Text: c.T("btn.finish", e.N), Data: cbData(co, "ph:go", id)},
-				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
+				{Text: c.T("btn.finish", e.N), Data: bot.Data("ph", "go", co, id)},
+				{Text: c.T("btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
 			})
 		case EntryPending, EntryApproved:
 			rows = append(rows, []bot.Button{
-				{Text: c.T("btn.recaption", e.N), Data: cbData(co, "ph:rc", id)},
-				{Text: c.T("btn.withdraw", e.N), Data: cbData(co, "ph:wd", id)},
+				{Text: c.T("btn.recaption", e.N), Data: bot.Data("ph", "rc", co, id)},
+				{Text: c.T("btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
 			})
 		}
 	}

@@ -49,79 +49,108 @@ func (b *Contest) vote(c *bot.Context) error {
 	return err
 }
 
-// votePress handles ◀/▶, cast and withdraw.
-func (b *Contest) votePress(c *bot.Context) error {
-	pc, cs := b.contest(c)
+// votePressed checks what every vote button claims: a contest, a photo
+// number of the active course, a voter. refused is set when it answered
+// the press already.
+func (b *Contest) votePressed(c *bot.Context) (pc *plan.Contest, cs Store, n int64, refused bool, err error) {
+	pc, cs = b.contest(c)
 	if pc == nil {
-		return c.Refuse(c.T("contest.vote.none"))
+		return nil, nil, 0, true, c.Refuse(c.T("contest.vote.none"))
 	}
-	op, args, ok, other := cbFields(c, "vt:")
+	_, args, ok, other := cbFields(c)
 	if !ok || len(args) != 1 || other {
-		return refuseButton(c, ok && len(args) == 1)
+		return nil, nil, 0, true, refuseButton(c, ok && len(args) == 1)
 	}
-	n, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil || n <= 0 {
-		return c.Refuse(c.T("err.stale_button"))
+	n, perr := strconv.ParseInt(args[0], 10, 64)
+	if perr != nil || n <= 0 {
+		return nil, nil, 0, true, c.Refuse(c.T("err.stale_button"))
 	}
 	if c.Member.Role == bot.Organiser {
-		return c.Refuse(c.T("contest.vote.organiser"))
+		return nil, nil, 0, true, c.Refuse(c.T("contest.vote.organiser"))
 	}
-	// The press, the window check and the page it redraws take one round
-	// trip: the window is checked by the vote itself, and read with the
-	// page otherwise.
+	return pc, cs, n, false, nil
+}
+
+// votePage turns the page (◀/▶) to photo n. The window is read with the
+// page, in one round trip.
+func (b *Contest) votePage(c *bot.Context) error {
+	pc, cs, n, refused, err := b.votePressed(c)
+	if refused || err != nil {
+		return err
+	}
 	now := b.core.Now()
-	var view VoteView
-	var toast string
-	switch op {
-	case "p":
-		if view, err = cs.VoteView(c.Context, c.Cohort.ID, n, c.U.User); err != nil {
-			return err
-		}
-		if _, w := view.Meta.Windows(pc); !w.Open(now) {
-			return c.Refuse(voteClosedText(c, w, now))
-		}
-	case "c", "w":
-		cast := op == "c"
-		var res VoteResult
-		res, view, err = cs.VoteAndView(c.Context, VoteRequest{
-			Cohort: c.Cohort.ID, Voter: c.U.User, Group: voterGroup(c.Member), N: n, Cast: cast,
-			Weight: voteWeight(pc, c.Member.Role), Quota: pc.VotesPerVoter, Window: pc.Voting, Now: now,
-		})
-		if err != nil {
-			return err
-		}
-		switch res {
-		case VoteOK:
-			b.core.Log().Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
-			toast = c.T("contest.vote.cast", n)
-			if !cast {
-				toast = c.T("contest.vote.withdrawn", n)
-			}
-		case VoteNoop:
-			toast = c.T("contest.vote.already_cast", n)
-			if !cast {
-				toast = c.T("contest.vote.not_cast", n)
-			}
-		case VoteClosed:
-			_, w := view.Meta.Windows(pc)
-			return c.Refuse(voteClosedText(c, w, now))
-		case VoteOwn:
-			return c.Refuse(c.T("contest.vote.own_refused"))
-		case VoteQuota:
-			return c.Refuse(c.T("contest.vote.quota_full", pc.VotesPerVoter))
-		default: // missing, unavailable
-			return c.Refuse(c.T("contest.vote.unavailable", n))
-		}
-	default:
-		return c.Refuse(c.T("err.stale_button"))
+	view, err := cs.VoteView(c.Context, c.Cohort.ID, n, c.U.User)
+	if err != nil {
+		return err
 	}
+	if _, w := view.Meta.Windows(pc); !w.Open(now) {
+		return c.Refuse(voteClosedText(c, w, now))
+	}
+	return b.voteShown(c, pc, view, n, "")
+}
+
+// voteCast casts (👍) or withdraws a vote for photo n. The press, the
+// window check and the page it redraws take one round trip: the window is
+// checked by the vote itself.
+func (b *Contest) voteCast(c *bot.Context) error {
+	pc, cs, n, refused, err := b.votePressed(c)
+	if refused || err != nil {
+		return err
+	}
+	now := b.core.Now()
+	d, _ := c.Button()
+	cast := d.Action == "c"
+	res, view, err := cs.VoteAndView(c.Context, VoteRequest{
+		Cohort: c.Cohort.ID, Voter: c.U.User, Group: voterGroup(c.Member), N: n, Cast: cast,
+		Weight: voteWeight(pc, c.Member.Role), Quota: pc.VotesPerVoter, Window: pc.Voting, Now: now,
+	})
+	if err != nil {
+		return err
+	}
+	var toast string
+	switch res {
+	case VoteOK:
+		b.core.Log().Info("vote", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "cast", cast)
+		toast = c.T("contest.vote.cast", n)
+		if !cast {
+			toast = c.T("contest.vote.withdrawn", n)
+		}
+	case VoteNoop:
+		toast = c.T("contest.vote.already_cast", n)
+		if !cast {
+			toast = c.T("contest.vote.not_cast", n)
+		}
+	case VoteClosed:
+		_, w := view.Meta.Windows(pc)
+		return c.Refuse(voteClosedText(c, w, now))
+	case VoteOwn:
+		return c.Refuse(c.T("contest.vote.own_refused"))
+	case VoteQuota:
+		return c.Refuse(c.T("contest.vote.quota_full", pc.VotesPerVoter))
+	default: // missing, unavailable
+		return c.Refuse(c.T("contest.vote.unavailable", n))
+	}
+	return b.voteShown(c, pc, view, n, toast)
+}
+
+// voteStale answers a vote button with an action it does not know.
+func (b *Contest) voteStale(c *bot.Context) error {
+	if _, _, _, refused, err := b.votePressed(c); refused || err != nil {
+		return err
+	}
+	return c.Refuse(c.T("err.stale_button"))
+}
+
+// voteShown answers the press with toast and redraws the voter's page in
+// place, unless the photo is no longer shown to voters.
+func (b *Contest) voteShown(c *bot.Context, pc *plan.Contest, view VoteView, n int64, toast string) error {
 	if view.Entry == nil || view.Entry.Status != EntryApproved {
 		return c.Refuse(c.T("contest.vote.unavailable", n))
 	}
 	if err := c.Answer(toast, false); err != nil {
 		return err
 	}
-	_, err = c.Send(b.voteMessage(c, pc, view, c.U.Callback.MessageID))
+	_, err := c.Send(b.voteMessage(c, pc, view, c.U.Callback.MessageID))
 	return err
 }
 
@@ -179,17 +208,17 @@ func (b *Contest) voteMessage(c *bot.Context, pc *plan.Contest, v VoteView, edit
 	id, co := strconv.FormatInt(e.N, 10), c.Cohort.ID
 	row := make([]bot.Button, 0, 3)
 	if v.Prev != 0 && v.Prev != v.Next {
-		row = append(row, bot.Button{Text: "◀", Data: cbData(co, "vt:p", strconv.FormatInt(v.Prev, 10))})
+		row = append(row, bot.Button{Text: "◀", Data: bot.Data("vt", "p", co, strconv.FormatInt(v.Prev, 10))})
 	}
 	switch {
 	case own:
 	case v.Voted:
-		row = append(row, bot.Button{Text: c.T("btn.vote_withdraw"), Data: cbData(co, "vt:w", id)})
+		row = append(row, bot.Button{Text: c.T("btn.vote_withdraw"), Data: bot.Data("vt", "w", co, id)})
 	default:
-		row = append(row, bot.Button{Text: c.T("btn.vote_cast"), Data: cbData(co, "vt:c", id)})
+		row = append(row, bot.Button{Text: c.T("btn.vote_cast"), Data: bot.Data("vt", "c", co, id)})
 	}
 	if v.Next != 0 {
-		row = append(row, bot.Button{Text: "▶", Data: cbData(co, "vt:p", strconv.FormatInt(v.Next, 10))})
+		row = append(row, bot.Button{Text: "▶", Data: bot.Data("vt", "p", co, strconv.FormatInt(v.Next, 10))})
 	}
 	var rows [][]bot.Button
 	if len(row) > 0 {

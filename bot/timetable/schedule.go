@@ -16,7 +16,13 @@ import (
 func (b *Timetable) timetableRoutes(g *bot.RouteGroup) {
 	g.Handle(bot.Command("schedule"), b.schedule, bot.RequireMember)
 	g.Handle(bot.Command("deadlines"), b.deadlines, bot.RequireMember)
-	g.Handle(bot.CallbackPrefix("ics:"), b.calendar, bot.RequireMember)
+	// Calendar files: the whole course, the next session, one session or
+	// deadline; any other press of a calendar button is stale.
+	g.Handle(bot.Press("ics", "all"), b.calendar(calendarAll), bot.RequireMember)
+	g.Handle(bot.Press("ics", "next"), b.calendar(calendarNext), bot.RequireMember)
+	g.Handle(bot.Press("ics", "s"), b.calendar(calendarSession), bot.RequireMember)
+	g.Handle(bot.Press("ics", "d"), b.calendar(calendarDeadline), bot.RequireMember)
+	g.Handle(bot.CallbackPrefix("ics:"), func(c *bot.Context) error { return c.Refuse(c.T("err.stale_button")) }, bot.RequireMember)
 }
 
 func (b *Timetable) schedule(c *bot.Context) error {
@@ -55,60 +61,79 @@ func (b *Timetable) schedule(c *bot.Context) error {
 	if next == "" {
 		sb.WriteString("\n\n" + c.T("timetable.schedule.all_done"))
 	}
-	row := []bot.Button{{Text: c.T("btn.ics_all"), Data: "ics:all"}}
+	row := []bot.Button{{Text: c.T("btn.ics_all"), Data: bot.Data("ics", "all", "")}}
 	if next != "" {
-		row = append(row, bot.Button{Text: c.T("btn.ics_next"), Data: "ics:next"})
+		row = append(row, bot.Button{Text: c.T("btn.ics_next"), Data: bot.Data("ics", "next", "")})
 	}
 	return c.Reply(sb.String(), row)
 }
 
-// calendar sends an .ics file: the whole course ("ics:all"), the next
-// session ("ics:next"), or one item ("ics:s:<id>", "ics:d:<id>").
-func (b *Timetable) calendar(c *bot.Context) error {
-	co, err := b.core.Dated(c.Context, c.Cohort)
-	if err != nil {
+// calendar sends an .ics file: the whole course ("ics:all:"), the next
+// session ("ics:next:"), or one item ("ics:s:<id>:", "ics:d:<id>:"),
+// as pick chooses it.
+func (b *Timetable) calendar(pick func(c *bot.Context, p *plan.Plan, now time.Time) (sessions []plan.Session, deadlines []plan.Deadline, name, refusal string)) bot.HandlerFunc {
+	return func(c *bot.Context) error {
+		co, err := b.core.Dated(c.Context, c.Cohort)
+		if err != nil {
+			return err
+		}
+		now := b.core.Now()
+		sessions, deadlines, name, refusal := pick(c, co.Plan, now)
+		if refusal != "" {
+			return c.Refuse(c.T(refusal))
+		}
+		if len(sessions)+len(deadlines) == 0 {
+			return c.Refuse(c.T("timetable.schedule.none"))
+		}
+		doc := &bot.File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
+		_, err = c.Send(bot.Message{Text: c.T("timetable.ics.caption"), Document: doc})
 		return err
 	}
-	p := co.Plan
-	now := b.core.Now()
-	var sessions []plan.Session
-	var deadlines []plan.Deadline
-	name := "lich-hoc"
-	switch data := strings.TrimPrefix(c.U.Callback.Data, "ics:"); {
-	case data == "all":
-		sessions, deadlines = p.Sessions, p.Deadlines
-	case data == "next":
-		var best *plan.Session
-		for i, s := range p.Sessions {
-			if s.Ends.After(now) && (best == nil || s.Starts.Before(best.Starts)) {
-				best = &p.Sessions[i]
-			}
+}
+
+// calendarAll is the whole course.
+func calendarAll(_ *bot.Context, p *plan.Plan, _ time.Time) ([]plan.Session, []plan.Deadline, string, string) {
+	return p.Sessions, p.Deadlines, "lich-hoc", ""
+}
+
+// calendarNext is the next session not over yet.
+func calendarNext(_ *bot.Context, p *plan.Plan, now time.Time) ([]plan.Session, []plan.Deadline, string, string) {
+	var best *plan.Session
+	for i, s := range p.Sessions {
+		if s.Ends.After(now) && (best == nil || s.Starts.Before(best.Starts)) {
+			best = &p.Sessions[i]
 		}
-		if best == nil {
-			return c.Refuse(c.T("timetable.schedule.all_done"))
-		}
-		sessions, name = []plan.Session{*best}, best.ID
-	case strings.HasPrefix(data, "s:"):
-		s, ok := p.Session(strings.TrimPrefix(data, "s:"))
-		if !ok {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		sessions, name = []plan.Session{s}, s.ID
-	case strings.HasPrefix(data, "d:"):
-		d, ok := p.Deadline(strings.TrimPrefix(data, "d:"))
-		if !ok {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		deadlines, name = []plan.Deadline{d}, d.ID
-	default:
-		return c.Refuse(c.T("err.stale_button"))
 	}
-	if len(sessions)+len(deadlines) == 0 {
-		return c.Refuse(c.T("timetable.schedule.none"))
+	if best == nil {
+		return nil, nil, "", "timetable.schedule.all_done"
 	}
-	doc := &bot.File{Name: name + ".ics", MIME: "text/calendar", Bytes: ICS(co, sessions, deadlines, now, c.Lang)}
-	_, err = c.Send(bot.Message{Text: c.T("timetable.ics.caption"), Document: doc})
-	return err
+	return []plan.Session{*best}, nil, best.ID, ""
+}
+
+// calendarSession is the session the button names.
+func calendarSession(c *bot.Context, p *plan.Plan, _ time.Time) ([]plan.Session, []plan.Deadline, string, string) {
+	d, _ := c.Button()
+	if len(d.Args) != 1 {
+		return nil, nil, "", "err.stale_button"
+	}
+	s, ok := p.Session(d.Args[0])
+	if !ok {
+		return nil, nil, "", "err.stale_button"
+	}
+	return []plan.Session{s}, nil, s.ID, ""
+}
+
+// calendarDeadline is the deadline the button names.
+func calendarDeadline(c *bot.Context, p *plan.Plan, _ time.Time) ([]plan.Session, []plan.Deadline, string, string) {
+	d, _ := c.Button()
+	if len(d.Args) != 1 {
+		return nil, nil, "", "err.stale_button"
+	}
+	dl, ok := p.Deadline(d.Args[0])
+	if !ok {
+		return nil, nil, "", "err.stale_button"
+	}
+	return nil, []plan.Deadline{dl}, dl.ID, ""
 }
 
 // endClock shows the end time, with the date when it is another day.
@@ -156,10 +181,10 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 			sb.WriteString("\n   " + status)
 		}
 	}
-	rows := [][]bot.Button{{{Text: c.T("btn.ics_all"), Data: "ics:all"}}}
+	rows := [][]bot.Button{{{Text: c.T("btn.ics_all"), Data: bot.Data("ics", "all", "")}}}
 	for _, d := range p.Deadlines {
 		if d.Due.After(now) && len(rows) < 6 {
-			rows = append(rows, []bot.Button{{Text: "📆 " + bot.Truncate(d.Title, 40), Data: "ics:d:" + d.ID}})
+			rows = append(rows, []bot.Button{{Text: "📆 " + bot.Truncate(d.Title, 40), Data: bot.Data("ics", "d", "", d.ID)}})
 		}
 	}
 	return c.Reply(sb.String(), rows...)
