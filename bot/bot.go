@@ -19,6 +19,10 @@ type Store interface {
 	// this update).
 	// at is when the update arrived.
 	Load(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time) (Loaded, error)
+	// LoadMember is Load with the user's membership of a cohort and its
+	// plan version, in the same round trip (for a button that names the
+	// cohort it acts on, nearly always the active one).
+	LoadMember(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time, cohort string) (Loaded, *Member, int64, error)
 	Profile(ctx context.Context, user UserKey) (Profile, error)
 	// Profiles reads many profiles in one round trip.
 	Profiles(ctx context.Context, users []UserKey) (map[UserKey]Profile, error)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Context is one update in flight with everything loaded about its sender.
@@ -125,12 +124,6 @@ func (c *Context) needMembership() error {
 	return c.Refuse(c.T("err.not_member"))
 }
 
-// memberLoader is a store that reads the sender's membership of a cohort
-// and its plan version in the round trip of Load (store.Store).
-type memberLoader interface {
-	LoadMember(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time, cohort string) (Loaded, *Member, int64, error)
-}
-
 // memberGuess is the sender's membership of the cohort an update names,
 // read with the profile.
 type memberGuess struct {
@@ -144,13 +137,12 @@ type memberGuess struct {
 // in the same round trip; load uses it only when the cohort is the
 // active one, else reads the active one's as for any other update.
 func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, error) {
-	ml, ok := b.store.(memberLoader)
 	cohort := b.cbCohort(u)
-	if !ok || cohort == "" {
+	if cohort == "" {
 		l, err := b.store.Load(ctx, u.User, b.cfg.FloodWindow, u.Received)
 		return l, memberGuess{}, err
 	}
-	l, m, version, err := ml.LoadMember(ctx, u.User, b.cfg.FloodWindow, u.Received, cohort)
+	l, m, version, err := b.store.LoadMember(ctx, u.User, b.cfg.FloodWindow, u.Received, cohort)
 	return l, memberGuess{cohort: cohort, member: m, version: version}, err
 }
 

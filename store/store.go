@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -597,3 +599,12 @@ func (s *Store) Profiles(ctx context.Context, users []bot.UserKey) (map[bot.User
 	}
 	return out, nil
 }
+
+// The store implements the core's store and each feature's: a method a
+// feature needs and the store lacks fails here, at compile time.
+var (
+	_ bot.Store       = (*Store)(nil)
+	_ contest.Store   = (*Store)(nil)
+	_ announce.Store  = (*Store)(nil)
+	_ timetable.Store = (*Store)(nil)
+)
