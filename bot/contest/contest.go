@@ -303,7 +303,16 @@ func (b *Contest) contestRoutes(r *bot.RouteGroup) {
 	r.Handle(bot.Command("top"), b.top, bot.RequireMember)
 	r.Handle(bot.Command("pending"), b.pending, organiser)
 	r.Handle(bot.Command("contest"), b.contestPanel, organiser)
-	r.Handle(bot.CallbackPrefix("ph:"), b.photoPress, bot.RequireMember)
+	// Entering photos and /myphotos (contest_submit.go).
+	r.Handle(bot.Press("ph", "my"), b.photoMine, bot.RequireMember)
+	r.Handle(bot.Press("ph", "ds"), b.draftPress(1, b.skipDesc), bot.RequireMember)
+	r.Handle(bot.Press("ph", "cat"), b.draftPress(2, b.pickCategory), bot.RequireMember)
+	r.Handle(bot.Press("ph", "es"), b.draftPress(1, b.skipEnterprise), bot.RequireMember)
+	r.Handle(bot.Press("ph", "go"), b.draftPress(1, b.finishDraft), bot.RequireMember)
+	r.Handle(bot.Press("ph", "wd"), b.entryPress(1, b.askWithdraw), bot.RequireMember)
+	r.Handle(bot.Press("ph", "wdy"), b.entryPress(1, b.confirmWithdraw), bot.RequireMember)
+	r.Handle(bot.Press("ph", "rc"), b.entryPress(1, b.askRecaption), bot.RequireMember)
+	r.Handle(bot.CallbackPrefix("ph:"), b.entryPress(1, photoStale), bot.RequireMember)
 	// Voting (vote.go): the page, the vote, and any other press of a
 	// vote button.
 	r.Handle(bot.Press("vt", "p"), b.votePage, bot.RequireMember)

@@ -633,123 +633,168 @@ func (b *Contest) unfinishedNote(c *bot.Context, key string, ns []int64) (string
 	return c.TN(key, len(left), entryNumbers(left)), rows, nil
 }
 
-// photoPress handles the buttons of the photo conversation and of
-// /myphotos: "ph:<op>:<n>[:<arg>]:<cohort>".
-func (b *Contest) photoPress(c *bot.Context) error {
+// The buttons of the photo conversation and of /myphotos,
+// "ph:<op>:<n>[:<arg>]:<cohort>", are routes (contestRoutes), one per op.
+
+// photoPressed checks what a "ph:" button claims: the contest of the
+// active course, want arguments, the first an entry number of the
+// presser's. refused is set when it answered the press already: a press
+// that submitted the drafts before the process died is finished here,
+// only the conversation tells.
+func (b *Contest) photoPressed(c *bot.Context, want int) (pc *plan.Contest, e *Entry, mine []*Entry, args []string, refused bool, err error) {
 	pc, cs := b.contest(c)
 	if pc == nil {
-		return c.Refuse(c.T("err.stale_button"))
+		return nil, nil, nil, nil, true, c.Refuse(c.T("err.stale_button"))
 	}
-	op, args, ok, other := cbFields(c)
-	want := 1
-	switch op {
-	case "my":
-		want = 0
-	case "cat":
-		want = 2
+	_, args, ok, other := cbFields(c)
+	if !ok || len(args) != want || other {
+		return nil, nil, nil, nil, true, refuseButton(c, ok && len(args) == want)
 	}
-	switch {
-	case !ok || len(args) != want || other:
-		return refuseButton(c, ok && len(args) == want)
-	case op == "my":
-		return b.myPhotos(c)
+	if want == 0 {
+		return pc, nil, nil, args, false, nil
 	}
-	n, err := strconv.ParseInt(args[0], 10, 64)
-	if err != nil || n <= 0 {
-		return c.Refuse(c.T("err.stale_button"))
+	n, perr := strconv.ParseInt(args[0], 10, 64)
+	if perr != nil || n <= 0 {
+		return nil, nil, nil, nil, true, c.Refuse(c.T("err.stale_button"))
 	}
 	if c.Replayed() && c.Conv.Flow == flowPhoto && c.Conv.Step == phStepSubmit && convCohort(c) {
-		// This press submitted the drafts and the process died before
-		// it was done; only the conversation tells.
-		return b.resubmit(c)
+		return nil, nil, nil, nil, true, b.resubmit(c)
 	}
-	co := c.Cohort.ID
-	mine, err := cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
+	mine, err = cs.AuthorEntries(c.Context, c.Cohort.ID, c.U.User)
 	if err != nil {
-		return err
+		return nil, nil, nil, nil, true, err
 	}
 	i := slices.IndexFunc(mine, func(e *Entry) bool { return e.N == n })
 	if i < 0 {
 		// Not the presser's entry: a forged or foreign button.
-		return c.Refuse(c.T("contest.ph.not_yours"))
+		return nil, nil, nil, nil, true, c.Refuse(c.T("contest.ph.not_yours"))
 	}
-	e := mine[i]
-	switch op {
-	case "ds", "cat", "es", "go":
-		if e.Status != EntryDraft {
-			return c.Refuse(c.T("contest.ph.already_submitted", n))
+	return pc, mine[i], mine, args, false, nil
+}
+
+// entryPress is a press on one of the presser's entries.
+func (b *Contest) entryPress(want int, h func(c *bot.Context, pc *plan.Contest, e *Entry, args []string) error) bot.HandlerFunc {
+	return func(c *bot.Context) error {
+		pc, e, _, args, refused, err := b.photoPressed(c, want)
+		if refused || err != nil {
+			return err
 		}
-		// The drafts of the album, or the one draft.
+		return h(c, pc, e, args)
+	}
+}
+
+// draftPress is a press on a draft: it acts on the drafts of the album,
+// or the one draft.
+func (b *Contest) draftPress(want int, h func(c *bot.Context, pc *plan.Contest, e *Entry, ds []*Entry, args []string) error) bot.HandlerFunc {
+	return func(c *bot.Context) error {
+		pc, e, mine, args, refused, err := b.photoPressed(c, want)
+		if refused || err != nil {
+			return err
+		}
+		if e.Status != EntryDraft {
+			return c.Refuse(c.T("contest.ph.already_submitted", e.N))
+		}
 		var ds []*Entry
 		for _, d := range mine {
-			if d.Status == EntryDraft && (d.N == n || e.Album != "" && d.Album == e.Album) {
+			if d.Status == EntryDraft && (d.N == e.N || e.Album != "" && d.Album == e.Album) {
 				ds = append(ds, d)
 			}
 		}
-		switch op {
-		case "ds":
-			if err := c.SetConv(flowPhoto, b.afterDesc(c), b.draftData(ds)); err != nil {
-				return err
-			}
-			return b.askPhotoStep(c, false)
-		case "cat":
-			idx := -1
-			if len(args) == 2 {
-				idx, _ = strconv.Atoi(args[1])
-			}
-			if idx < 0 || idx >= len(pc.Categories) {
-				return c.Refuse(c.T("err.stale_button"))
-			}
-			return b.setCategory(c, ds, idx)
-		case "es":
-			return b.submit(c, ds, "")
-		default: // go: finish a draft left unfinished
-			sub, _, _, err := b.windows(c)
-			if err != nil {
-				return err
-			}
-			if now := b.core.Now(); !sub.Open(now) {
-				return c.Refuse(b.subClosedText(c, sub, now))
-			}
-			step := phStepDesc
-			switch {
-			case e.Caption == "":
-			case e.Category == "" && len(pc.Categories) > 0:
-				step = phStepCat
-			default:
-				step = phStepEnt
-			}
-			if err := c.SetConv(flowPhoto, step, b.draftData(ds)); err != nil {
-				return err
-			}
-			return b.askPhotoStep(c, false)
-		}
-	case "wd":
-		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
-			return c.Refuse(c.T("contest.ph.cannot_withdraw", n))
-		}
-		// Say it now rather than after the confirmation.
-		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
-			return err
-		}
-		return c.Reply(c.T("contest.ph.confirm_withdraw", n), []bot.Button{
-			{Text: c.T("btn.withdraw_yes"), Data: bot.Data("ph", "wdy", co, args[0])},
-			{Text: c.T("btn.no"), Data: bot.Data("ph", "my", co)},
-		})
-	case "wdy":
-		return b.withdraw(c, e)
-	case "rc":
-		if e.Status == EntryWithdrawn || e.Status == EntryRejected {
-			return c.Refuse(c.T("contest.ph.cannot_recaption", n))
-		}
-		if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
-			return err
-		}
-		if err := c.SetConv(flowPhoto, phStepRecap, map[string]string{"ns": args[0], "co": co}); err != nil {
-			return err
-		}
-		return b.askPhotoStep(c, false)
+		return h(c, pc, e, ds, args)
 	}
+}
+
+// photoMine is "back to my photos".
+func (b *Contest) photoMine(c *bot.Context) error {
+	if _, _, _, _, refused, err := b.photoPressed(c, 0); refused || err != nil {
+		return err
+	}
+	return b.myPhotos(c)
+}
+
+// skipDesc leaves the description out.
+func (b *Contest) skipDesc(c *bot.Context, _ *plan.Contest, _ *Entry, ds []*Entry, _ []string) error {
+	if err := c.SetConv(flowPhoto, b.afterDesc(c), b.draftData(ds)); err != nil {
+		return err
+	}
+	return b.askPhotoStep(c, false)
+}
+
+// pickCategory sets the drafts' category.
+func (b *Contest) pickCategory(c *bot.Context, pc *plan.Contest, _ *Entry, ds []*Entry, args []string) error {
+	idx, _ := strconv.Atoi(args[1])
+	if idx < 0 || idx >= len(pc.Categories) {
+		return c.Refuse(c.T("err.stale_button"))
+	}
+	return b.setCategory(c, ds, idx)
+}
+
+// skipEnterprise submits the drafts without an enterprise.
+func (b *Contest) skipEnterprise(c *bot.Context, _ *plan.Contest, _ *Entry, ds []*Entry, _ []string) error {
+	return b.submit(c, ds, "")
+}
+
+// finishDraft takes up a draft left unfinished where it stopped.
+func (b *Contest) finishDraft(c *bot.Context, pc *plan.Contest, e *Entry, ds []*Entry, _ []string) error {
+	sub, _, _, err := b.windows(c)
+	if err != nil {
+		return err
+	}
+	if now := b.core.Now(); !sub.Open(now) {
+		return c.Refuse(b.subClosedText(c, sub, now))
+	}
+	step := phStepDesc
+	switch {
+	case e.Caption == "":
+	case e.Category == "" && len(pc.Categories) > 0:
+		step = phStepCat
+	default:
+		step = phStepEnt
+	}
+	if err := c.SetConv(flowPhoto, step, b.draftData(ds)); err != nil {
+		return err
+	}
+	return b.askPhotoStep(c, false)
+}
+
+// askWithdraw asks to confirm a withdrawal, or says at once that it
+// cannot be.
+func (b *Contest) askWithdraw(c *bot.Context, _ *plan.Contest, e *Entry, args []string) error {
+	if e.Status == EntryWithdrawn || e.Status == EntryRejected {
+		return c.Refuse(c.T("contest.ph.cannot_withdraw", e.N))
+	}
+	// Say it now rather than after the confirmation.
+	if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
+		return err
+	}
+	co := c.Cohort.ID
+	return c.Reply(c.T("contest.ph.confirm_withdraw", e.N), []bot.Button{
+		{Text: c.T("btn.withdraw_yes"), Data: bot.Data("ph", "wdy", co, args[0])},
+		{Text: c.T("btn.no"), Data: bot.Data("ph", "my", co)},
+	})
+}
+
+// confirmWithdraw withdraws the entry.
+func (b *Contest) confirmWithdraw(c *bot.Context, _ *plan.Contest, e *Entry, _ []string) error {
+	return b.withdraw(c, e)
+}
+
+// askRecaption asks the entry's new description.
+func (b *Contest) askRecaption(c *bot.Context, _ *plan.Contest, e *Entry, args []string) error {
+	if e.Status == EntryWithdrawn || e.Status == EntryRejected {
+		return c.Refuse(c.T("contest.ph.cannot_recaption", e.N))
+	}
+	if refused, err := b.refuseAfterClose(c, e); refused || err != nil {
+		return err
+	}
+	if err := c.SetConv(flowPhoto, phStepRecap, map[string]string{"ns": args[0], "co": c.Cohort.ID}); err != nil {
+		return err
+	}
+	return b.askPhotoStep(c, false)
+}
+
+// photoStale answers a "ph:" button with an op it does not know.
+func photoStale(c *bot.Context, _ *plan.Contest, _ *Entry, _ []string) error {
 	return c.Refuse(c.T("err.stale_button"))
 }
 
