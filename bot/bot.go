@@ -247,9 +247,6 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // Log returns the bot's logger, for the features.
 func (b *Bot) Log() *slog.Logger { return b.log }
 
-// Config returns the bot's settings.
-func (b *Bot) Config() Config { return b.cfg }
-
 // Outbox returns the durable outbox, nil when there is none (console).
 func (b *Bot) Outbox() Outbox { return b.outbox }
 

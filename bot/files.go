@@ -16,7 +16,7 @@ func (b *Bot) file(c *Context) error {
 		}
 	}
 	switch {
-	case c.U.Photo != nil || IsImage(c.U.Document):
+	case c.U.Photo != nil || isImage(c.U.Document):
 		if b.images == nil {
 			return c.Reply(c.T("err.photo_not_now"))
 		}
@@ -27,10 +27,10 @@ func (b *Bot) file(c *Context) error {
 	return c.Reply(c.T("err.what_file"))
 }
 
-// IsImage reports whether a document says it is a picture, by its
+// isImage reports whether a document says it is a picture, by its
 // declared type or its name. It only routes the file: whoever takes it
 // still checks the bytes.
-func IsImage(d *File) bool {
+func isImage(d *File) bool {
 	if d == nil {
 		return false
 	}
