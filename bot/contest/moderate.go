@@ -73,8 +73,8 @@ func entryMessage(e *Entry, text string, rows [][]bot.Button) bot.Message {
 func moderationButtons(l bot.Lang, cohort string, n int64) [][]bot.Button {
 	id := strconv.FormatInt(n, 10)
 	return [][]bot.Button{{
-		{Text: tx(l, "btn.approve"), Data: bot.Data("mod", "ok", cohort, id)},
-		{Text: tx(l, "btn.reject"), Data: bot.Data("mod", "no", cohort, id)},
+		{Text: tx(l, "contest.btn.approve"), Data: bot.Data("mod", "ok", cohort, id)},
+		{Text: tx(l, "contest.btn.reject"), Data: bot.Data("mod", "no", cohort, id)},
 	}}
 }
 
@@ -139,7 +139,7 @@ func (b *Contest) moderateReject(c *bot.Context) error {
 	if err := c.SetConv(flowModerate, modStepReason, map[string]string{"n": id, "co": c.Cohort.ID}); err != nil {
 		return err
 	}
-	return c.Reply(c.T("contest.mod.ask_reason", n), []bot.Button{{Text: c.T("btn.no_reason"), Data: bot.Data("mod", "ns", c.Cohort.ID, id)}})
+	return c.Reply(c.T("contest.mod.ask_reason", n), []bot.Button{{Text: c.T("contest.btn.no_reason"), Data: bot.Data("mod", "ns", c.Cohort.ID, id)}})
 }
 
 // moderateNoReason rejects an entry without a reason.
@@ -368,24 +368,24 @@ func (b *Contest) showPanel(c *bot.Context, edit int64) error {
 	var rows [][]bot.Button
 	switch {
 	case sub.Open(now):
-		rows = append(rows, []bot.Button{phaseBt("btn.sub_close", "sc"), phaseBt("btn.sub_extend", "sx")})
+		rows = append(rows, []bot.Button{phaseBt("contest.btn.sub_close", "sc"), phaseBt("contest.btn.sub_extend", "sx")})
 	case vote.Opens.IsZero() || now.Before(vote.Opens):
 		// Once voting has begun submissions stay closed (windowChange).
-		rows = append(rows, []bot.Button{phaseBt("btn.sub_open", "so"), phaseBt("btn.sub_extend", "sx")})
+		rows = append(rows, []bot.Button{phaseBt("contest.btn.sub_open", "so"), phaseBt("contest.btn.sub_extend", "sx")})
 	}
 	if !snap.Meta.Announced {
 		if vote.Open(now) {
-			rows = append(rows, []bot.Button{phaseBt("btn.vote_close", "vc"), phaseBt("btn.vote_extend", "vx")})
+			rows = append(rows, []bot.Button{phaseBt("contest.btn.vote_close", "vc"), phaseBt("contest.btn.vote_extend", "vx")})
 		} else {
-			rows = append(rows, []bot.Button{phaseBt("btn.vote_open", "vo"), phaseBt("btn.vote_extend", "vx")})
+			rows = append(rows, []bot.Button{phaseBt("contest.btn.vote_open", "vo"), phaseBt("contest.btn.vote_extend", "vx")})
 		}
 	}
-	rows = append(rows, []bot.Button{bt("btn.top", "top"), bt("btn.who_voted", "who")})
+	rows = append(rows, []bot.Button{bt("btn.top", "top"), bt("contest.btn.who_voted", "who")})
 	if counts[EntryPending] > 0 {
-		rows = append(rows, []bot.Button{bt("btn.pending_n", "pend", counts[EntryPending])})
+		rows = append(rows, []bot.Button{bt("contest.btn.pending_n", "pend", counts[EntryPending])})
 	}
 	if Phase(vote, now) == PhaseClosed && !snap.Meta.Announced {
-		rows = append(rows, []bot.Button{bt("btn.results", "res")})
+		rows = append(rows, []bot.Button{bt("contest.btn.results", "res")})
 	}
 	_, err = c.Send(bot.Message{Text: strings.Join(lines, "\n"), Buttons: rows, Edit: edit})
 	return err

@@ -310,7 +310,7 @@ func proposalText(l bot.Lang, c *bot.Cohort, snap *ContestSnapshot, names map[bo
 		return strings.Join(append(lines, noWinnersText(l, st)), "\n"), nil
 	}
 	lines = append(lines, "", tx(l, "contest.res.confirm_hint"))
-	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: tx(l, "btn.announce_results"), Data: bot.Data("res", "ok", c.ID)}}}
+	return strings.Join(lines, "\n"), [][]bot.Button{{{Text: tx(l, "contest.btn.announce_results"), Data: bot.Data("res", "ok", c.ID)}}}
 }
 
 // noWinnersText says why there are no prizes: no approved photo, or no

@@ -625,7 +625,7 @@ func (b *Contest) unfinishedNote(c *bot.Context, key string, ns []int64) (string
 			continue
 		}
 		albums[e.Album] = true
-		rows = append(rows, []bot.Button{{Text: c.T("btn.finish", e.N), Data: bot.Data("ph", "go", c.Cohort.ID, strconv.FormatInt(e.N, 10))}})
+		rows = append(rows, []bot.Button{{Text: c.T("contest.btn.finish", e.N), Data: bot.Data("ph", "go", c.Cohort.ID, strconv.FormatInt(e.N, 10))}})
 	}
 	if len(left) == 0 {
 		return "", nil, nil
@@ -769,7 +769,7 @@ func (b *Contest) askWithdraw(c *bot.Context, _ *plan.Contest, e *Entry, args []
 	}
 	co := c.Cohort.ID
 	return c.Reply(c.T("contest.ph.confirm_withdraw", e.N), []bot.Button{
-		{Text: c.T("btn.withdraw_yes"), Data: bot.Data("ph", "wdy", co, args[0])},
+		{Text: c.T("contest.btn.withdraw_yes"), Data: bot.Data("ph", "wdy", co, args[0])},
 		{Text: c.T("btn.no"), Data: bot.Data("ph", "my", co)},
 	})
 }
@@ -954,13 +954,13 @@ func (b *Contest) myPhotos(c *bot.Context) error {
 		switch e.Status {
 		case EntryDraft:
 			rows = append(rows, []bot.Button{
-				{Text: c.T("btn.finish", e.N), Data: bot.Data("ph", "go", co, id)},
-				{Text: c.T("btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
+				{Text: c.T("contest.btn.finish", e.N), Data: bot.Data("ph", "go", co, id)},
+				{Text: c.T("contest.btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
 			})
 		case EntryPending, EntryApproved:
 			rows = append(rows, []bot.Button{
-				{Text: c.T("btn.recaption", e.N), Data: bot.Data("ph", "rc", co, id)},
-				{Text: c.T("btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
+				{Text: c.T("contest.btn.recaption", e.N), Data: bot.Data("ph", "rc", co, id)},
+				{Text: c.T("contest.btn.withdraw", e.N), Data: bot.Data("ph", "wd", co, id)},
 			})
 		}
 	}

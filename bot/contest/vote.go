@@ -213,9 +213,9 @@ func (b *Contest) voteMessage(c *bot.Context, pc *plan.Contest, v VoteView, edit
 	switch {
 	case own:
 	case v.Voted:
-		row = append(row, bot.Button{Text: c.T("btn.vote_withdraw"), Data: bot.Data("vt", "w", co, id)})
+		row = append(row, bot.Button{Text: c.T("contest.btn.vote_withdraw"), Data: bot.Data("vt", "w", co, id)})
 	default:
-		row = append(row, bot.Button{Text: c.T("btn.vote_cast"), Data: bot.Data("vt", "c", co, id)})
+		row = append(row, bot.Button{Text: c.T("contest.btn.vote_cast"), Data: bot.Data("vt", "c", co, id)})
 	}
 	if v.Next != 0 {
 		row = append(row, bot.Button{Text: "▶", Data: bot.Data("vt", "p", co, strconv.FormatInt(v.Next, 10))})

@@ -61,9 +61,9 @@ func (b *Timetable) schedule(c *bot.Context) error {
 	if next == "" {
 		sb.WriteString("\n\n" + c.T("timetable.schedule.all_done"))
 	}
-	row := []bot.Button{{Text: c.T("btn.ics_all"), Data: bot.Data("ics", "all", "")}}
+	row := []bot.Button{{Text: c.T("timetable.btn.ics_all"), Data: bot.Data("ics", "all", "")}}
 	if next != "" {
-		row = append(row, bot.Button{Text: c.T("btn.ics_next"), Data: bot.Data("ics", "next", "")})
+		row = append(row, bot.Button{Text: c.T("timetable.btn.ics_next"), Data: bot.Data("ics", "next", "")})
 	}
 	return c.Reply(sb.String(), row)
 }
@@ -181,7 +181,7 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 			sb.WriteString("\n   " + status)
 		}
 	}
-	rows := [][]bot.Button{{{Text: c.T("btn.ics_all"), Data: bot.Data("ics", "all", "")}}}
+	rows := [][]bot.Button{{{Text: c.T("timetable.btn.ics_all"), Data: bot.Data("ics", "all", "")}}}
 	for _, d := range p.Deadlines {
 		if d.Due.After(now) && len(rows) < 6 {
 			rows = append(rows, []bot.Button{{Text: "📆 " + bot.Truncate(d.Title, 40), Data: bot.Data("ics", "d", "", d.ID)}})

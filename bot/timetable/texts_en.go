@@ -29,4 +29,7 @@ var textsEN = map[string]string{
 	"timetable.deadlines.left":     "%s left",
 	"timetable.deadlines.done":     "✅ Group %s has done it",
 	"timetable.deadlines.not_done": "⏳ Group %s has not done it yet",
+
+	"timetable.btn.ics_all":  "📆 Add all to my calendar",
+	"timetable.btn.ics_next": "📆 Next session",
 }

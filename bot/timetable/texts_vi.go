@@ -29,4 +29,7 @@ var textsVI = map[string]string{
 	"timetable.deadlines.left":     "còn %s",
 	"timetable.deadlines.done":     "✅ Nhóm %s đã hoàn thành",
 	"timetable.deadlines.not_done": "⏳ Nhóm %s chưa hoàn thành",
+
+	"timetable.btn.ics_all":  "📆 Thêm cả lịch vào điện thoại",
+	"timetable.btn.ics_next": "📆 Buổi tiếp theo",
 }
