@@ -83,7 +83,7 @@ const (
 // that is shut.
 var ErrWindowClosed = errors.New("window closed")
 
-// ContestStore is the contest's state (store.Store). Every check that
+// Store is the contest's state (store.Store). Every check that
 // must hold at the moment of a change (the window, the picture not yet
 // entered, the limit, the status, the voter's group and quota) is made
 // inside the store in one atomic step; the handlers' own checks only
@@ -303,7 +303,7 @@ func (b *Contest) contestRoutes(r *bot.RouteGroup) {
 	r.Handle(bot.Command("top"), b.top, bot.RequireMember)
 	r.Handle(bot.Command("pending"), b.pending, organiser)
 	r.Handle(bot.Command("contest"), b.contestPanel, organiser)
-	// Entering photos and /myphotos (contest_submit.go).
+	// Entering photos and /myphotos (submit.go).
 	r.Handle(bot.Press("ph", "my"), b.photoMine, bot.RequireMember)
 	r.Handle(bot.Press("ph", "ds"), b.draftPress(1, b.skipDesc), bot.RequireMember)
 	r.Handle(bot.Press("ph", "cat"), b.draftPress(2, b.pickCategory), bot.RequireMember)

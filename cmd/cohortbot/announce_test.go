@@ -434,7 +434,7 @@ func (s nopSender) Answer(context.Context, bot.Answer) error { return nil }
 
 // TestAnnounceSchedule: a typed time is refused when unreadable, past or
 // more than a year ahead; a valid one is confirmed, stored as a due item,
-// listed by /announce and cancellable there; RunAnnouncement then sends
+// listed by /announce and cancellable there; the announcement's due item (Bot.RunDue) then sends
 // it through serve's delivery worker once, however often it runs, and
 // drops one that is too late with a word to its organiser.
 func TestAnnounceSchedule(t *testing.T) {
