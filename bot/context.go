@@ -23,6 +23,7 @@ type Context struct {
 	Cohort *Cohort
 
 	answered bool
+	sends    int // answers sent so far
 
 	// The pressed button's data, decoded once (Button).
 	button       ButtonData
@@ -43,7 +44,14 @@ func (c *Context) Send(m Message) (Sent, error) {
 	if m.Chat == "" {
 		m.Chat = c.U.Chat
 	}
-	s, err := c.Bot.send.Send(c.Context, m)
+	info := c.sendInfo()
+	if info.Ack != nil {
+		if p, ok := c.Bot.send.(Paced); !ok || !p.Paced() {
+			info.Ack(false)
+			info.Ack = nil
+		}
+	}
+	s, err := c.Bot.send.Send(WithSendInfo(c.Context, info), m)
 	if err != nil {
 		return s, fmt.Errorf("send to %s: %w", m.Chat, err)
 	}
@@ -228,4 +236,19 @@ func (b *Bot) cbCohort(u *Update) string {
 		return ""
 	}
 	return d.Cohort
+}
+
+// Overflow answers an update the intake drops because its sender's queue
+// is full (a flood far beyond the flood limit): a button press gets the
+// flood notice, so nobody believes it counted; anything else is ignored
+// like the rest of a flood.
+func (b *Bot) Overflow(ctx context.Context, u *Update) {
+	b.log.Warn("update dropped: the sender's queue is full", "update", u.ID, "user", u.User)
+	if u.Callback == nil {
+		return
+	}
+	lang := pickLang("", u.LangCode)
+	if err := b.send.Answer(ctx, Answer{CallbackID: u.Callback.ID, Text: Text(lang, "err.flood"), Alert: true}); err != nil {
+		b.log.Warn("answer dropped button press", "update", u.ID, "err", err)
+	}
 }

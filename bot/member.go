@@ -111,6 +111,10 @@ var (
 // ErrNotFound is what the store returns for a missing record.
 var ErrNotFound = errors.New("not found")
 
+// ErrUndelivered is the failure to send a direct answer or to queue it for
+// later (the store is away): the update is handled again.
+var ErrUndelivered = errors.New("answer not delivered")
+
 // Conv is the state of a conversation: which flow, which step, what has
 // been collected so far. It lives in Redis with a TTL.
 type Conv struct {

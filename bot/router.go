@@ -178,7 +178,9 @@ func Errors(next HandlerFunc) HandlerFunc {
 		if errors.As(err, &fatal) {
 			return err
 		}
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, ErrUndelivered) {
+			// Not handled to the end (shutting down, or an answer could be
+			// neither sent nor queued): the update is handled again.
 			return &fatalError{err}
 		}
 		c.Bot.log.LogAttrs(c.Context, slog.LevelError, "handler failed",

@@ -149,6 +149,7 @@ var textsEN = map[string]string{
 	"err.admin":               "This command is for the bot's administrators only.",
 	"err.not_member":          "You have not joined a course yet. Open the invite link the organisers sent you.",
 	"err.finish_registration": "Please finish registering first (type /start to go on).",
+	"wait.coming":             "⏳ On its way, one moment…",
 	"err.flood":               "You are sending too fast. Please wait a few seconds and try again — your last actions were not recorded.",
 	"err.stale_button":        "This button is old or no longer valid. Type /menu to start again.",
 	"err.unknown_command":     "There is no /%s command. Type /help to see the commands.",

@@ -149,6 +149,7 @@ var textsVI = map[string]string{
 	"err.admin":               "Lệnh này chỉ dành cho người quản trị bot.",
 	"err.not_member":          "Bạn chưa tham gia khóa học nào. Hãy mở đường link mời mà Ban tổ chức đã gửi.",
 	"err.finish_registration": "Vui lòng hoàn tất đăng ký trước (gõ /start để tiếp tục).",
+	"wait.coming":             "⏳ Đang gửi, xin chờ giây lát…",
 	"err.flood":               "Bạn đang gửi quá nhanh. Vui lòng chờ vài giây rồi thử lại — các thao tác vừa rồi chưa được ghi nhận.",
 	"err.stale_button":        "Nút này đã cũ hoặc không còn dùng được. Gõ /menu để bắt đầu lại.",
 	"err.unknown_command":     "Không có lệnh /%s. Gõ /help để xem các lệnh.",

@@ -216,7 +216,7 @@ func (e *env) pending(cohort string) map[string]time.Time {
 // batch id is its item id), and the recipients of each.
 func (e *env) queued() map[string][]bot.UserKey {
 	e.t.Helper()
-	jobs, err := e.st.ClaimJobs(e.ctx(), "test", time.Now().Add(time.Hour), time.Hour, 100_000)
+	jobs, err := e.st.ClaimJobs(e.ctx(), "test", time.Now().Add(time.Hour), time.Hour, 100_000, store.AllJobs)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func (e *env) queued() map[string][]bot.UserKey {
 // texts reads the queued messages' texts of one batch.
 func (e *env) texts(batch string) []string {
 	e.t.Helper()
-	jobs, err := e.st.ClaimJobs(e.ctx(), "test", time.Now().Add(time.Hour), time.Hour, 100_000)
+	jobs, err := e.st.ClaimJobs(e.ctx(), "test", time.Now().Add(time.Hour), time.Hour, 100_000, store.AllJobs)
 	if err != nil {
 		e.t.Fatal(err)
 	}

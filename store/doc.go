@@ -36,21 +36,29 @@
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to
 //	{u:USER}:conv                 string conversation state JSON, with a TTL
-//	{u:USER}:flood                hash   s start of the flood window (arrival ms), n updates in it; TTL two windows
-//	{u:USER}:lease                string replica holding the user's updates, with a short TTL
-//	{in}:stream                   stream recorded updates waiting to be handled (group "bot")
+//	{u:USER}:floodlog             list   arrival times (ms) of the user's updates in the sliding flood window, newest
+//	                                     first; TTL two windows
+//	{in}:stream                   stream recorded updates waiting to be handled (group "bot"): u update JSON, k sender
+//	{in}:u:USER                   list   ids of the sender's recorded updates not yet acknowledged, in order: only the
+//	                                     head may be handled, whichever replica holds it
+//	{in}:alive:CONSUMER           string a replica's heartbeat; its pending updates are taken over once it lapses
 //	{in}:seen:PLATFORM:ID         string dedupe marker of a recorded update, 7 days
 //	{in}:offset:PLATFORM          string next getUpdates offset
 //	{o}:ready                     zset   outbox job id → not before (unix ms)
+//	{o}:ready:a                   zset   the same for direct answers handed over to the outbox (claimed first)
+//	{o}:q:CHAT                    list   a chat's handed-over answers in order; the head is ready or in flight
 //	{o}:flight                    zset   outbox job id → lease deadline (unix ms) while being sent
-//	{o}:j:JOB                     hash   b batch, u user, c chat, m message, st state, n attempts, o owner, r reason
+//	{o}:j:JOB                     hash   b batch, u user, c chat, m message, st state, n attempts, o owner, r reason,
+//	                                     t created, p parts sent; answers: k "a", s reserved slot (ms), g pause gen
 //	{o}:b:BATCH                   hash   batch: id, cohort, kind, report_to, lang, title, total, delivered, unreachable, failed, reported
 //	{o}:b:BATCH:fail              list   recipients not reached: "u|user|chat|reason" (unreachable) or "x|…" (failed)
 //	{o}:done                      zset   batch id → time, finished batches whose report is to be sent
 //	{o}:cf:COHORT                 zset   outbox job id → time, a cohort's undelivered messages
 //	{l:PLATFORM}:all              string rate limiter: theoretical arrival time (ms) of the bot's sends
 //	{l:PLATFORM}:c:CHAT           string rate limiter: the same for one chat
-//	{l:PLATFORM}:pause            string sending paused until (ms), after a 429
+//	{l:PLATFORM}:pause            hash   until (ms): sending paused after a 429; gen, bumped by every pause
+//	{l:PLATFORM}:adapt            hash   r rate (msgs/s) set by the last 429, t when (ms): the shared rate climbs back
+//	                                     from r to SEND_RATE; absent at full rate
 //	{due}:z                       zset   due item id → due time (unix ms)
 //	{due}:claimed                 zset   due item id → lease deadline (unix ms) while being processed
 //	{due}:i:ID                    hash   kind, cohort, ref, at, lead, payload

@@ -86,19 +86,26 @@ func ExampleStore_RedeemInvite() {
 	// a week later: true
 }
 
-// Lease keeps one user's updates on one replica at a time.
-func ExampleStore_Lease() {
+// OrderHead keeps one person's updates in order across replicas: only
+// the oldest recorded and unacknowledged one may be handled.
+func ExampleStore_OrderHead() {
 	ctx := context.Background()
 	st := exampleStore()
+	_ = st.EnsureInbox(ctx)
+	ups := []bot.Update{
+		{ID: 1, Platform: bot.Telegram, Kind: bot.KindText, User: "telegram:7", Chat: "telegram:7", Text: "một"},
+		{ID: 2, Platform: bot.Telegram, Kind: bot.KindText, User: "telegram:7", Chat: "telegram:7", Text: "hai"},
+	}
+	_, _ = st.Record(ctx, bot.Telegram, ups, 0)
+	a, _ := st.ReadInbox(ctx, "replica-a", 1, 0)
+	b, _ := st.ReadInbox(ctx, "replica-b", 1, 0)
+	head, _ := st.OrderHead(ctx, "telegram:7")
+	fmt.Println("replica-a may go:", head == a[0].ID, "replica-b may go:", head == b[0].ID)
 
-	a, _ := st.Lease(ctx, "telegram:7", "replica-a", 30*time.Second)
-	b, _ := st.Lease(ctx, "telegram:7", "replica-b", 30*time.Second)
-	fmt.Println("replica-a:", a, "replica-b:", b)
-
-	_ = st.Release(ctx, "telegram:7", "replica-a")
-	b, _ = st.Lease(ctx, "telegram:7", "replica-b", 30*time.Second)
-	fmt.Println("after release, replica-b:", b)
+	_ = st.AckInbox(ctx, a[0].ID)
+	head, _ = st.OrderHead(ctx, "telegram:7")
+	fmt.Println("after replica-a's ack, replica-b may go:", head == b[0].ID)
 	// Output:
-	// replica-a: true replica-b: false
-	// after release, replica-b: true
+	// replica-a may go: true replica-b may go: false
+	// after replica-a's ack, replica-b may go: true
 }

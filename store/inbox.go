@@ -18,16 +18,20 @@ import (
 // Telegram keeps undelivered updates for 24 hours, so a week is ample.
 const seenTTL = 7 * 24 * time.Hour
 
-// recordScript appends each update not seen before to the inbox stream
-// and, in the same step, stores the next polling offset. KEYS: the stream,
-// the offset key (or the stream again when there is none), then one seen
-// marker per update; ARGV: seen TTL seconds, offset (or ""), then one JSON
-// document per update.
+// recordScript appends each update not seen before to the inbox stream,
+// with its sender, and to its sender's list of pending updates, which keeps
+// one person's updates in order across replicas; in the same step it
+// stores the next polling offset. KEYS: the stream, the offset key (or the
+// stream again when there is none), then per update its seen marker and
+// its sender's list (the stream again when it has no sender); ARGV: seen
+// TTL seconds, offset (or ""), then per update its JSON document and its
+// sender.
 var recordScript = redis.NewScript(`
 local added = 0
-for i = 3, #KEYS do
+for i = 3, #KEYS, 2 do
   if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    redis.call('XADD', KEYS[1], '*', 'u', ARGV[i])
+    local id = redis.call('XADD', KEYS[1], '*', 'u', ARGV[i], 'k', ARGV[i+1])
+    if ARGV[i+1] ~= '' then redis.call('RPUSH', KEYS[i+1], id) end
     added = added + 1
   end
 end
@@ -40,8 +44,8 @@ return added
 // in the same atomic step: once Record returns, the offset may be
 // confirmed to the platform.
 func (s *Store) Record(ctx context.Context, p bot.Platform, updates []bot.Update, offset int64) (int, error) {
-	keys := make([]string, 0, len(updates)+2)
-	args := make([]any, 0, len(updates)+2)
+	keys := make([]string, 0, 2*len(updates)+2)
+	args := make([]any, 0, 2*len(updates)+2)
 	keys = append(keys, keyInbox, offsetKey(p))
 	args = append(args, int64(seenTTL/time.Second), "")
 	if offset > 0 {
@@ -52,8 +56,12 @@ func (s *Store) Record(ctx context.Context, p bot.Platform, updates []bot.Update
 		if err != nil {
 			return 0, fmt.Errorf("encode update %d: %w", updates[i].ID, err)
 		}
-		keys = append(keys, seenKey(p, updates[i].ID))
-		args = append(args, raw)
+		order := keyInbox
+		if u := updates[i].User; u != "" {
+			order = orderKey(u)
+		}
+		keys = append(keys, seenKey(p, updates[i].ID), order)
+		args = append(args, raw, string(updates[i].User))
 	}
 	n, err := recordScript.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {
@@ -61,6 +69,13 @@ func (s *Store) Record(ctx context.Context, p bot.Platform, updates []bot.Update
 	}
 	return n, nil
 }
+
+// orderKey is the list of a person's recorded updates not yet handled, in
+// the order they were recorded.
+func orderKey(u bot.UserKey) string { return "{in}:u:" + string(u) }
+
+// aliveKey is a replica's heartbeat.
+func aliveKey(consumer string) string { return "{in}:alive:" + consumer }
 
 // Offset returns the next polling offset of the platform (0 at first).
 func (s *Store) Offset(ctx context.Context, p bot.Platform) (int64, error) {
@@ -99,12 +114,16 @@ func (s *Store) ReadInbox(ctx context.Context, consumer string, count int64, blo
 	return out, nil
 }
 
-// PendingInbox returns the entries this consumer read before and never
-// acknowledged: after a restart of the same replica, the updates it was
-// handling when it stopped.
-func (s *Store) PendingInbox(ctx context.Context, consumer string, count int64) ([]bot.InboxEntry, error) {
+// PendingInbox returns up to count entries this consumer read before and
+// never acknowledged, after the entry id after ("0" for the first): after a
+// restart of the same replica, the updates it was handling when it
+// stopped.
+func (s *Store) PendingInbox(ctx context.Context, consumer, after string, count int64) ([]bot.InboxEntry, error) {
+	if after == "" {
+		after = "0"
+	}
 	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: inboxGroup, Consumer: consumer, Streams: []string{keyInbox, "0"}, Count: count,
+		Group: inboxGroup, Consumer: consumer, Streams: []string{keyInbox, after}, Count: count,
 	}).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
@@ -119,16 +138,84 @@ func (s *Store) PendingInbox(ctx context.Context, consumer string, count int64) 
 	return out, nil
 }
 
-// ClaimInbox takes over entries another consumer read but did not finish
-// within minIdle (it crashed), so they are handled again.
-func (s *Store) ClaimInbox(ctx context.Context, consumer string, minIdle time.Duration, count int64) ([]bot.InboxEntry, error) {
-	msgs, _, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream: keyInbox, Group: inboxGroup, Consumer: consumer, MinIdle: minIdle, Start: "0-0", Count: count,
-	}).Result()
-	if err != nil {
-		return nil, fmt.Errorf("claim inbox: %w", err)
+// Heartbeat tells the other replicas that consumer is alive for ttl: its
+// pending updates are its own until the heartbeat lapses.
+func (s *Store) Heartbeat(ctx context.Context, consumer string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, aliveKey(consumer), time.Now().UnixMilli(), ttl).Err(); err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
 	}
-	return decodeEntries(msgs), nil
+	return nil
+}
+
+// ClaimDead takes over, for consumer, up to count entries that replicas
+// whose heartbeat has lapsed read and never acknowledged, so they are
+// handled again. A live replica's entries are never taken, however long
+// they wait in its queues, and consumer never claims its own.
+func (s *Store) ClaimDead(ctx context.Context, consumer string, count int64) ([]bot.InboxEntry, error) {
+	consumers, err := s.rdb.XInfoConsumers(ctx, keyInbox, inboxGroup).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list inbox consumers: %w", err)
+	}
+	var out []bot.InboxEntry
+	for _, c := range consumers {
+		if c.Name == consumer || int64(len(out)) >= count {
+			continue
+		}
+		alive, err := s.rdb.Exists(ctx, aliveKey(c.Name)).Result()
+		if err != nil {
+			return out, fmt.Errorf("read heartbeat of %s: %w", c.Name, err)
+		}
+		if alive > 0 {
+			continue
+		}
+		if c.Pending == 0 {
+			// A replica gone for good: forget its name.
+			_ = s.rdb.XGroupDelConsumer(ctx, keyInbox, inboxGroup, c.Name).Err()
+			continue
+		}
+		pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+			Stream: keyInbox, Group: inboxGroup, Start: "-", End: "+", Count: count - int64(len(out)), Consumer: c.Name,
+		}).Result()
+		if err != nil {
+			return out, fmt.Errorf("read pending of %s: %w", c.Name, err)
+		}
+		ids := make([]string, len(pend))
+		for i, p := range pend {
+			ids[i] = p.ID
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		// XCLAIM moves only entries still owned by the dead consumer
+		// (MinIdle 0 would steal from a replica that just claimed them):
+		// an entry claimed a moment ago by another replica is idle for less.
+		msgs, err := s.rdb.XClaim(ctx, &redis.XClaimArgs{
+			Stream: keyInbox, Group: inboxGroup, Consumer: consumer, MinIdle: claimMinIdle, Messages: ids,
+		}).Result()
+		if err != nil {
+			return out, fmt.Errorf("claim pending of %s: %w", c.Name, err)
+		}
+		out = append(out, decodeEntries(msgs)...)
+	}
+	return out, nil
+}
+
+// claimMinIdle is how long an entry must have been left alone before it is
+// taken over from a dead replica: more than the time between a claim and
+// its dispatch, so that two live replicas claiming at once do not both win.
+const claimMinIdle = 2 * time.Second
+
+// OrderHead returns the oldest update of the user that is recorded and not
+// yet acknowledged ("" when none): only that one may be handled now.
+func (s *Store) OrderHead(ctx context.Context, user bot.UserKey) (string, error) {
+	id, err := s.rdb.LIndex(ctx, orderKey(user), 0).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read order of %s: %w", user, err)
+	}
+	return id, nil
 }
 
 func decodeEntries(msgs []redis.XMessage) []bot.InboxEntry {
@@ -146,17 +233,36 @@ func decodeEntries(msgs []redis.XMessage) []bot.InboxEntry {
 	return out
 }
 
-// AckInbox marks entries handled and drops them from the stream.
+// ackScript acknowledges entries, drops them from the stream and from
+// their sender's order list. KEYS[1] stream; ARGV[1] group, ARGV[2] order
+// key prefix, then entry ids.
+var ackScript = redis.NewScript(`
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local e = redis.call('XRANGE', KEYS[1], id, id)
+  if e[1] then
+    local f = e[1][2]
+    for j = 1, #f, 2 do
+      if f[j] == 'k' and f[j+1] ~= '' then redis.call('LREM', ARGV[2] .. f[j+1], 1, id) end
+    end
+  end
+  redis.call('XACK', KEYS[1], ARGV[1], id)
+  redis.call('XDEL', KEYS[1], id)
+end
+return 1
+`)
+
+// AckInbox marks entries handled and drops them from the stream and from
+// their senders' order.
 func (s *Store) AckInbox(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAck(ctx, keyInbox, inboxGroup, ids...)
-		p.XDel(ctx, keyInbox, ids...)
-		return nil
-	})
-	if err != nil {
+	args := []any{inboxGroup, "{in}:u:"}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if err := ackScript.Run(ctx, s.rdb, []string{keyInbox}, args...).Err(); err != nil {
 		return fmt.Errorf("ack inbox: %w", err)
 	}
 	return nil
@@ -165,30 +271,4 @@ func (s *Store) AckInbox(ctx context.Context, ids ...string) error {
 // InboxBacklog is the number of recorded updates not yet handled.
 func (s *Store) InboxBacklog(ctx context.Context) (int64, error) {
 	return s.rdb.XLen(ctx, keyInbox).Result()
-}
-
-var leaseScript = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur == false or cur == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0
-`)
-
-// Lease gives this replica (owner) the user's updates for ttl, so that
-// several replicas never handle one user's updates at once.
-func (s *Store) Lease(ctx context.Context, user bot.UserKey, owner string, ttl time.Duration) (bool, error) {
-	n, err := leaseScript.Run(ctx, s.rdb, []string{userSub(user, "lease")}, owner, ttl.Milliseconds()).Int()
-	return n == 1, err
-}
-
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`)
-
-// Release gives the user's lease back.
-func (s *Store) Release(ctx context.Context, user bot.UserKey, owner string) error {
-	return releaseScript.Run(ctx, s.rdb, []string{userSub(user, "lease")}, owner).Err()
 }

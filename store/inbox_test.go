@@ -203,146 +203,140 @@ func TestReadInboxRoundTripAndAck(t *testing.T) {
 	if pending.Count != 0 {
 		t.Errorf("%d entries pending after ack, want 0", pending.Count)
 	}
-	if claimed, err := st.ClaimInbox(ctx, "r2", 0, 10); err != nil || len(claimed) != 0 {
-		t.Errorf("ClaimInbox after ack = %d entries, %v; want none", len(claimed), err)
+	if claimed, err := st.ClaimDead(ctx, "r2", 10); err != nil || len(claimed) != 0 {
+		t.Errorf("ClaimDead after ack = %d entries, %v; want none", len(claimed), err)
 	}
 }
 
-func TestClaimInbox(t *testing.T) {
+// TestClaimDead: a replica takes over the pending entries of a replica
+// whose heartbeat lapsed, never those of a live one, never its own.
+func TestClaimDead(t *testing.T) {
 	t.Parallel()
 	st, _ := MustStore(t)
 	ctx := MustContext(t)
 	if err := st.EnsureInbox(ctx); err != nil {
 		t.Fatalf("EnsureInbox: %v", err)
 	}
-	ups := []bot.Update{textUpdate(bot.Telegram, 1), textUpdate(bot.Telegram, 2)}
+	ups := []bot.Update{textUpdate(bot.Telegram, 1), textUpdate(bot.Telegram, 2), textUpdate(bot.Telegram, 3)}
 	ups[1].Text = "không được xử lý ✗"
-	if _, err := st.Record(ctx, bot.Telegram, ups, 3); err != nil {
+	if _, err := st.Record(ctx, bot.Telegram, ups, 4); err != nil {
 		t.Fatalf("Record: %v", err)
 	}
-	// Replica A reads both, finishes the first, and dies before the second.
-	read, err := st.ReadInbox(ctx, "replica-a", 10, 10*time.Millisecond)
+	// Replica A reads two, finishes the first and dies; replica B reads
+	// the third and is alive.
+	read, err := st.ReadInbox(ctx, "replica-a", 2, 10*time.Millisecond)
 	if err != nil || len(read) != 2 {
 		t.Fatalf("ReadInbox = %d entries, %v; want 2", len(read), err)
 	}
 	if err := st.AckInbox(ctx, read[0].ID); err != nil {
 		t.Fatalf("AckInbox: %v", err)
 	}
-
-	steps := []struct {
-		name     string
-		consumer string
-		minIdle  time.Duration
-		want     []string // inbox ids
-	}{
-		{name: "not idle long enough", consumer: "replica-b", minIdle: time.Hour, want: nil},
-		{name: "taken over", consumer: "replica-b", minIdle: 0, want: []string{read[1].ID}},
-		{name: "just claimed, not idle", consumer: "replica-c", minIdle: time.Hour, want: nil},
+	mine, err := st.ReadInbox(ctx, "replica-b", 2, 10*time.Millisecond)
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("ReadInbox(b) = %d entries, %v; want 1", len(mine), err)
 	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			got, err := st.ClaimInbox(ctx, s.consumer, s.minIdle, 10)
-			if err != nil {
-				t.Fatalf("ClaimInbox: %v", err)
-			}
-			var ids []string
-			for _, e := range got {
-				ids = append(ids, e.ID)
-				if !reflect.DeepEqual(e.Update, ups[1]) {
-					t.Errorf("claimed update = %+v, want %+v", e.Update, ups[1])
-				}
-			}
-			if !reflect.DeepEqual(ids, s.want) {
-				t.Errorf("ClaimInbox = %v, want %v", ids, s.want)
-			}
-		})
+	if err := st.Heartbeat(ctx, "replica-a", 150*time.Millisecond); err != nil {
+		t.Fatal(err)
 	}
-
+	if err := st.Heartbeat(ctx, "replica-b", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	claim := func(consumer string) []string {
+		t.Helper()
+		got, err := st.ClaimDead(ctx, consumer, 10)
+		if err != nil {
+			t.Fatalf("ClaimDead(%s): %v", consumer, err)
+		}
+		var ids []string
+		for _, e := range got {
+			ids = append(ids, e.ID)
+			if !reflect.DeepEqual(e.Update, ups[1]) {
+				t.Errorf("claimed update = %+v, want %+v", e.Update, ups[1])
+			}
+		}
+		return ids
+	}
+	if got := claim("replica-b"); got != nil {
+		t.Errorf("while replica-a is alive, replica-b claims %v, want none", got)
+	}
+	if got := claim("replica-a"); got != nil {
+		t.Errorf("replica-a claims %v of its own, want none", got)
+	}
+	waitGone(t, st.Client(), "{in}:alive:replica-a")
+	// XCLAIM needs the entry left alone for claimMinIdle (2 s).
+	deadline := time.Now().Add(5 * time.Second)
+	var got []string
+	for got == nil && time.Now().Before(deadline) {
+		if got = claim("replica-b"); got == nil {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if !reflect.DeepEqual(got, []string{read[1].ID}) {
+		t.Errorf("after replica-a died, replica-b claims %v, want %v", got, []string{read[1].ID})
+	}
+	// Replica C, alive, does not take it from replica B, alive.
+	if err := st.Heartbeat(ctx, "replica-c", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got := claim("replica-c"); got != nil {
+		t.Errorf("replica-c claims %v from a live replica-b, want none", got)
+	}
 	pending, err := st.Client().XPendingExt(ctx, &redis.XPendingExtArgs{Stream: "{in}:stream", Group: "bot", Start: "-", End: "+", Count: 10}).Result()
 	if err != nil {
 		t.Fatalf("XPENDING: %v", err)
 	}
-	if len(pending) != 1 || pending[0].Consumer != "replica-b" {
-		t.Errorf("pending = %+v, want the one entry, owned by replica-b", pending)
-	}
-	if err := st.AckInbox(ctx, read[1].ID); err != nil {
-		t.Fatalf("AckInbox: %v", err)
-	}
-	if n, _ := st.InboxBacklog(ctx); n != 0 {
-		t.Errorf("InboxBacklog = %d, want 0", n)
+	if len(pending) != 2 || pending[0].Consumer != "replica-b" || pending[1].Consumer != "replica-b" {
+		t.Errorf("pending = %+v, want two entries, owned by replica-b", pending)
 	}
 }
 
-func TestLease(t *testing.T) {
+// TestOrderHead: a person's updates are handled one after the other in
+// the order recorded, whichever replica holds them; another person's
+// order is their own.
+func TestOrderHead(t *testing.T) {
 	t.Parallel()
 	st, _ := MustStore(t)
 	ctx := MustContext(t)
-	leaseKey := "{u:" + string(alice) + "}:lease"
-
-	steps := []struct {
-		name    string
-		release bool
-		owner   string
-		ttl     time.Duration
-		want    bool // lease granted
-		// The holder afterwards ("" for none) and the least PTTL left.
-		wantHolder string
-		wantTTL    time.Duration
-	}{
-		{name: "free lease taken", owner: "a", ttl: time.Second, want: true, wantHolder: "a"},
-		{name: "second owner refused", owner: "b", ttl: time.Minute, want: false, wantHolder: "a"},
-		{name: "same owner renews", owner: "a", ttl: time.Minute, want: true, wantHolder: "a", wantTTL: 30 * time.Second},
-		{name: "release by a non-owner does nothing", release: true, owner: "b", wantHolder: "a", wantTTL: 30 * time.Second},
-		{name: "still refused to the non-owner", owner: "b", ttl: time.Minute, want: false, wantHolder: "a"},
-		{name: "release by the owner", release: true, owner: "a", wantHolder: ""},
-		{name: "released lease taken by another", owner: "b", ttl: time.Minute, want: true, wantHolder: "b"},
+	if err := st.EnsureInbox(ctx); err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			if s.release {
-				if err := st.Release(ctx, alice, s.owner); err != nil {
-					t.Fatalf("Release: %v", err)
-				}
-			} else {
-				got, err := st.Lease(ctx, alice, s.owner, s.ttl)
-				if err != nil {
-					t.Fatalf("Lease: %v", err)
-				}
-				if got != s.want {
-					t.Errorf("Lease(%s) = %v, want %v", s.owner, got, s.want)
-				}
-			}
-			holder, err := st.Client().Get(ctx, leaseKey).Result()
-			if err != nil && err != redis.Nil {
-				t.Fatalf("GET: %v", err)
-			}
-			if holder != s.wantHolder {
-				t.Errorf("holder = %q, want %q", holder, s.wantHolder)
-			}
-			if s.wantHolder != "" {
-				ttl, _ := st.Client().PTTL(ctx, leaseKey).Result()
-				if ttl <= 0 || ttl < s.wantTTL {
-					t.Errorf("lease PTTL = %v, want > 0 and at least %v", ttl, s.wantTTL)
-				}
-			}
-		})
+	u1, u2, u3 := textUpdate(bot.Telegram, 1), textUpdate(bot.Telegram, 2), textUpdate(bot.Telegram, 3)
+	u3.User, u3.Chat = bob, bot.ChatKey(bob)
+	if _, err := st.Record(ctx, bot.Telegram, []bot.Update{u1, u2, u3}, 0); err != nil {
+		t.Fatal(err)
 	}
-	// Another user's lease is independent.
-	if ok, err := st.Lease(ctx, bob, "a", time.Minute); err != nil || !ok {
-		t.Errorf("Lease(bob) = %v, %v; want true", ok, err)
+	es, err := st.ReadInbox(ctx, "r", 10, 10*time.Millisecond)
+	if err != nil || len(es) != 3 {
+		t.Fatalf("ReadInbox = %d, %v", len(es), err)
 	}
-}
-
-func TestLeaseExpires(t *testing.T) {
-	t.Parallel()
-	st, _ := MustStore(t)
-	ctx := MustContext(t)
-	if ok, err := st.Lease(ctx, alice, "crashed", 100*time.Millisecond); err != nil || !ok {
-		t.Fatalf("Lease = %v, %v; want true", ok, err)
+	head := func(u bot.UserKey) string {
+		t.Helper()
+		h, err := st.OrderHead(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
 	}
-	waitGone(t, st.Client(), "{u:"+string(alice)+"}:lease")
-	if ok, err := st.Lease(ctx, alice, "survivor", time.Minute); err != nil || !ok {
-		t.Errorf("Lease after the crashed owner's TTL = %v, %v; want true", ok, err)
+	if h := head(u1.User); h != es[0].ID {
+		t.Errorf("head = %s, want the first update %s", h, es[0].ID)
+	}
+	if h := head(bob); h != es[2].ID {
+		t.Errorf("bob's head = %s, want his update %s", h, es[2].ID)
+	}
+	if err := st.AckInbox(ctx, es[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if h := head(u1.User); h != es[1].ID {
+		t.Errorf("after the ack, head = %s, want %s", h, es[1].ID)
+	}
+	if err := st.AckInbox(ctx, es[1].ID, es[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if h, h2 := head(u1.User), head(bob); h != "" || h2 != "" {
+		t.Errorf("after every ack, heads = %q, %q; want none", h, h2)
+	}
+	if n, _ := st.Client().Exists(ctx, "{in}:u:"+string(u1.User), "{in}:u:"+string(bob)).Result(); n != 0 {
+		t.Errorf("%d order lists left after every ack, want 0", n)
 	}
 }
 
@@ -366,7 +360,7 @@ func TestPendingInboxIsOwnOnly(t *testing.T) {
 	}
 	// Replica a restarts: it gets back its own entry, not b's, which b is
 	// still handling.
-	got, err := st.PendingInbox(ctx, "replica-a", 100)
+	got, err := st.PendingInbox(ctx, "replica-a", "0", 100)
 	if err != nil {
 		t.Fatalf("PendingInbox: %v", err)
 	}
@@ -376,7 +370,7 @@ func TestPendingInboxIsOwnOnly(t *testing.T) {
 	if err := st.AckInbox(ctx, a[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := st.PendingInbox(ctx, "replica-a", 100); len(got) != 0 {
+	if got, _ := st.PendingInbox(ctx, "replica-a", "0", 100); len(got) != 0 {
 		t.Errorf("after ack, PendingInbox(a) = %d entries", len(got))
 	}
 }

@@ -31,6 +31,7 @@ func docKeyPatterns(t *testing.T) map[string]*regexp.Regexp {
 		"BATCH", `[^{}]+`,
 		"UNIX", `[0-9]+`,
 		"ENTRY", `[0-9]+`, // a photo-contest entry number
+		"CONSUMER", `[A-Za-z0-9._-]+`,
 	)
 	out := make(map[string]*regexp.Regexp)
 	for _, line := range strings.Split(string(src), "\n") {
@@ -88,9 +89,9 @@ func TestKeysFollowTheDocumentedLayout(t *testing.T) {
 		if err := st.SetConv(ctx, u, &bot.Conv{Flow: "f", Step: "s"}, time.Hour); err != nil {
 			t.Fatalf("SetConv: %v", err)
 		}
-		if _, err := st.Lease(ctx, u, "replica-1", time.Minute); err != nil {
-			t.Fatalf("Lease: %v", err)
-		}
+	}
+	if err := st.Heartbeat(ctx, "replica-1", time.Minute); err != nil {
+		t.Fatalf("Heartbeat: %v", err)
 	}
 	if err := st.RemoveMember(ctx, cohorts[1], carol); err != nil {
 		t.Fatalf("RemoveMember: %v", err)
@@ -134,8 +135,8 @@ func TestKeysFollowTheDocumentedLayout(t *testing.T) {
 	// limiter and due-item keys belong to other operations, not exercised here.)
 	for _, doc := range []string{
 		"{g}:cohorts", "{c:ID}:meta", "{c:ID}:members", "{c:ID}:invites", "{i:CODE}", "{i:CODE}:users",
-		"{u:USER}", "{u:USER}:cohorts", "{u:USER}:conv", "{u:USER}:flood", "{u:USER}:lease",
-		"{in}:stream", "{in}:seen:PLATFORM:ID", "{in}:offset:PLATFORM",
+		"{u:USER}", "{u:USER}:cohorts", "{u:USER}:conv", "{u:USER}:floodlog",
+		"{in}:stream", "{in}:seen:PLATFORM:ID", "{in}:offset:PLATFORM", "{in}:u:USER", "{in}:alive:CONSUMER",
 	} {
 		if patterns[doc] == nil {
 			t.Errorf("key %s is not documented in doc.go", doc)

@@ -15,63 +15,175 @@ import (
 //
 //	{l:PLATFORM}:all         string  theoretical arrival time (ms) of the whole bot's sends
 //	{l:PLATFORM}:c:CHAT      string  the same for one chat
-//	{l:PLATFORM}:pause       string  sending paused until (ms), after a 429
+//	{l:PLATFORM}:pause       hash    until (ms): sending paused after a 429; gen: bumped by every pause
+//	{l:PLATFORM}:adapt       hash    r: the rate (msgs/s) set by the last 429, t: when (ms); absent at full rate
 func limitKey(p bot.Platform, s string) string { return "{l:" + string(p) + "}:" + s }
 
-// gcraScript is a generic cell rate check of two buckets at once, the
-// bot's and the chat's, on Redis' own clock so every replica agrees. It
-// returns 0 and takes a cell from both, or the milliseconds to wait.
-// KEYS[1] global, KEYS[2] chat, KEYS[3] pause; ARGV: global interval ms,
-// global tolerance ms, chat interval ms, chat tolerance ms.
-var gcraScript = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
-if pause > now then return pause - now end
-local gi, gtol, ci, ctol = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local g = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
-local c = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
-local wait = math.max(g - now - gtol, c - now - ctol)
-if wait > 0 then return math.ceil(wait) end
-redis.call('SET', KEYS[1], tostring(g + gi), 'PX', math.ceil(g + gi - now) + 1000)
-redis.call('SET', KEYS[2], tostring(c + ci), 'PX', math.ceil(c + ci - now) + 1000)
-return 0
-`)
-
-// Rate is one bucket: one send per Interval, with Tolerance of burst.
-type Rate struct {
-	Interval  time.Duration
-	Tolerance time.Duration
+// Pace is how one send is paced: the bot-wide rate it shares with every
+// send to the platform, and its chat's.
+type Pace struct {
+	// Rate is the most messages a second for the whole bot (SEND_RATE);
+	// after a 429 the shared rate is lower and climbs back to it.
+	Rate float64
+	// Burst is how many messages may go at once after a quiet moment.
+	Burst int
+	// ChatInterval is the time between two sends to the chat (a second
+	// for a private chat, three for a group) and ChatBurst its burst.
+	ChatInterval time.Duration
+	ChatBurst    int
+	// Cost is the number of messages of the send (an album's items).
+	Cost int
+	// Ahead, when positive, is how many intervals ahead of now a slot may
+	// be reserved: queued messages reserve only close slots, so direct
+	// answers, which may reserve any slot, always go first. 0 means any.
+	Ahead int
+	// Climb is the share of Rate the shared rate regains per second after
+	// a 429.
+	Climb float64
 }
 
-// Take asks for one send to chat under both rates. It returns 0 when the
-// send may go now, or how long to wait before asking again.
-func (s *Store) Take(ctx context.Context, p bot.Platform, chat bot.ChatKey, global, perChat Rate) (time.Duration, error) {
-	ms := func(d time.Duration) string {
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 3, 64)
-	}
-	wait, err := gcraScript.Run(ctx, s.rdb,
-		[]string{limitKey(p, "all"), limitKey(p, "c:"+chat.NativeID()), limitKey(p, "pause")},
-		ms(global.Interval), ms(global.Tolerance), ms(perChat.Interval), ms(perChat.Tolerance)).Int64()
+// Slot is the limiter's answer to one send.
+type Slot struct {
+	// Reserved is true when a place was taken for the send: it may go
+	// after Wait. Otherwise nothing was taken; ask again after Wait.
+	Reserved bool
+	Wait     time.Duration
+	// Gen is the pause generation the slot was reserved under: a slot of
+	// an older generation than a later 429's must be reserved again.
+	Gen int64
+}
+
+// reserveScript reserves a send's place under both rates, the bot's and
+// the chat's, on Redis' own clock so that every replica agrees. Places are
+// handed out in the order they are asked for, so a crowd is served first
+// come, first served, with no thundering herd: each sender sleeps until its
+// own place. The chat's rate is checked first without reserving: one
+// chat's messages are sent one after the other, so waiting for it never
+// holds anybody else's place.
+// KEYS: global, chat, pause, adapt. ARGV: rate, burst, chat interval ms,
+// chat burst, cost, ahead, climb. Returns {reserved, wait µs, gen}.
+var reserveScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local p = redis.call('HMGET', KEYS[3], 'until', 'gen')
+local start = math.max(now, tonumber(p[1] or '0'))
+local gen = tonumber(p[2] or '0')
+local maxr = tonumber(ARGV[1])
+local rate = maxr
+local climb = tonumber(ARGV[7])
+if climb <= 0 then climb = 0.01 end
+local a = redis.call('HMGET', KEYS[4], 'r', 't')
+if a[1] then
+  rate = math.min(maxr, tonumber(a[1]) + maxr * climb * (now - tonumber(a[2])) / 1000)
+end
+local gi = 1000 / rate
+local ci, cb, cost = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local ctat = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
+local cfree = ctat - (cb - 1) * ci
+if cfree > start then return {0, math.ceil((cfree - now) * 1000), gen} end
+local gtat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), start)
+local slot = math.max(start, gtat - (tonumber(ARGV[2]) - 1) * gi)
+local ahead = tonumber(ARGV[6])
+if ahead > 0 and slot > now + ahead * gi then
+  return {0, math.ceil((slot - ahead * gi - now) * 1000), gen}
+end
+gtat = gtat + cost * gi
+redis.call('SET', KEYS[1], string.format('%.3f', gtat), 'PX', math.ceil(gtat - now) + 1000)
+ctat = math.max(ctat, slot) + math.min(cost, cb) * ci
+redis.call('SET', KEYS[2], string.format('%.3f', ctat), 'PX', math.ceil(ctat - now) + 1000)
+return {1, math.ceil((slot - now) * 1000), gen}
+`)
+
+// Reserve asks for a send's place to chat.
+func (s *Store) Reserve(ctx context.Context, p bot.Platform, chat bot.ChatKey, pace Pace) (Slot, error) {
+	return slotFrom(reserveScript.Run(ctx, s.rdb, limiterKeys(p, chat), reserveArgs(pace)...))
+}
+
+func reserveArgs(pace Pace) []any {
+	return []any{num(pace.Rate), max(pace.Burst, 1), pace.ChatInterval.Milliseconds(), max(pace.ChatBurst, 1),
+		max(pace.Cost, 1), pace.Ahead, num(pace.Climb)}
+}
+
+func slotFrom(cmd *redis.Cmd) (Slot, error) {
+	res, err := cmd.Int64Slice()
 	if err != nil {
-		return 0, fmt.Errorf("rate limit: %w", err)
+		return Slot{}, fmt.Errorf("rate limit: %w", err)
 	}
-	return time.Duration(wait) * time.Millisecond, nil
+	if len(res) != 3 {
+		return Slot{}, fmt.Errorf("rate limit: %d values", len(res))
+	}
+	return Slot{Reserved: res[0] == 1, Wait: time.Duration(res[1]) * time.Microsecond, Gen: res[2]}, nil
 }
 
-var pauseScript = redis.NewScript(`
+func limiterKeys(p bot.Platform, chat bot.ChatKey) []string {
+	return []string{limitKey(p, "all"), limitKey(p, "c:"+chat.NativeID()), limitKey(p, "pause"), limitKey(p, "adapt")}
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// slowScript records a 429: every replica's sending to the platform pauses
+// until its retry_after has passed, and the shared rate drops by a factor,
+// once per episode (the sends in flight when the first 429 came back get
+// theirs too). KEYS: pause, adapt. ARGV: retry ms, rate, factor, floor
+// rate, climb. Returns {gen, rate now (thousandths)}.
+var slowScript = redis.NewScript(`
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local until_ = now + tonumber(ARGV[1])
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
-return until_
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local retry = tonumber(ARGV[1])
+local p = redis.call('HMGET', KEYS[1], 'until', 'gen')
+local gen = tonumber(p[2] or '0')
+if now + retry > tonumber(p[1] or '0') then
+  gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+  redis.call('HSET', KEYS[1], 'until', string.format('%.3f', now + retry))
+  redis.call('PEXPIRE', KEYS[1], math.ceil(retry) + 86400000)
+end
+local maxr, climb = tonumber(ARGV[2]), tonumber(ARGV[5])
+if climb <= 0 then climb = 0.01 end
+local rate = maxr
+local a = redis.call('HMGET', KEYS[2], 'r', 't')
+if a[1] then
+  rate = math.min(maxr, tonumber(a[1]) + maxr * climb * (now - tonumber(a[2])) / 1000)
+end
+if a[1] == false or now - tonumber(a[2]) >= math.max(retry, 1000) then
+  rate = math.max(tonumber(ARGV[4]), rate * tonumber(ARGV[3]))
+  redis.call('HSET', KEYS[2], 'r', string.format('%.3f', rate), 't', string.format('%.3f', now))
+  redis.call('PEXPIRE', KEYS[2], math.ceil((maxr - rate) / (maxr * climb) * 1000) + 1000)
+end
+return {gen, math.floor(rate * 1000)}
 `)
 
-// Pause stops every replica's sending to the platform for d (a 429's
-// retry_after).
-func (s *Store) Pause(ctx context.Context, p bot.Platform, d time.Duration) error {
-	return pauseScript.Run(ctx, s.rdb, []string{limitKey(p, "pause")}, d.Milliseconds()).Err()
+// Slowdown is what a 429 changed.
+type Slowdown struct {
+	Gen  int64
+	Rate float64
+}
+
+// Slow records a 429 with its retry_after: every replica pauses sending to
+// the platform for retry and the shared rate goes down by factor (not
+// below floor), then climbs back by pace.Climb of pace.Rate a second.
+func (s *Store) Slow(ctx context.Context, p bot.Platform, retry time.Duration, pace Pace, factor, floor float64) (Slowdown, error) {
+	res, err := slowScript.Run(ctx, s.rdb, []string{limitKey(p, "pause"), limitKey(p, "adapt")},
+		retry.Milliseconds(), num(pace.Rate), num(factor), num(floor), num(pace.Climb)).Int64Slice()
+	if err != nil {
+		return Slowdown{}, fmt.Errorf("slow down: %w", err)
+	}
+	if len(res) != 2 {
+		return Slowdown{}, fmt.Errorf("slow down: %d values", len(res))
+	}
+	return Slowdown{Gen: res[0], Rate: float64(res[1]) / 1000}, nil
+}
+
+// PauseGen returns the platform's pause generation, for a slot reserved
+// earlier (by any replica) to be checked before it is used.
+func (s *Store) PauseGen(ctx context.Context, p bot.Platform) (int64, error) {
+	n, err := s.rdb.HGet(ctx, limitKey(p, "pause"), "gen").Int64()
+	if err == redis.Nil {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read pause: %w", err)
+	}
+	return n, nil
 }
 
 // SetUnreachable marks a user as not reachable (blocked the bot) or

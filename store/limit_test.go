@@ -1,7 +1,7 @@
 package store_test
 
 import (
-	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,124 +9,179 @@ import (
 	"github.com/cohortbot/cohortbot/store"
 )
 
-func mustTake(tb testing.TB, st *store.Store, p bot.Platform, chat bot.ChatKey, global, perChat store.Rate) time.Duration {
+func mustReserve(tb testing.TB, st *store.Store, p bot.Platform, chat bot.ChatKey, pace store.Pace) store.Slot {
 	tb.Helper()
-	w, err := st.Take(MustContext(tb), p, chat, global, perChat)
+	s, err := st.Reserve(MustContext(tb), p, chat, pace)
 	if err != nil {
-		tb.Fatalf("Take(%s): %v", chat, err)
+		tb.Fatalf("Reserve(%s): %v", chat, err)
 	}
-	return w
+	return s
 }
 
-func TestTakeGlobalBurstThenWait(t *testing.T) {
+// pace5 is 5 messages a second for the bot with bursts of burst, a second
+// per chat with bursts of 2.
+func pace5(burst int) store.Pace {
+	return store.Pace{Rate: 5, Burst: burst, ChatInterval: time.Second, ChatBurst: 2, Climb: 0.01}
+}
+
+// TestReserveHandsOutPlacesInOrder: a crowd of sends to different chats
+// gets consecutive places one interval apart after the burst, each
+// reserved at once (no polling), in the order asked.
+func TestReserveHandsOutPlacesInOrder(t *testing.T) {
 	t.Parallel()
 	st, _ := MustStore(t)
-	// One send per 200ms with 400ms of tolerance: three at once, then the
-	// fourth waits about one interval.
-	global := store.Rate{Interval: 200 * time.Millisecond, Tolerance: 400 * time.Millisecond}
-	perChat := store.Rate{Interval: time.Millisecond}
-	for i, chat := range []bot.ChatKey{"telegram:1", "telegram:2", "telegram:3"} {
-		if w := mustTake(t, st, bot.Telegram, chat, global, perChat); w != 0 {
-			t.Errorf("take %d of the burst waits %v, want 0", i+1, w)
+	var waits []time.Duration
+	for i := range 6 {
+		s := mustReserve(t, st, bot.Telegram, bot.ChatKey(fmt.Sprintf("telegram:%d", i+1)), pace5(2))
+		if !s.Reserved {
+			t.Fatalf("send %d not reserved: %+v", i+1, s)
 		}
+		waits = append(waits, s.Wait)
 	}
-	w := mustTake(t, st, bot.Telegram, "telegram:4", global, perChat)
-	if w <= 0 || w > 200*time.Millisecond {
-		t.Errorf("take beyond the burst waits %v, want in (0, 200ms]", w)
+	// Burst 2 at 200ms: 0, 0, then 200, 400, 600, 800ms (less the few ms
+	// the calls took).
+	want := []time.Duration{0, 0, 200, 400, 600, 800}
+	for i, w := range waits {
+		lo, hi := (want[i]-30)*time.Millisecond, want[i]*time.Millisecond
+		if w < lo || w > hi {
+			t.Errorf("send %d waits %v, want about %v", i+1, w, want[i]*time.Millisecond)
+		}
 	}
 	// Another platform has buckets of its own.
-	if w := mustTake(t, st, bot.Zalo, "zalo:4", global, perChat); w != 0 {
-		t.Errorf("take on zalo waits %v, want 0", w)
+	if s := mustReserve(t, st, bot.Zalo, "zalo:4", pace5(2)); !s.Reserved || s.Wait != 0 {
+		t.Errorf("zalo send = %+v, want reserved at once", s)
 	}
 }
 
-func TestTakePerChat(t *testing.T) {
+// TestReserveChatFirst: a chat whose own rate is spent is told to wait
+// without taking a place of the bot's: nobody else's place moves.
+func TestReserveChatFirst(t *testing.T) {
 	t.Parallel()
 	st, _ := MustStore(t)
-	global := store.Rate{Interval: time.Second}
-	perChat := store.Rate{Interval: 10 * time.Second}
-	if w := mustTake(t, st, bot.Telegram, "telegram:1", global, perChat); w != 0 {
-		t.Fatalf("first take waits %v", w)
-	}
-	// The chat's bucket refuses for about 10s.
-	if w := mustTake(t, st, bot.Telegram, "telegram:1", global, perChat); w <= 9*time.Second || w > 10*time.Second {
-		t.Errorf("second take to the same chat waits %v, want about 10s", w)
-	}
-	// The refused take took no cell of the global bucket: another chat
-	// waits one global interval, not two.
-	if w := mustTake(t, st, bot.Telegram, "telegram:2", global, perChat); w <= 0 || w > time.Second {
-		t.Errorf("take to another chat waits %v, want in (0, 1s]", w)
-	}
-	// Tolerance on the chat's bucket lets a burst through (direct
-	// answers). On zalo: telegram's global bucket is still busy.
-	burst := store.Rate{Interval: 10 * time.Second, Tolerance: 10 * time.Second}
-	free := store.Rate{Interval: time.Millisecond, Tolerance: time.Second}
+	pace := pace5(5)
 	for i := range 2 {
-		if w := mustTake(t, st, bot.Zalo, "zalo:3", free, burst); w != 0 {
-			t.Errorf("take %d within the chat's tolerance waits %v", i+1, w)
+		if s := mustReserve(t, st, bot.Telegram, "telegram:1", pace); !s.Reserved {
+			t.Fatalf("send %d to the chat (its burst of 2) not reserved: %+v", i+1, s)
 		}
 	}
-	if w := mustTake(t, st, bot.Zalo, "zalo:3", free, burst); w <= 0 {
-		t.Errorf("take beyond the chat's tolerance waits %v, want > 0", w)
+	s := mustReserve(t, st, bot.Telegram, "telegram:1", pace)
+	if s.Reserved || s.Wait < 900*time.Millisecond || s.Wait > 2*time.Second {
+		t.Errorf("third send to the chat = %+v, want not reserved, about 1s to wait", s)
+	}
+	// The refusal took nothing: another chat still has the rest of the
+	// bot's burst.
+	if s := mustReserve(t, st, bot.Telegram, "telegram:2", pace); !s.Reserved || s.Wait != 0 {
+		t.Errorf("send to another chat = %+v, want reserved at once", s)
+	}
+	// A group gets one message per 3 s.
+	group := pace
+	group.ChatInterval, group.ChatBurst = 3*time.Second, 1
+	mustReserve(t, st, bot.Telegram, "telegram:-1001", group)
+	if s := mustReserve(t, st, bot.Telegram, "telegram:-1001", group); s.Reserved || s.Wait < 2500*time.Millisecond {
+		t.Errorf("second send to the group = %+v, want about 3s to wait", s)
 	}
 }
 
-func TestPauseBlocksEveryone(t *testing.T) {
+// TestReserveQueuedOnlyClose: a queued send reserves only a place within
+// Ahead intervals of now, so answers asked later still come first.
+func TestReserveQueuedOnlyClose(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	answer := pace5(1)
+	for i := range 5 { // a second of answers ahead
+		mustReserve(t, st, bot.Telegram, bot.ChatKey(fmt.Sprintf("telegram:%d", i+1)), answer)
+	}
+	queued := answer
+	queued.Ahead = 2
+	s := mustReserve(t, st, bot.Telegram, "telegram:99", queued)
+	if s.Reserved || s.Wait < 500*time.Millisecond || s.Wait > 700*time.Millisecond {
+		t.Errorf("queued send behind a second of answers = %+v, want not reserved, ask again in about 600ms", s)
+	}
+	// An answer asked now is still given the next place.
+	if s := mustReserve(t, st, bot.Telegram, "telegram:100", answer); !s.Reserved || s.Wait > time.Second+10*time.Millisecond {
+		t.Errorf("answer after the queued send = %+v, want the place after the others", s)
+	}
+}
+
+// TestAlbumCosts: an album of four counts as four messages of the bot's
+// rate and at most the chat's burst.
+func TestAlbumCosts(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	album := pace5(1)
+	album.Cost = 4
+	if s := mustReserve(t, st, bot.Telegram, "telegram:1", album); !s.Reserved || s.Wait != 0 {
+		t.Fatalf("album = %+v", s)
+	}
+	if s := mustReserve(t, st, bot.Telegram, "telegram:2", pace5(1)); s.Wait < 750*time.Millisecond || s.Wait > 800*time.Millisecond {
+		t.Errorf("send after an album of 4 at 5/s waits %v, want 800ms", s.Wait)
+	}
+}
+
+// TestSlowPausesAndLowersRate: a 429 pauses every chat of the platform for
+// its retry_after and bumps the pause generation; the rate drops once per
+// episode and climbs back.
+func TestSlowPausesAndLowersRate(t *testing.T) {
 	t.Parallel()
 	st, srv := MustStore(t)
 	ctx := MustContext(t)
-	free := store.Rate{Interval: time.Millisecond}
-	if err := st.Pause(ctx, bot.Telegram, 2*time.Second); err != nil {
+	pace := store.Pace{Rate: 100, Burst: 1, ChatInterval: time.Millisecond, ChatBurst: 1, Climb: 0.05}
+	sd, err := st.Slow(ctx, bot.Telegram, 2*time.Second, pace, 0.5, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// A shorter pause (a later 429 with a smaller retry_after) does not
-	// cut the longer one short.
-	if err := st.Pause(ctx, bot.Telegram, 100*time.Millisecond); err != nil {
+	if sd.Gen != 1 || sd.Rate != 50 {
+		t.Errorf("first 429 = %+v, want gen 1, rate 50", sd)
+	}
+	// Another 429 of the same episode, with a shorter wait: the pause is
+	// not cut short, the rate not halved again.
+	sd, err = st.Slow(ctx, bot.Telegram, 100*time.Millisecond, pace, 0.5, 1)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if sd.Gen != 1 || sd.Rate < 50 || sd.Rate > 51 {
+		t.Errorf("second 429 of the episode = %+v, want gen 1, rate still about 50", sd)
 	}
 	for _, chat := range []bot.ChatKey{"telegram:1", "telegram:2", "telegram:-1001"} {
-		if w := mustTake(t, st, bot.Telegram, chat, free, free); w <= time.Second || w > 2*time.Second {
-			t.Errorf("take to %s during the pause waits %v, want in (1s, 2s]", chat, w)
+		s := mustReserve(t, st, bot.Telegram, chat, pace)
+		if !s.Reserved || s.Wait <= 1900*time.Millisecond || s.Wait > 2100*time.Millisecond || s.Gen != 1 {
+			t.Errorf("send to %s during the pause = %+v, want reserved after it (2s), gen 1", chat, s)
 		}
 	}
-	if w := mustTake(t, st, bot.Zalo, "zalo:1", free, free); w != 0 {
-		t.Errorf("take on zalo during telegram's pause waits %v, want 0", w)
+	// At 50/s the places are 20ms apart.
+	a := mustReserve(t, st, bot.Telegram, "telegram:3", pace)
+	b := mustReserve(t, st, bot.Telegram, "telegram:4", pace)
+	if d := b.Wait - a.Wait; d < 18*time.Millisecond || d > 22*time.Millisecond {
+		t.Errorf("places after the 429 are %v apart, want 20ms (50/s)", d)
 	}
-	if ttl, err := srv.Client().PTTL(ctx, "{l:telegram}:pause").Result(); err != nil || ttl <= 0 {
-		t.Errorf("PTTL of the pause key = %v, %v; want it to expire", ttl, err)
+	if s := mustReserve(t, st, bot.Zalo, "zalo:1", pace); s.Wait != 0 {
+		t.Errorf("zalo during telegram's pause waits %v, want 0", s.Wait)
+	}
+	if gen, err := st.PauseGen(ctx, bot.Telegram); err != nil || gen != 1 {
+		t.Errorf("PauseGen = %d, %v; want 1", gen, err)
+	}
+	if gen, err := st.PauseGen(ctx, bot.Zalo); err != nil || gen != 0 {
+		t.Errorf("PauseGen(zalo) = %d, %v; want 0", gen, err)
+	}
+	// Climbing 5% of 100 a second from 50, the rate is back in 10s: the
+	// key that holds it expires then.
+	ttl, err := srv.Client().PTTL(ctx, "{l:telegram}:adapt").Result()
+	if err != nil || ttl < 9*time.Second || ttl > 12*time.Second {
+		t.Errorf("PTTL of the adapted rate = %v, %v; want about 11s", ttl, err)
 	}
 }
 
+// TestPauseEnds: once retry_after has passed, sends go again.
 func TestPauseEnds(t *testing.T) {
 	t.Parallel()
 	st, _ := MustStore(t)
-	free := store.Rate{Interval: time.Millisecond}
-	start := time.Now()
-	if err := st.Pause(MustContext(t), bot.Telegram, 300*time.Millisecond); err != nil {
+	pace := store.Pace{Rate: 1000, Burst: 1, ChatInterval: time.Millisecond, ChatBurst: 1}
+	if _, err := st.Slow(MustContext(t), bot.Telegram, 300*time.Millisecond, pace, 0.9, 1); err != nil {
 		t.Fatal(err)
 	}
-	// Poll the limiter until it lets a send through.
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-	defer cancel()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		w, err := st.Take(ctx, bot.Telegram, "telegram:1", free, free)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("still paused after %v (wait %v)", time.Since(start), w)
-		case <-tick.C:
-		}
-	}
-	// Redis' clock and ours may differ by a millisecond of rounding.
-	if took := time.Since(start); took < 290*time.Millisecond {
-		t.Errorf("the pause of 300ms ended after %v", took)
+	time.Sleep(350 * time.Millisecond) // the pause runs on Redis' clock
+	if s := mustReserve(t, st, bot.Telegram, "telegram:1", pace); !s.Reserved || s.Wait != 0 {
+		t.Errorf("after the pause = %+v, want a place at once", s)
 	}
 }
 
@@ -134,7 +189,7 @@ func TestLimiterKeysExpire(t *testing.T) {
 	t.Parallel()
 	st, srv := MustStore(t)
 	ctx := MustContext(t)
-	mustTake(t, st, bot.Telegram, "telegram:77", store.Rate{Interval: 100 * time.Millisecond}, store.Rate{Interval: time.Second})
+	mustReserve(t, st, bot.Telegram, "telegram:77", pace5(1))
 	for _, k := range []string{"{l:telegram}:all", "{l:telegram}:c:77"} {
 		ttl, err := srv.Client().PTTL(ctx, k).Result()
 		if err != nil || ttl <= 0 || ttl > 3*time.Second {

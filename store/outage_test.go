@@ -61,10 +61,10 @@ func TestRedisDownAndBack(t *testing.T) {
 			_, err := st.ReadInbox(ctx, "r1", 10, 10*time.Millisecond)
 			return err
 		}},
-		{"ClaimInbox", func(ctx context.Context) error { _, err := st.ClaimInbox(ctx, "r1", 0, 10); return err }},
+		{"ClaimDead", func(ctx context.Context) error { _, err := st.ClaimDead(ctx, "r1", 10); return err }},
+		{"OrderHead", func(ctx context.Context) error { _, err := st.OrderHead(ctx, alice); return err }},
 		{"AckInbox", func(ctx context.Context) error { return st.AckInbox(ctx, "1-1") }},
 		{"InboxBacklog", func(ctx context.Context) error { _, err := st.InboxBacklog(ctx); return err }},
-		{"Lease", func(ctx context.Context) error { _, err := st.Lease(ctx, alice, "a", time.Second); return err }},
 	}
 
 	srv.Stop()

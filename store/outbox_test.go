@@ -33,7 +33,7 @@ func mustEnqueue(tb testing.TB, st *store.Store, b bot.Batch, jobs []bot.Job) in
 // mustClaim claims up to n jobs at now with a lease.
 func mustClaim(tb testing.TB, st *store.Store, owner string, now time.Time, lease time.Duration, n int) []store.OutJob {
 	tb.Helper()
-	jobs, err := st.ClaimJobs(MustContext(tb), owner, now, lease, n)
+	jobs, err := st.ClaimJobs(MustContext(tb), owner, now, lease, n, store.AllJobs)
 	if err != nil {
 		tb.Fatalf("ClaimJobs: %v", err)
 	}
@@ -325,7 +325,7 @@ func TestClaimJobsConcurrently(t *testing.T) {
 		go func() {
 			var got []string
 			for {
-				jobs, err := st.ClaimJobs(MustContext(t), fmt.Sprint("w", w), now, time.Minute, 7)
+				jobs, err := st.ClaimJobs(MustContext(t), fmt.Sprint("w", w), now, time.Minute, 7, store.AllJobs)
 				if err != nil {
 					t.Error(err)
 					break

@@ -145,7 +145,7 @@ func TestLoadFloodWindow(t *testing.T) {
 	st, _ := MustStore(t)
 	ctx := MustContext(t)
 	rdb := st.Client()
-	floodKey := func(u bot.UserKey) string { return "{u:" + string(u) + "}:flood" }
+	floodKey := func(u bot.UserKey) string { return "{u:" + string(u) + "}:floodlog" }
 
 	t.Run("counts every call", func(t *testing.T) {
 		for want := int64(1); want <= 5; want++ {
@@ -174,18 +174,35 @@ func TestLoadFloodWindow(t *testing.T) {
 		return got.Flood
 	}
 
-	t.Run("window starts at the first update and is not pushed back", func(t *testing.T) {
+	t.Run("the window slides", func(t *testing.T) {
 		for i, want := range []int64{1, 2, 3} {
 			if got := load(t, carol, t0.Add(time.Duration(i)*4*time.Second)); got != want {
 				t.Errorf("update at +%ds: flood = %d, want %d", i*4, got, want)
 			}
 		}
-		// +10s is a new window even though updates kept coming.
-		if got := load(t, carol, t0.Add(10*time.Second)); got != 1 {
-			t.Errorf("update at +10s: flood = %d, want 1 (new window)", got)
+		// At +10s the update of +0s has left the window; those of +4s and
+		// +8s are still in it.
+		if got := load(t, carol, t0.Add(10*time.Second)); got != 3 {
+			t.Errorf("update at +10s: flood = %d, want 3 (+4s, +8s, +10s)", got)
+		}
+		if got := load(t, carol, t0.Add(30*time.Second)); got != 1 {
+			t.Errorf("update at +30s: flood = %d, want 1", got)
 		}
 		if ttl, _ := rdb.PTTL(ctx, floodKey(carol)).Result(); ttl <= 0 || ttl > 20*time.Second {
 			t.Errorf("flood PTTL = %v, want at most two windows", ttl)
+		}
+	})
+
+	t.Run("a burst across a window boundary is still a burst", func(t *testing.T) {
+		// 20 updates in the last second of one window and 20 in the first
+		// of the next: 40 within two seconds.
+		user := bot.UserKey("telegram:edge")
+		var got int64
+		for i := range 40 {
+			got = load(t, user, t0.Add(9*time.Second+time.Duration(i)*50*time.Millisecond))
+		}
+		if got != 40 {
+			t.Errorf("flood after 40 updates across +10s = %d, want 40", got)
 		}
 	})
 
@@ -201,11 +218,14 @@ func TestLoadFloodWindow(t *testing.T) {
 		}
 	})
 
-	t.Run("an update older than the window starts a new one", func(t *testing.T) {
-		user := bot.UserKey("telegram:flood-clock")
-		load(t, user, t0.Add(time.Minute))
-		if got := load(t, user, t0); got != 1 {
-			t.Errorf("update a minute earlier: flood = %d, want 1", got)
+	t.Run("the count stops at the cap", func(t *testing.T) {
+		user := bot.UserKey("telegram:flood-cap")
+		var got int64
+		for i := range 300 {
+			got = load(t, user, t0.Add(time.Duration(i)*time.Millisecond))
+		}
+		if got != 256 {
+			t.Errorf("flood after 300 updates = %d, want the cap, 256", got)
 		}
 	})
 }

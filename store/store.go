@@ -68,24 +68,29 @@ func notFound(err error) error {
 }
 
 // loadScript reads a user's profile, conversation and cohorts and counts
-// this update in the flood window, all in one round trip. The window is
-// measured on the updates' arrival times (ARGV[2]), not on when they are
-// handled: replies are paced at one a second per chat, so a burst is
-// handled more slowly than it came and would never look like one.
+// this update in the flood window, all in one round trip. The window
+// slides: it holds the arrival times (ARGV[2]) of the user's updates of the
+// last window, so a burst across any boundary is still a burst. It is
+// measured on arrival, not on when updates are handled: replies are paced
+// at one a second per chat, so a burst is handled more slowly than it came
+// and would never look like one. At most floodCap times are kept.
 var loadScript = redis.NewScript(`
 local window, at = tonumber(ARGV[1]), tonumber(ARGV[2])
-local h = redis.call('HMGET', KEYS[3], 's', 'n')
-local start = tonumber(h[1])
-local n
-if not start or at - start >= window or at < start - window then
-  n = 1
-  redis.call('HSET', KEYS[3], 's', ARGV[2], 'n', '1')
-else
-  n = redis.call('HINCRBY', KEYS[3], 'n', '1')
+redis.call('LPUSH', KEYS[3], ARGV[2])
+while true do
+  local last = tonumber(redis.call('LINDEX', KEYS[3], -1))
+  if last == nil or last > at - window then break end
+  redis.call('RPOP', KEYS[3])
 end
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[4]) - 1)
+local n = redis.call('LLEN', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return {redis.call('HGETALL', KEYS[1]), redis.call('GET', KEYS[2]), n, redis.call('SMEMBERS', KEYS[4])}
 `)
+
+// floodCap bounds the arrival times kept per user: the count of a flood
+// stops there, well above any flood limit.
+const floodCap = 256
 
 // Load implements bot.Store. at is when the update arrived (the zero time
 // for now).
@@ -143,15 +148,15 @@ func (s *Store) LoadMember(ctx context.Context, user bot.UserKey, window time.Du
 }
 
 // loadArgs are loadScript's arguments: the flood window, the arrival
-// time and how long the counter is kept (two windows), all in ms. Numbers
-// are passed as strings so that the script never formats a Lua number.
+// time and how long the arrival times are kept (two windows), all in ms,
+// and floodCap.
 func loadArgs(window time.Duration, at time.Time) []any {
 	ms := window.Milliseconds()
-	return []any{ms, at.UnixMilli(), 2 * ms}
+	return []any{ms, at.UnixMilli(), 2 * ms, floodCap}
 }
 
 func loadKeys(user bot.UserKey) []string {
-	return []string{userKey(user), userSub(user, "conv"), userSub(user, "flood"), userSub(user, "cohorts")}
+	return []string{userKey(user), userSub(user, "conv"), userSub(user, "floodlog"), userSub(user, "cohorts")}
 }
 
 // loadedFrom decodes loadScript's reply.

@@ -131,7 +131,7 @@ func TestContestSubmitRedelivered(t *testing.T) {
 			}
 			asked := func() map[bot.UserKey]int {
 				t.Helper()
-				jobs, err := st.ClaimJobs(ctx, "test", time.Now().Add(time.Minute), time.Minute, 100)
+				jobs, err := st.ClaimJobs(ctx, "test", time.Now().Add(time.Minute), time.Minute, 100, store.AllJobs)
 				if err != nil {
 					t.Fatal(err)
 				}

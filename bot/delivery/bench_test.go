@@ -12,8 +12,9 @@ import (
 
 // BenchmarkBroadcast sends one broadcast to 1,000 recipients through the
 // worker, the Redis limiter and the Telegram client, against the fake Bot
-// API enforcing N messages a second (bursts of N, 429 with retry_after
-// beyond), with SEND_RATE = N. It reports the delivered rate divided by N
+// API enforcing N messages a second with Telegram-strict bursts of at
+// most 5 (telegramtest.StrictBurst; 429 with retry_after beyond), with
+// SEND_RATE = N. It reports the delivered rate divided by N
 // ("rate/limit", target ≥ 0.95) and the share of sends answered 429
 // ("429/send", target ≤ 0.01). The rate is 1,000 over the time from the
 // worker's start to the last successful send.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -224,7 +224,7 @@ func TestDirectAnswerNotBehindBroadcast(t *testing.T) {
 	batch := bot.Batch{ID: "an:big", Kind: "announce"}
 	r.enqueue(batch, ids)
 	r.run(r.worker(nil))
-	direct := &delivery.Direct{Sender: r.client, Limiter: r.limiter, Reach: r.st, Log: r.log}
+	direct := r.direct()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -274,60 +274,159 @@ func TestDirectAnswerNotBehindBroadcast(t *testing.T) {
 	t.Logf("%d sends answered 429", r.tg.Count429())
 }
 
-// TestDirectHonours429 pauses the platform for retry_after and tries once
-// more.
+// TestDirectHonours429: a 429 pauses every chat of the platform for its
+// retry_after, and the answer goes again, however many 429s come while
+// its update has time.
 func TestDirectHonours429(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 30)
-	direct := &delivery.Direct{Sender: r.client, Limiter: r.limiter, Reach: r.st, Log: r.log}
+	direct := r.direct()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	r.tg.FailNext("sendMessage", 1, 429, "", 1)
+	r.tg.FailNext("sendMessage", 2, 429, "", 1)
 	start := time.Now()
 	if _, err := direct.Send(ctx, bot.Message{Chat: "telegram:42", Text: "xin chào"}); err != nil {
-		t.Fatalf("Send after one 429: %v", err)
+		t.Fatalf("Send after two 429s: %v", err)
 	}
-	if took := time.Since(start); took < 990*time.Millisecond {
-		t.Errorf("sent again after %v, want after retry_after (1s)", took)
+	if took := time.Since(start); took < 1990*time.Millisecond {
+		t.Errorf("sent after %v, want after two retry_after (2s)", took)
 	}
-	// A second 429 in a row is returned, and its pause is shared: while
-	// it lasts the limiter refuses every chat.
-	r.tg.FailNext("sendMessage", 2, 429, "", 3)
-	_, err := direct.Send(ctx, bot.Message{Chat: "telegram:43", Text: "xin chào"})
-	var ae *telegram.APIError
-	if !errors.As(err, &ae) || ae.Code != 429 {
-		t.Fatalf("Send after two 429s = %v, want the 429", err)
+	if got := len(r.tg.Sent(42)); got != 1 {
+		t.Errorf("chat 42 got %d messages, want 1", got)
 	}
-	free := store.Rate{Interval: time.Millisecond}
-	w, err := r.st.Take(ctx, bot.Telegram, "telegram:44", free, free)
+	// The pause is shared: while it lasts every chat waits.
+	r.tg.FailNext("sendMessage", 1, 429, "", 3)
+	if _, err := direct.Send(ctx, bot.Message{Chat: "telegram:43", Text: "xin chào"}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.st.Reserve(ctx, bot.Telegram, "telegram:44", store.Pace{Rate: 1000, Burst: 1, ChatInterval: time.Millisecond, ChatBurst: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w < 2*time.Second || w > 3*time.Second {
-		t.Errorf("limiter wait after a 429 with retry_after 3 = %v, want about 3s", w)
+	if s.Wait > 3*time.Second || s.Gen != 3 {
+		t.Errorf("reserve after the third 429 = %+v, want within the pause, generation 3", s)
 	}
 }
 
-// TestDirectGivesUpBeyondMaxWait: a retry_after longer than MaxWait is
-// returned at once instead of holding the user's update.
-func TestDirectGivesUpBeyondMaxWait(t *testing.T) {
+// TestDirectMultipart429: a 429 on an upload, which the library reports
+// with code 0, pauses and retries like any other: the photo arrives.
+func TestDirectMultipart429(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 30)
-	direct := &delivery.Direct{Sender: r.client, Limiter: r.limiter, Reach: r.st, Log: r.log, MaxWait: time.Second}
+	direct := r.direct()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r.tg.FailNext("sendPhoto", 1, 429, "", 1)
+	photo := &bot.File{Name: "giay-chung-nhan.png", Bytes: tinyPNG}
+	if _, err := direct.Send(ctx, bot.Message{Chat: "telegram:46", Text: "Ảnh của bạn", Photo: photo}); err != nil {
+		t.Fatalf("Send of an upload after a 429: %v", err)
+	}
+	calls := r.tg.Calls("sendPhoto")
+	if len(calls) != 2 || calls[0].Status != 429 || !calls[1].OK() {
+		t.Errorf("sendPhoto calls = %d (first status %v), want a 429 then a success", len(calls), statusOf(calls))
+	}
+}
+
+// TestDirectHandsOverLateAnswers: an answer that cannot go within its
+// update's deadline (a long 429) goes to the outbox instead of failing;
+// the chat's next answer follows it there, and the worker delivers both,
+// in order, once the pause is over.
+func TestDirectHandsOverLateAnswers(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 30)
+	direct := r.direct()
+	r.tg.FailNext("sendMessage", 1, 429, "", 4)
+	for i, text := range []string{"Câu trả lời thứ nhất", "Câu trả lời thứ hai"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		ctx = bot.WithSendInfo(ctx, bot.SendInfo{ID: fmt.Sprintf("a:telegram:%d:1", 900+i)})
+		start := time.Now()
+		sent, err := direct.Send(ctx, bot.Message{Chat: "telegram:47", Text: text})
+		cancel()
+		if err != nil {
+			t.Fatalf("answer %d: %v", i+1, err)
+		}
+		if sent.MessageID != 0 {
+			t.Errorf("answer %d went out at once (%+v), want it handed over", i+1, sent)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("answer %d was handed over after %v, want before the deadline", i+1, took)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if held, err := r.st.Held(ctx, "telegram:47"); err != nil || !held {
+		t.Fatalf("Held = %v, %v; want the chat held", held, err)
+	}
+	r.run(r.worker(nil))
+	msgs, err := r.tg.WaitCalls(ctx, "sendMessage", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range r.tg.Messages(47) {
+		texts = append(texts, m.Text)
+	}
+	if want := []string{"Câu trả lời thứ nhất", "Câu trả lời thứ hai"}; !slices.Equal(texts, want) {
+		t.Errorf("chat 47 got %q, want %q in that order (%d calls)", texts, want, len(msgs))
+	}
+	waitFor(t, 5*time.Second, func() bool { held, _ := r.st.Held(ctx, "telegram:47"); return !held })
+	// Handing the same answers over again (the update handled again after
+	// a crash) queues nothing.
+	n, err := r.st.HandOver(ctx, "telegram:47", []store.Answer{{ID: "a:telegram:900:1.0", Msg: bot.Message{Chat: "telegram:47", Text: "x"}}})
+	if err != nil || n != 0 {
+		t.Errorf("HandOver again = %d, %v; want 0", n, err)
+	}
+}
+
+// TestDirectRetriesServerErrors: a 5xx or a dead connection is tried again
+// shortly; the person hears the answer once.
+func TestDirectRetriesServerErrors(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 30)
+	direct := r.direct()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	r.tg.FailNext("sendMessage", 1, 429, "", 5)
-	start := time.Now()
-	_, err := direct.Send(ctx, bot.Message{Chat: "telegram:42", Text: "xin chào"})
-	var ae *telegram.APIError
-	if !errors.As(err, &ae) || ae.RetryAfter != 5*time.Second {
-		t.Fatalf("Send = %v, want the 429 with retry_after 5s", err)
+	r.tg.FailNext("sendMessage", 2, 502, "", 0)
+	if _, err := direct.Send(ctx, bot.Message{Chat: "telegram:48", Text: "xin chào"}); err != nil {
+		t.Fatalf("Send after two 502s: %v", err)
 	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("gave up after %v, want at once", took)
+	if got := len(r.tg.Messages(48)); got != 1 {
+		t.Errorf("chat 48 got %d messages, want 1", got)
 	}
-	if n := len(r.tg.Calls("sendMessage")); n != 1 {
-		t.Errorf("%d sends, want 1", n)
+}
+
+// TestDirectAcksButtonAtOnce: a button press is answered before the paced
+// message, and told the page is coming when it must wait.
+func TestDirectAcksButtonAtOnce(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 1) // a message a second, no burst
+	r.limiter.Burst = 1
+	direct := r.direct()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	press := func(chat bot.ChatKey) (waiting bool, acks int, took time.Duration) {
+		t.Helper()
+		start := time.Now()
+		info := bot.SendInfo{ID: "a:t:" + string(chat), Ack: func(w bool) {
+			waiting, acks, took = w, acks+1, time.Since(start)
+		}}
+		if _, err := direct.Send(bot.WithSendInfo(ctx, info), bot.Message{Chat: chat, Text: "trang"}); err != nil {
+			t.Fatal(err)
+		}
+		return waiting, acks, took
+	}
+	if waiting, acks, _ := press("telegram:60"); waiting || acks != 1 {
+		t.Errorf("press with a free limiter: waiting %v, %d acks; want false, 1", waiting, acks)
+	}
+	// Two other people's answers hold the next two seconds.
+	for _, chat := range []bot.ChatKey{"telegram:61", "telegram:62"} {
+		if _, err := r.st.Reserve(ctx, bot.Telegram, chat, store.Pace{Rate: 1, Burst: 1, ChatInterval: time.Second, ChatBurst: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waiting, acks, took := press("telegram:63")
+	if !waiting || acks != 1 || took > 500*time.Millisecond {
+		t.Errorf("press behind two seconds of answers: waiting %v, %d acks, acked after %v; want true, 1, at once", waiting, acks, took)
 	}
 }
 
@@ -335,7 +434,7 @@ func TestDirectGivesUpBeyondMaxWait(t *testing.T) {
 func TestDirectMarksBlocked(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 30)
-	direct := &delivery.Direct{Sender: r.client, Limiter: r.limiter, Reach: r.st, Log: r.log}
+	direct := r.direct()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	r.tg.Block(55)
@@ -439,80 +538,43 @@ func TestWorkerWithoutSender(t *testing.T) {
 	}
 }
 
-// takes records what the Redis limiter answered to each Take.
-type takes struct {
-	delivery.Buckets
-	mu    sync.Mutex
-	waits map[bot.ChatKey][]time.Duration
-}
-
-func (r *takes) Take(ctx context.Context, p bot.Platform, chat bot.ChatKey, global, perChat store.Rate) (time.Duration, error) {
-	w, err := r.Buckets.Take(ctx, p, chat, global, perChat)
-	if err == nil {
-		r.mu.Lock()
-		r.waits[chat] = append(r.waits[chat], w)
-		r.mu.Unlock()
-	}
-	return w, err
-}
-
-func (r *takes) first(chat bot.ChatKey) time.Duration {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.waits[chat]) == 0 {
-		return -1
-	}
-	return r.waits[chat][0]
-}
-
-// TestLimiterKeepsRoomForAnswers: queued sends may use only part of the
-// bot's burst, so an answer passes while queued sends are held; groups
-// get one queued message per 3 seconds, and answers there too pass.
+// TestLimiterKeepsRoomForAnswers: queued sends reserve only places close
+// to now, so answers asked while a queue waits go first; groups get one
+// message per 3 seconds.
 func TestLimiterKeepsRoomForAnswers(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 2) // one message per 500ms
-	rec := &takes{Buckets: r.st, waits: map[bot.ChatKey][]time.Duration{}}
-	lim := &delivery.Limiter{Buckets: rec, Platform: bot.Telegram, Rate: 2}
+	lim := &delivery.Limiter{Buckets: r.st, Platform: bot.Telegram, Rate: 2, Burst: 1, Ahead: 1}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	held := func(lim *delivery.Limiter, chat bot.ChatKey, p delivery.Priority) {
-		t.Helper()
-		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-		defer cancel()
-		if err := lim.Wait(short, chat, p); !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Wait(%s) = %v, want it held until the deadline", chat, err)
+	// Four answers take the next two seconds.
+	for i := range 4 {
+		s, err := r.st.Reserve(ctx, bot.Telegram, bot.ChatKey(fmt.Sprint("telegram:", i+1)), store.Pace{Rate: 2, Burst: 1, ChatInterval: time.Second, ChatBurst: 2})
+		if err != nil || !s.Reserved {
+			t.Fatalf("answer %d: %+v, %v", i+1, s, err)
 		}
 	}
-
-	if err := lim.Wait(ctx, "telegram:1", delivery.Queued); err != nil {
+	short, cancel2 := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel2()
+	if err := lim.Wait(short, "telegram:10", delivery.Queued); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("queued Wait behind 2s of answers = %v, want it held", err)
+	}
+	start := time.Now()
+	if err := lim.Wait(ctx, "telegram:11", delivery.Answer); err != nil {
 		t.Fatal(err)
 	}
-	held(lim, "telegram:2", delivery.Queued)
-	if err := lim.Wait(ctx, "telegram:3", delivery.Answer); err != nil {
-		t.Fatal(err)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("answer waited %v, want its place after the four (about 2s)", took)
 	}
-	if w := rec.first("telegram:3"); w != 0 {
-		t.Errorf("answer waited %v while the queue was held, want 0", w)
-	}
-	if w := rec.first("telegram:2"); w <= 0 {
-		t.Errorf("queued send beyond its share waited %v, want > 0", w)
-	}
-
-	// Groups: twenty a minute. The bot-wide bucket is made roomy so only
-	// the group's counts.
-	g := &delivery.Limiter{Buckets: rec, Platform: bot.Zalo, Rate: 1000}
+	// Groups: twenty a minute.
+	g := &delivery.Limiter{Buckets: r.st, Platform: bot.Zalo, Rate: 1000}
 	group := bot.ChatKey("zalo:-100200")
 	if err := g.Wait(ctx, group, delivery.Queued); err != nil {
 		t.Fatal(err)
 	}
-	rec.mu.Lock()
-	delete(rec.waits, group)
-	rec.mu.Unlock()
-	held(g, group, delivery.Queued)
-	if w := rec.first(group); w < 2*time.Second || w > 3*time.Second {
-		t.Errorf("second queued message to a group waits %v, want about 3s", w)
-	}
-	if err := g.Wait(ctx, group, delivery.Answer); err != nil {
-		t.Fatal(err)
+	short2, cancel3 := context.WithTimeout(ctx, time.Second)
+	defer cancel3()
+	if err := g.Wait(short2, group, delivery.Queued); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("second message to a group within a second = %v, want it held", err)
 	}
 }

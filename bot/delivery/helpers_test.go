@@ -44,7 +44,36 @@ func newRig(tb testing.TB, rate int) *rig {
 	}
 	return &rig{
 		t: tb, redis: srv, st: st, tg: tg, client: client, log: log,
-		limiter: &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: rate},
+		limiter: &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: rate, Ahead: 8},
+	}
+}
+
+// direct is the direct-answer sender serve wires.
+func (r *rig) direct() *delivery.Direct {
+	return &delivery.Direct{Sender: r.client, Limiter: r.limiter, Reach: r.st, Handover: r.st, Log: r.log, Margin: time.Second}
+}
+
+// tinyPNG is a 1×1 PNG.
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func statusOf(calls []telegramtest.Call) []int {
+	var out []int
+	for _, c := range calls {
+		out = append(out, c.Status)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds or within passes.
+func waitFor(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", within)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

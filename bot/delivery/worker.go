@@ -12,8 +12,9 @@ import (
 
 // Outbox is the durable queue the worker drains (store.Store).
 type Outbox interface {
-	ClaimJobs(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]store.OutJob, error)
+	ClaimJobs(ctx context.Context, owner string, now time.Time, lease time.Duration, n int, kind store.JobKind) ([]store.OutJob, error)
 	ResolveJob(ctx context.Context, id string, o store.Outcome, reason string, retryAt time.Time) error
+	Progress(ctx context.Context, id string, part int) error
 	RequeueOwned(ctx context.Context, owner string) (int, error)
 	FinishedBatches(ctx context.Context) ([]string, error)
 	BatchReport(ctx context.Context, id string) (bot.BatchReport, error)
@@ -21,7 +22,8 @@ type Outbox interface {
 	Enqueue(ctx context.Context, b bot.Batch, jobs []bot.Job) (int, error)
 }
 
-// Worker sends queued jobs.
+// Worker sends queued jobs: handed-over answers first, on time for the
+// places they reserved, then everything else.
 type Worker struct {
 	Outbox   Outbox
 	Reach    Reachability
@@ -31,10 +33,16 @@ type Worker struct {
 	Report func(ctx context.Context, r bot.BatchReport) (bot.Message, error)
 	// Owner names this replica; after a restart it takes back its own
 	// leased jobs at once instead of waiting for the leases to expire.
-	Owner       string
+	Owner string
+	// Concurrency is how many queued jobs are sent at once; Answers how
+	// many handed-over answers (each mostly sleeps until its place).
 	Concurrency int
+	Answers     int
 	Lease       time.Duration
-	Log         *slog.Logger
+	// Shutdown bounds how long the sends in flight may take once ctx is
+	// done (20 s when zero); the jobs they leave go back to the queue.
+	Shutdown time.Duration
+	Log      *slog.Logger
 	// Idle is how often an empty outbox is polled.
 	Idle time.Duration
 }
@@ -43,11 +51,17 @@ func (w *Worker) defaults() {
 	if w.Concurrency <= 0 {
 		w.Concurrency = 8
 	}
+	if w.Answers <= 0 {
+		w.Answers = 256
+	}
 	if w.Lease <= 0 {
 		w.Lease = time.Minute
 	}
+	if w.Shutdown <= 0 {
+		w.Shutdown = 20 * time.Second
+	}
 	if w.Idle <= 0 {
-		w.Idle = 200 * time.Millisecond
+		w.Idle = 100 * time.Millisecond
 	}
 	if w.Log == nil {
 		w.Log = slog.New(slog.DiscardHandler)
@@ -62,38 +76,52 @@ func (w *Worker) Run(ctx context.Context) error {
 	} else if n > 0 {
 		w.Log.Info("took back jobs in flight at the last stop", "jobs", n)
 	}
-	jobs := make(chan store.OutJob)
-	free := make(chan struct{}, w.Concurrency)
+	// Sends in flight finish after ctx is done, until Shutdown has passed.
+	sendCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(w.Shutdown)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-sendCtx.Done():
+		}
+	})
+	defer stop()
 	var wg sync.WaitGroup
-	// Sends already claimed finish even after shutdown begins, each within
-	// its own timeout.
-	sendCtx := context.WithoutCancel(ctx)
-	for range w.Concurrency {
-		free <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				w.send(sendCtx, j)
-				free <- struct{}{}
-			}
-		}()
-	}
-	defer func() {
-		close(jobs)
-		wg.Wait()
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		w.lane(ctx, sendCtx, store.AnswerJobs, w.Answers)
 	}()
+	go func() {
+		defer wg.Done()
+		w.lane(ctx, sendCtx, store.QueuedJobs, w.Concurrency)
+	}()
+	wg.Wait()
+	return nil
+}
+
+// lane claims jobs of one kind, as many as it has free senders, and sends
+// them until ctx is done; the sends already claimed then finish on
+// sendCtx, each within its own timeout.
+func (w *Worker) lane(ctx, sendCtx context.Context, kind store.JobKind, senders int) {
+	free := make(chan struct{}, senders)
+	for range senders {
+		free <- struct{}{}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	lastReports := time.Time{}
 	for ctx.Err() == nil {
-		if time.Since(lastReports) > time.Second {
+		if kind == store.QueuedJobs && time.Since(lastReports) > time.Second {
 			w.reports(ctx)
 			lastReports = time.Now()
 		}
-		// Claim only as many jobs as there are free senders, so few are
-		// in flight at any instant.
 		n := 0
 	take:
-		for n < w.Concurrency {
+		for n < senders {
 			select {
 			case <-free:
 				n++
@@ -104,12 +132,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		if n == 0 {
 			select {
 			case <-ctx.Done():
-				return nil
+				return
 			case <-free:
 				n = 1
 			}
 		}
-		claimed, err := w.Outbox.ClaimJobs(ctx, w.Owner, time.Now(), w.Lease, n)
+		claimed, err := w.Outbox.ClaimJobs(ctx, w.Owner, time.Now(), w.Lease, n, kind)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.Log.Warn("claim jobs", "err", err)
@@ -120,9 +148,14 @@ func (w *Worker) Run(ctx context.Context) error {
 			free <- struct{}{}
 		}
 		for _, j := range claimed {
-			jobs <- j
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w.send(sendCtx, j)
+				free <- struct{}{}
+			}()
 		}
-		if len(claimed) == 0 {
+		if len(claimed) < n {
 			t := time.NewTimer(w.Idle)
 			select {
 			case <-ctx.Done():
@@ -131,10 +164,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
 }
 
-// send delivers one job and records the outcome.
+// send delivers one job, part by part, and records the outcome.
 func (w *Worker) send(ctx context.Context, j store.OutJob) {
 	ctx, cancel := context.WithTimeout(ctx, w.Lease/2)
 	defer cancel()
@@ -144,41 +176,85 @@ func (w *Worker) send(ctx context.Context, j store.OutJob) {
 		w.resolve(ctx, j, store.Failed, noSender(p).Error(), time.Time{})
 		return
 	}
-	if err := lim.Wait(ctx, j.Msg.Chat, Queued); err != nil {
-		// Shutting down or Redis away: the job goes back for later.
-		w.resolve(ctx, j, store.Retry, "limiter: "+err.Error(), time.Now())
-		return
+	prio := Queued
+	if j.Answer {
+		prio = Answer
 	}
-	_, err := sender.Send(ctx, j.Msg)
-	switch unreachable, temporary := classify(err); {
-	case err == nil:
-		w.resolve(ctx, j, store.Sent, "", time.Time{})
-	default:
-		if wait, ok := retryAfter(err); ok {
-			if perr := lim.Buckets.Pause(ctx, p, wait); perr != nil {
-				w.Log.Warn("pause sending", "err", perr)
-			}
-			// A 429 is the limiter's miss, not the job's fault: it does
-			// not use up attempts unless it repeats without end.
-			if j.Attempts < 4*MaxAttempts {
-				w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(wait))
+	ps := parts(sender, j.Msg)
+	for i := j.Part; i < len(ps); i++ {
+		// A handed-over answer's first part uses the place it reserved.
+		if i != j.Part || !w.onTime(ctx, lim, j) {
+			if _, err := lim.acquire(ctx, j.Msg.Chat, cost(ps[i]), prio, time.Time{}, false, nil); err != nil {
+				// Shutting down or Redis away: the job goes back for later.
+				w.resolve(ctx, j, store.Retry, "limiter: "+err.Error(), time.Now())
 				return
 			}
 		}
-		switch {
-		case unreachable:
-			if j.User != "" && w.Reach != nil {
-				if rerr := w.Reach.SetUnreachable(ctx, j.User, true); rerr != nil {
-					w.Log.Warn("mark unreachable", "user", j.User, "err", rerr)
+		_, err := sender.Send(ctx, ps[i])
+		if err == nil {
+			if i+1 < len(ps) {
+				if err := w.Outbox.Progress(ctx, j.ID, i+1); err != nil {
+					w.Log.Warn("record progress", "job", j.ID, "err", err)
 				}
 			}
-			w.resolve(ctx, j, store.Unreachable, reasonOf(err), time.Time{})
-		case temporary && j.Attempts < MaxAttempts:
-			w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(backoff(j.Attempts)))
-		default:
-			w.Log.Warn("message not delivered", "job", j.ID, "chat", j.Msg.Chat, "attempts", j.Attempts, "err", err)
-			w.resolve(ctx, j, store.Failed, reasonOf(err), time.Time{})
+			continue
 		}
+		w.failed(ctx, lim, j, err)
+		return
+	}
+	w.resolve(ctx, j, store.Sent, "", time.Time{})
+}
+
+// onTime waits for the place a handed-over answer reserved, and reports
+// whether it may be used: no 429 paused sending since, and it has not
+// long passed (the place was given to nobody else, but a send long after
+// it would come on top of others').
+func (w *Worker) onTime(ctx context.Context, lim *Limiter, j store.OutJob) bool {
+	if j.Slot.IsZero() {
+		return false
+	}
+	if time.Since(j.Slot) > time.Second {
+		return false
+	}
+	gen, err := lim.Buckets.PauseGen(ctx, lim.Platform)
+	if err != nil || gen != j.Gen {
+		return false
+	}
+	lim.seen(gen)
+	local, changed := lim.watch()
+	if local != j.Gen {
+		return false
+	}
+	if err := sleep(ctx, time.Until(j.Slot), changed); err != nil {
+		return false
+	}
+	local, _ = lim.watch()
+	return local == j.Gen
+}
+
+// failed records a failed send: a 429 or a temporary error is tried again
+// (a 429 however many times it takes: it is the limiter's miss, not the
+// message's fault), a person who blocked the bot is marked, anything else
+// fails the job.
+func (w *Worker) failed(ctx context.Context, lim *Limiter, j store.OutJob, err error) {
+	if wait, ok := retryAfter(err); ok {
+		lim.slow(ctx, wait)
+		w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(wait))
+		return
+	}
+	switch unreachable, temporary := classify(err); {
+	case unreachable:
+		if j.User != "" && w.Reach != nil {
+			if rerr := w.Reach.SetUnreachable(ctx, j.User, true); rerr != nil {
+				w.Log.Warn("mark unreachable", "user", j.User, "err", rerr)
+			}
+		}
+		w.resolve(ctx, j, store.Unreachable, reasonOf(err), time.Time{})
+	case temporary && (j.Created.IsZero() || time.Since(j.Created) < GiveUpAfter):
+		w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(backoff(j.Attempts)))
+	default:
+		w.Log.Warn("message not delivered", "job", j.ID, "chat", j.Msg.Chat, "attempts", j.Attempts, "err", err)
+		w.resolve(ctx, j, store.Failed, reasonOf(err), time.Time{})
 	}
 }
 

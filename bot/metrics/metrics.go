@@ -112,3 +112,14 @@ func (c counted) Send(ctx context.Context, msg bot.Message) (bot.Sent, error) {
 }
 
 func (c counted) Answer(ctx context.Context, a bot.Answer) error { return c.s.Answer(ctx, a) }
+
+// Split passes the platform's parts through (delivery.Splitter), so that
+// each part is paced and counted on its own.
+func (c counted) Split(msg bot.Message) []bot.Message {
+	if sp, ok := c.s.(interface {
+		Split(bot.Message) []bot.Message
+	}); ok {
+		return sp.Split(msg)
+	}
+	return []bot.Message{msg}
+}

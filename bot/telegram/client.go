@@ -152,13 +152,96 @@ func (e *APIError) Unreachable() bool {
 // Temporary reports whether trying again later may succeed.
 func (e *APIError) Temporary() bool { return e.Code == 429 || e.Code >= 500 }
 
-// asAPIError converts the library's error.
+// asAPIError converts the library's error. Multipart uploads (sendPhoto,
+// sendDocument, sendMediaGroup with bytes) leave the library's Code at 0,
+// so the code is read back from the description and parameters Telegram
+// sent: a 429 there must pause and retry like any other.
 func asAPIError(err error) error {
 	var te *tgbotapi.Error
-	if errors.As(err, &te) {
-		return &APIError{Code: te.Code, Message: te.Message, RetryAfter: time.Duration(te.RetryAfter) * time.Second}
+	if !errors.As(err, &te) {
+		return err
 	}
-	return err
+	e := &APIError{Code: te.Code, Message: te.Message, RetryAfter: time.Duration(te.RetryAfter) * time.Second}
+	if e.Code == 0 {
+		e.Code = codeOf(te.Message, te.RetryAfter)
+	}
+	return e
+}
+
+// codeOf infers the HTTP-like error code of a refusal whose code the
+// library dropped, from Telegram's description ("Too Many Requests: retry
+// after 3", "Forbidden: bot was blocked by the user", "Bad Request: ...").
+func codeOf(description string, retryAfter int) int {
+	d := strings.ToLower(description)
+	switch {
+	case retryAfter > 0 || strings.HasPrefix(d, "too many requests"):
+		return 429
+	case strings.HasPrefix(d, "forbidden"):
+		return 403
+	case strings.HasPrefix(d, "bad request"):
+		return 400
+	case strings.HasPrefix(d, "unauthorized"):
+		return 401
+	case strings.HasPrefix(d, "not found"):
+		return 404
+	case strings.HasPrefix(d, "conflict"):
+		return 409
+	case strings.HasPrefix(d, "internal server error"), strings.HasPrefix(d, "bad gateway"),
+		strings.HasPrefix(d, "service unavailable"), strings.HasPrefix(d, "gateway timeout"):
+		return 500
+	}
+	return 0
+}
+
+// Split cuts a message into the parts that each take one call: texts of
+// at most 4096 UTF-16 units, albums of at most ten photos, a file whose
+// caption is too long followed by the rest as text. The delivery layer
+// paces and retries each part on its own, so a 429 on the second part
+// never sends the first twice. Buttons go on the last part; edits are one
+// part.
+func (c *Client) Split(m bot.Message) []bot.Message {
+	if m.Edit != 0 {
+		return []bot.Message{m}
+	}
+	var parts []bot.Message
+	text := m.Text
+	switch {
+	case len(m.Media) > 1:
+		caption, rest := splitCaption(text)
+		for start := 0; start < len(m.Media); start += maxAlbum {
+			chunk := m.Media[start:min(start+maxAlbum, len(m.Media))]
+			p := bot.Message{Chat: m.Chat, Media: chunk}
+			if len(chunk) == 1 {
+				p = bot.Message{Chat: m.Chat, Photo: chunk[0]}
+			}
+			if start == 0 {
+				p.Text = caption
+			}
+			parts = append(parts, p)
+		}
+		text = rest
+	case len(m.Media) == 1 || m.Photo != nil || m.Document != nil:
+		p := bot.Message{Chat: m.Chat, Photo: m.Photo, Document: m.Document}
+		if len(m.Media) == 1 {
+			p.Photo = m.Media[0]
+		}
+		p.Text, text = splitCaption(text)
+		if text == "" {
+			p.Buttons = m.Buttons
+			return []bot.Message{p}
+		}
+		parts = append(parts, p)
+	}
+	if text == "" && len(parts) > 0 {
+		return parts
+	}
+	for _, t := range splitText(text, maxText) {
+		parts = append(parts, bot.Message{Chat: m.Chat, Text: t})
+	}
+	if last := &parts[len(parts)-1]; len(last.Media) == 0 {
+		last.Buttons = m.Buttons
+	}
+	return parts
 }
 
 // Send implements bot.Sender. Texts longer than Telegram's 4096 UTF-16

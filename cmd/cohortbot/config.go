@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/delivery"
 )
 
 // Config is the environment of DESIGN.md.
@@ -24,6 +26,9 @@ type Config struct {
 	PublicURL     string
 	HTTPAddr      string
 	SendRate      int
+	SendBurst     int
+	Shutdown      time.Duration
+	Replica       string
 	Admins        map[bot.UserKey]bool
 	LogLevel      slog.Level
 	LogFormat     string
@@ -32,6 +37,8 @@ type Config struct {
 var (
 	secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 	adminRE  = regexp.MustCompile(`^(telegram|zalo):[A-Za-z0-9_-]+$`)
+	// replicaRE is a replica's name as other replicas see it.
+	replicaRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 )
 
 // FromEnv reads and checks the configuration. Every problem is reported.
@@ -47,6 +54,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		PublicURL:     strings.TrimRight(strings.TrimSpace(getenv("PUBLIC_URL")), "/"),
 		HTTPAddr:      strings.TrimSpace(getenv("HTTP_ADDR")),
 		SendRate:      30,
+		SendBurst:     delivery.DefaultBurst,
+		Shutdown:      20 * time.Second,
+		Replica:       strings.TrimSpace(getenv("REPLICA_NAME")),
 		Admins:        map[bot.UserKey]bool{},
 		LogFormat:     strings.ToLower(strings.TrimSpace(getenv("LOG_FORMAT"))),
 	}
@@ -77,6 +87,25 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		} else {
 			c.SendRate = n
 		}
+	}
+	if s := strings.TrimSpace(getenv("SEND_BURST")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			bad("SEND_BURST: want a whole number of messages from 1 to 100, got %q", s)
+		} else {
+			c.SendBurst = n
+		}
+	}
+	if s := strings.TrimSpace(getenv("SHUTDOWN_TIMEOUT")); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Second || d > 10*time.Minute {
+			bad("SHUTDOWN_TIMEOUT: want a duration from 1s to 10m such as 20s, got %q", s)
+		} else {
+			c.Shutdown = d
+		}
+	}
+	if c.Replica != "" && !replicaRE.MatchString(c.Replica) {
+		bad("REPLICA_NAME: 1-64 characters of A-Z a-z 0-9 . _ -, got %q", c.Replica)
 	}
 	if c.WebhookSecret != "" {
 		if !secretRE.MatchString(c.WebhookSecret) {

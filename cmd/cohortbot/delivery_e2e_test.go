@@ -20,7 +20,7 @@ import (
 
 // buildBinary builds cmd/cohortbot as operators do, into the test's
 // directory.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {

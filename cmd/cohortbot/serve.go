@@ -49,18 +49,24 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	met := metrics.New()
 	// Every send to Telegram, direct or queued, passes one limiter.
-	limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate}
+	replica := cfg.Replica
+	if replica == "" {
+		replica = consumerName()
+	}
+	worker := &delivery.Worker{Outbox: st, Reach: st, Log: log, Owner: replica, Shutdown: cfg.Shutdown}
+	limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate, Burst: cfg.SendBurst,
+		Ahead: 8, Log: log}
 	tgSender := met.Sender(bot.Telegram, tg)
-	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Log: log}
+	// A direct answer that cannot go within its update's deadline goes to
+	// the outbox, in order for its chat.
+	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
 	fs := features(st)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
-	worker := &delivery.Worker{
-		Outbox: st, Reach: st, Log: log, Owner: consumerName(), Report: b.DeliveryReport,
-		Limiters: map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter},
-		Senders:  map[bot.Platform]bot.Sender{bot.Telegram: tgSender},
-	}
+	worker.Report = b.DeliveryReport
+	worker.Limiters = map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter}
+	worker.Senders = map[bot.Platform]bot.Sender{bot.Telegram: tgSender}
 
 	routes := web.Routes{Ready: st.Ping, Metrics: met.Handler(), Extra: map[string]http.Handler{}}
 	if cfg.Webhook() {
@@ -112,7 +118,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// intake and polling stop with ctx; the intake drains what it took.
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
-	intake := &bot.Intake{Bot: b, Inbox: st, Consumer: consumerName(), Leases: true}
+	intake := &bot.Intake{Bot: b, Inbox: st, Consumer: replica, Ordered: true, Shutdown: cfg.Shutdown}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
@@ -149,7 +155,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Error("stopping", "err", runErr)
 	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Shutdown)
 	defer cancel()
 	// Webhook requests stop first, so nothing new is accepted; then the
 	// intake drains, then the scheduler's running jobs finish.

@@ -110,20 +110,28 @@ func (b *bucket) take(cost int) {
 	b.tokens = math.Max(0, b.tokens-math.Min(float64(cost), b.burst))
 }
 
+// The fake's bursts unless SetBursts says otherwise: Telegram publishes its rates (about 30
+// messages a second for a bot, one a second per chat) but not the bursts it tolerates, and
+// answers a burst with 429, so the fake allows only small ones.
+const (
+	StrictBurst     = 5
+	StrictChatBurst = 3
+)
+
 // SetRateLimit makes the server enforce a global limit on the messages it sends and edits:
-// perSecond per second with bursts of perSecond, answering 429 "Too Many Requests: retry
-// after N" beyond it. 0 removes the limit. An album counts as one message per item.
+// perSecond per second with bursts of min(perSecond, StrictBurst) (see SetBursts), answering 429 "Too
+// Many Requests: retry after N" beyond it. 0 removes the limit. An album counts as one message
+// per item.
 func (s *Server) SetRateLimit(perSecond int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.global = nil
-	if perSecond > 0 {
-		s.global = newBucket(float64(perSecond), float64(perSecond), s.now())
-	}
+	s.globalRate = max(perSecond, 0)
+	s.resetGlobal()
 }
 
 // SetChatRateLimit adds a limit per chat, like Telegram's one message per second in a private
-// chat (1) or twenty a minute in a group (20.0/60): bursts of max(1, perSecond). 0 removes it.
+// chat (1) or twenty a minute in a group (20.0/60), with bursts of at most StrictChatBurst
+// (see SetBursts). 0 removes it.
 func (s *Server) SetChatRateLimit(perSecond float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,11 +141,42 @@ func (s *Server) SetChatRateLimit(perSecond float64) {
 	}
 }
 
+// SetBursts sets the largest bursts the global and the per-chat limits let through (0 keeps
+// the strict default). A burst as large as the rate is what a lenient server would allow.
+func (s *Server) SetBursts(global, chat int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.burst, s.chatBurst = global, chat
+	s.resetGlobal()
+	for _, c := range s.chats {
+		c.limiter = nil
+	}
+}
+
+// resetGlobal rebuilds the global bucket; callers hold s.mu.
+func (s *Server) resetGlobal() {
+	s.global = nil
+	if s.globalRate > 0 {
+		burst := s.burst
+		if burst <= 0 {
+			burst = min(StrictBurst, s.globalRate)
+		}
+		s.global = newBucket(float64(s.globalRate), float64(burst), s.now())
+	}
+}
+
+func (s *Server) chatBurstSize() float64 {
+	if s.chatBurst > 0 {
+		return float64(s.chatBurst)
+	}
+	return StrictChatBurst
+}
+
 // allow takes cost tokens from the global and the chat's limiter, or answers 429 with the
 // time until both would let the message through; callers hold s.mu.
 func (s *Server) allow(c *chat, cost int, now time.Time) (reply, bool) {
 	if s.chatRate > 0 && c.limiter == nil {
-		c.limiter = newBucket(s.chatRate, math.Max(1, math.Floor(s.chatRate)), now)
+		c.limiter = newBucket(s.chatRate, s.chatBurstSize(), now)
 	}
 	var wait float64
 	if s.global != nil {

@@ -1,6 +1,7 @@
 package telegramtest_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -87,7 +88,19 @@ func TestChatRateLimit(t *testing.T) {
 	bot := mustBot(t, s)
 	s.SetChatRateLimit(20.0 / 60) // Telegram's limit in a group
 
+	// By default a chat takes a burst of three.
 	const group = -1001000000001
+	for i := range telegramtest.StrictChatBurst {
+		if _, err := bot.Send(tgbotapi.NewMessage(group, fmt.Sprint(i))); err != nil {
+			t.Fatalf("message %d of the burst: %v", i+1, err)
+		}
+	}
+	if _, err := bot.Send(tgbotapi.NewMessage(group, "4")); err == nil {
+		t.Fatal("fourth message of a burst to a group was accepted")
+	}
+	clk.Advance(9 * time.Second)
+
+	s.SetBursts(0, 1)
 	if _, err := bot.Send(tgbotapi.NewMessage(group, "1")); err != nil {
 		t.Fatal(err)
 	}

@@ -168,3 +168,14 @@ func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, e
 	}
 	return got, nil
 }
+
+// CallsFrom returns the calls recorded after the first from, and the number recorded so far:
+// a test that follows the traffic passes that number back next time.
+func (s *Server) CallsFrom(from int) ([]Call, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if from > len(s.calls) {
+		from = len(s.calls)
+	}
+	return slices.Clone(s.calls[from:]), len(s.calls)
+}

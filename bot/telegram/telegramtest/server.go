@@ -86,9 +86,12 @@ type Server struct {
 	webhook  webhook
 	commands map[commandKey][]tgbotapi.BotCommand
 
-	failures []failure
-	global   *bucket
-	chatRate float64
+	failures   []failure
+	global     *bucket
+	globalRate int
+	burst      int
+	chatRate   float64
+	chatBurst  int
 }
 
 // Option configures a Server made by New.
