@@ -4,58 +4,17 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/docs"
-	"github.com/cohortbot/cohortbot/internal/redistest"
 	"github.com/cohortbot/cohortbot/store"
+	"github.com/redis/go-redis/v9"
 )
-
-// roundTrips counts commands and pipelines sent to Redis: each is one
-// network round trip.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
-}
-
-// recorder is a Sender that records instead of calling a platform.
-type recorder struct{ sent atomic.Int64 }
-
-func (r *recorder) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
-	return bot.Sent{Chat: m.Chat, MessageID: r.sent.Add(1)}, nil
-}
-func (r *recorder) Answer(context.Context, bot.Answer) error { return nil }
-
-// benchRedis is the Redis the benchmarks use: BENCH_REDIS_ADDR when set
-// (to measure against a tuned server), else one started for the run.
-func benchRedis(b *testing.B) string {
-	if a := os.Getenv("BENCH_REDIS_ADDR"); a != "" {
-		if c, err := net.Dial("tcp", a); err == nil {
-			c.Close()
-			return a
-		}
-	}
-	return redistest.Start(b).Addr()
-}
 
 // BenchmarkProfileUpdate measures the update path of a /profile-like
 // update: normalised update → router → middleware (load, flood count,
@@ -63,8 +22,8 @@ func benchRedis(b *testing.B) string {
 // updates per second and Redis round trips per update.
 func BenchmarkProfileUpdate(b *testing.B) {
 	ctx := context.Background()
-	rt := &roundTrips{}
-	rdb := redis.NewClient(&redis.Options{Addr: benchRedis(b), PoolSize: 64})
+	rt := &bottest.RoundTrips{}
+	rdb := redis.NewClient(&redis.Options{Addr: bottest.BenchRedis(b), PoolSize: 64})
 	defer rdb.Close()
 	st := store.New(rdb)
 	p, err := plan.Parse("plan.sample.yaml", docs.SamplePlan)
@@ -87,8 +46,8 @@ func BenchmarkProfileUpdate(b *testing.B) {
 		}
 	}
 	rdb.AddHook(rt)
-	rec := &recorder{}
-	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec)
+	rec := &bottest.Counter{}
+	bt := bot.New(bot.Config{FloodLimit: math.MaxInt64}, st, rec, features(st))
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(8)
@@ -107,9 +66,9 @@ func BenchmarkProfileUpdate(b *testing.B) {
 	})
 	elapsed := time.Since(start)
 	b.StopTimer()
-	if rec.sent.Load() != int64(b.N) {
-		b.Fatalf("sent %d replies for %d updates", rec.sent.Load(), b.N)
+	if rec.N() != int64(b.N) {
+		b.Fatalf("sent %d replies for %d updates", rec.N(), b.N)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
-	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-rt/update")
+	b.ReportMetric(float64(rt.N())/float64(b.N), "redis-rt/update")
 }

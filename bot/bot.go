@@ -19,6 +19,10 @@ type Store interface {
 	// this update).
 	// at is when the update arrived.
 	Load(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time) (Loaded, error)
+	// LoadMember is Load with the user's membership of a cohort and its
+	// plan version, in the same round trip (for a button that names the
+	// cohort it acts on, nearly always the active one).
+	LoadMember(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time, cohort string) (Loaded, *Member, int64, error)
 	Profile(ctx context.Context, user UserKey) (Profile, error)
 	// Profiles reads many profiles in one round trip.
 	Profiles(ctx context.Context, users []UserKey) (map[UserKey]Profile, error)
@@ -112,11 +116,18 @@ type Bot struct {
 	metrics Observer
 	menus   Menus
 	outbox  Outbox
-	done    DoneChecker
 	due     Schedule
-	replan  func(ctx context.Context, c *Cohort) error
 	router  *Router
 
+	// What the features plugged in (install).
+	features    Features
+	texts       Catalogue
+	buttons     map[string]string // button prefix -> owner
+	runners     map[string]DueFunc
+	done        DoneChecker
+	images      HandlerFunc
+	documents   HandlerFunc
+	fileFlows   map[string]HandlerFunc
 	digestParts []DigestPart
 
 	mu      sync.Mutex
@@ -166,8 +177,11 @@ func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 // WithObserver sets the metrics sink.
 func WithObserver(o Observer) Option { return func(b *Bot) { b.metrics = o } }
 
-// New returns a bot with every feature's routes installed.
-func New(cfg Config, st Store, send Sender, opts ...Option) *Bot {
+// New returns a bot on the core store with the features plugged in and
+// every route installed. Features that do not fit together (a text key,
+// a button prefix or a due kind taken twice) are a programming error: New
+// panics, so every test that builds the bot catches it.
+func New(cfg Config, st Store, send Sender, features Features, opts ...Option) *Bot {
 	cfg.setDefaults()
 	b := &Bot{
 		cfg:     cfg,
@@ -179,6 +193,9 @@ func New(cfg Config, st Store, send Sender, opts ...Option) *Bot {
 	}
 	for _, o := range opts {
 		o(b)
+	}
+	if err := b.install(features); err != nil {
+		panic("bot: " + err.Error())
 	}
 	b.router = b.routes()
 	return b
@@ -200,7 +217,7 @@ func (b *Bot) Handle(ctx context.Context, u *Update) error {
 }
 
 // cohort returns the cohort, from cache when its version is current.
-func (b *Bot) cohort(ctx context.Context, id string, version int64) (*Cohort, error) {
+func (b *Bot) CohortAt(ctx context.Context, id string, version int64) (*Cohort, error) {
 	b.mu.Lock()
 	c, ok := b.cohorts[id]
 	b.mu.Unlock()
@@ -218,11 +235,20 @@ func (b *Bot) cohort(ctx context.Context, id string, version int64) (*Cohort, er
 }
 
 // forget drops a cohort from the cache (after a delete).
-func (b *Bot) forget(id string) {
+func (b *Bot) ForgetCohort(id string) {
 	b.mu.Lock()
 	delete(b.cohorts, id)
 	b.mu.Unlock()
 }
 
 // isNotFound reports whether err is the store's missing-record error.
-func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Log returns the bot's logger, for the features.
+func (b *Bot) Log() *slog.Logger { return b.log }
+
+// Outbox returns the durable outbox, nil when there is none (console).
+func (b *Bot) Outbox() Outbox { return b.outbox }
+
+// Cohort returns a cohort.
+func (b *Bot) Cohort(ctx context.Context, id string) (*Cohort, error) { return b.CohortAt(ctx, id, 0) }

@@ -16,8 +16,8 @@ func (b *Bot) cohortList(c *Context) error {
 	}
 	var rows [][]Button
 	for _, id := range c.Profile.Cohorts {
-		co, err := b.cohort(c.Context, id, 0)
-		if isNotFound(err) {
+		co, err := b.CohortAt(c.Context, id, 0)
+		if IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -27,7 +27,7 @@ func (b *Bot) cohortList(c *Context) error {
 		if id == c.Profile.Active {
 			label = "✅ " + label
 		}
-		rows = append(rows, []Button{{Text: truncate(label, 60), Data: "co:" + id}})
+		rows = append(rows, []Button{{Text: Truncate(label, 60), Data: "co:" + id}})
 	}
 	if len(rows) <= 1 {
 		name := ""
@@ -42,14 +42,14 @@ func (b *Bot) cohortList(c *Context) error {
 func (b *Bot) cohortPick(c *Context) error {
 	id := strings.TrimPrefix(c.U.Callback.Data, "co:")
 	m, err := b.store.Member(c.Context, id, c.U.User)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		return c.Refuse(c.T("err.not_member"))
 	}
 	if err != nil {
 		return fmt.Errorf("read member: %w", err)
 	}
-	co, err := b.cohort(c.Context, id, 0)
-	if isNotFound(err) {
+	co, err := b.CohortAt(c.Context, id, 0)
+	if IsNotFound(err) {
 		return c.Refuse(c.T("err.not_member"))
 	}
 	if err != nil {
@@ -70,7 +70,7 @@ func (b *Bot) newCohort(c *Context) error {
 	if !b.cfg.Admins[c.U.User] {
 		return c.Refuse(c.T("err.admin"))
 	}
-	name := cleanName(c.U.Args)
+	name := CleanName(c.U.Args)
 	if n := utf8.RuneCountInString(name); n < 3 || n > 120 {
 		return c.Reply(c.T("newcohort.usage"))
 	}

@@ -2,11 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
-	"unicode/utf8"
 )
 
 // Context is one update in flight with everything loaded about its sender.
@@ -27,13 +24,20 @@ type Context struct {
 
 	answered bool
 	sends    int // answers sent so far
+
+	// The pressed button's data, decoded once (Button).
+	button       ButtonData
+	buttonOK     bool
+	buttonParsed bool
 }
 
 // T translates a catalogue key into the sender's language.
-func (c *Context) T(key string, args ...any) string { return Text(c.Lang, key, args...) }
+func (c *Context) T(key string, args ...any) string { return c.Bot.Text(c.Lang, key, args...) }
 
 // TN translates a text about n things into the sender's language (TextN).
-func (c *Context) TN(key string, n int, args ...any) string { return TextN(c.Lang, key, n, args...) }
+func (c *Context) TN(key string, n int, args ...any) string {
+	return c.Bot.TextN(c.Lang, key, n, args...)
+}
 
 // Send delivers a message to the chat of the update (unless m.Chat is set).
 func (c *Context) Send(m Message) (Sent, error) {
@@ -128,12 +132,6 @@ func (c *Context) needMembership() error {
 	return c.Refuse(c.T("err.not_member"))
 }
 
-// memberLoader is a store that reads the sender's membership of a cohort
-// and its plan version in the round trip of Load (store.Store).
-type memberLoader interface {
-	LoadMember(ctx context.Context, user UserKey, floodWindow time.Duration, at time.Time, cohort string) (Loaded, *Member, int64, error)
-}
-
 // memberGuess is the sender's membership of the cohort an update names,
 // read with the profile.
 type memberGuess struct {
@@ -142,23 +140,22 @@ type memberGuess struct {
 	version int64
 }
 
-// loadSender runs Store.Load. A contest button names the cohort it acts
+// loadSender runs Store.Load. A feature's button names the cohort it acts
 // on, nearly always the active one, so that cohort's membership is read
 // in the same round trip; load uses it only when the cohort is the
 // active one, else reads the active one's as for any other update.
 func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, error) {
-	ml, ok := b.store.(memberLoader)
-	cohort := cbCohort(u)
-	if !ok || cohort == "" {
+	cohort := b.cbCohort(u)
+	if cohort == "" {
 		l, err := b.store.Load(ctx, u.User, b.cfg.FloodWindow, u.Received)
 		return l, memberGuess{}, err
 	}
-	l, m, version, err := ml.LoadMember(ctx, u.User, b.cfg.FloodWindow, u.Received, cohort)
+	l, m, version, err := b.store.LoadMember(ctx, u.User, b.cfg.FloodWindow, u.Received, cohort)
 	return l, memberGuess{cohort: cohort, member: m, version: version}, err
 }
 
 // load is the middleware that reads the sender's state in two round trips
-// (one for a contest button of the active cohort), applies the flood limit
+// (one for a feature's button of the active cohort), applies the flood limit
 // and picks the language.
 func (b *Bot) load(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
@@ -187,9 +184,9 @@ func (b *Bot) load(next HandlerFunc) HandlerFunc {
 				}
 			}
 			if m != nil {
-				co, err := b.cohort(c.Context, id, version)
+				co, err := b.CohortAt(c.Context, id, version)
 				switch {
-				case isNotFound(err):
+				case IsNotFound(err):
 					m = nil
 				case err != nil:
 					return &fatalError{err}
@@ -227,16 +224,19 @@ func pickLang(saved Lang, client string) Lang {
 	}
 }
 
-// truncate cuts s to at most n runes, adding an ellipsis.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// cbCohort is the cohort a feature's button acts on (ButtonData), "" for
+// any other update. It is only a guess for the load middleware: handlers
+// check it against the active cohort.
+func (b *Bot) cbCohort(u *Update) string {
+	if u.Callback == nil {
+		return ""
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	d, ok := ParseButton(u.Callback.Data)
+	if owner := b.buttons[d.Prefix]; !ok || owner == "" || owner == "core" {
+		return ""
+	}
+	return d.Cohort
 }
-
-var errStop = errors.New("stop")
 
 // Overflow answers an update the intake drops because its sender's queue
 // is full (a flood far beyond the flood limit): a button press gets the

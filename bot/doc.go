@@ -1,7 +1,32 @@
-// Package bot is cohortbot's domain: the transport-neutral update and
-// message types, the roles and members of a cohort, the router with its
-// middleware, and one handler file per feature (registration, profile,
-// members, invites, schedule, ...). Platform adapters (bot/telegram,
-// bot/console) translate to and from these types; store/ keeps the state.
-// Nothing in this package imports a platform SDK or a Redis client.
+// Package bot is cohortbot's core: what every update needs, and the seam
+// the features plug into.
+//
+// The core owns the transport-neutral Update and Message, buttons and the
+// one button-data codec (button.go), roles, cohorts, members, profiles,
+// invites and conversations, the Context of an update, the router and its
+// middleware (recover, errors, timeout, gate, load, flood, roles), the
+// routing of files (files.go: the conversation's flow first, then the kind
+// of file, then a clear answer), the catalogue merge, the organisers'
+// digest, and the membership flows: start, register, profile, members,
+// invites, privacy and /leave.
+//
+// Each feature is its own package beside it — bot/contest (the photo
+// contest; voting is bot/contest/vote.go), bot/announce (announcements),
+// bot/timetable (schedule, deadlines, calendar files, reminders) — plugged
+// in through one Feature value (feature.go): its routes as a route group,
+// the button prefixes it owns, its image or document handler, the due-item
+// kinds it runs and what it plans for a cohort, the deadline kinds it can
+// mark done, the dates it moves, its digest line, what /leave and removal
+// must forget, and its texts (vi and en, keys prefixed by its name, merged
+// at start with a collision check). cmd/cohortbot builds the one feature
+// list that serve, console and the tests use; New takes the core store
+// and that list.
+//
+// Import rules, checked by TestImportRules over go list: this package
+// imports no feature, adapter, store or Redis client (bot/plan only); a
+// feature imports bot and bot/plan, never another feature, store or a
+// platform SDK, and declares its own small store interface, implemented
+// by the one store package; the platform adapters (bot/telegram,
+// bot/console) reach no store, Redis or feature; the scheduler runs due
+// items by kind through Bot.RunDue and names no feature.
 package bot

@@ -26,16 +26,3 @@ func (dc DoneChecker) Done(ctx context.Context, c *Cohort, d plan.Deadline, grou
 
 // Doable reports whether some feature can mark this kind of deadline done.
 func (dc DoneChecker) Doable(kind string) bool { return dc[kind] != nil }
-
-// WithDone registers how a kind of deadline is done.
-func WithDone(kind string, f DoneFunc) Option {
-	return func(b *Bot) {
-		if b.done == nil {
-			b.done = DoneChecker{}
-		}
-		b.done[kind] = f
-	}
-}
-
-// Deadlines exposes the done seam to the scheduler.
-func (b *Bot) Deadlines() DoneChecker { return b.done }

@@ -5,46 +5,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
+	"github.com/cohortbot/cohortbot/bot/console"
+	"github.com/cohortbot/cohortbot/store"
 )
 
-// consoleUser sends updates to a console bot as one demo person.
-type consoleUser struct {
-	t    *testing.T
-	b    *bot.Bot
-	user bot.UserKey
-	id   *int64
-}
-
-func (u consoleUser) handle(up bot.Update) {
-	u.t.Helper()
-	*u.id++
-	up.ID, up.Platform, up.User, up.Chat, up.ChatType = *u.id, bot.Console, u.user, u.user.PrivateChat(), bot.Private
-	if err := u.b.Handle(context.Background(), &up); err != nil {
-		u.t.Fatal(err)
-	}
-}
-
-// say sends a line as the console does: a command when it starts with /.
-func (u consoleUser) say(line string) {
-	u.t.Helper()
-	up := bot.Update{Kind: bot.KindText, Text: line}
-	if name, ok := strings.CutPrefix(line, "/"); ok {
-		name, args, _ := strings.Cut(name, " ")
-		up.Kind, up.Command, up.Args = bot.KindCommand, name, args
-	}
-	u.handle(up)
-}
-
-func (u consoleUser) press(data string) {
-	u.t.Helper()
-	u.handle(bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: data, Data: data, MessageID: 1}})
-}
-
-func demoUser(t *testing.T, b *bot.Bot, handle string) consoleUser {
-	var id int64
-	return consoleUser{t: t, b: b, user: bot.NewUserKey(bot.Console, handle), id: &id}
+// consoleBot is the bot as the console runs it, on the demo cohort.
+func consoleBot(t *testing.T) (*bottest.Harness, *bottest.Sender, *console.Demo, *store.Store) {
+	t.Helper()
+	h := bottest.New(t, time.Date(2017, 7, 10, 9, 0, 0, 0, time.UTC), features)
+	return h, h.Sender, h.Demo(), h.Store
 }
 
 // TestHelpListsWhatTheRoleMayUse: /help lists the commands the sender's
@@ -64,8 +37,8 @@ func TestHelpListsWhatTheRoleMayUse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			demoUser(t, b, tt.handle).say("/help")
-			help := send.last().Text
+			b.User(tt.handle).Say("/help")
+			help := send.Last().Text
 			if !strings.HasPrefix(help, bot.Text(bot.VI, "help.title")) {
 				t.Fatalf("/help answered %q", help)
 			}
@@ -112,8 +85,8 @@ func TestRefusalTextNewCohort(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, handle := range []string{"btc", "lan", "khach"} {
-		demoUser(t, b, handle).say("/newcohort Khóa mới của tôi")
-		if got, want := send.last().Text, bot.Text(bot.VI, "err.admin"); got != want {
+		b.User(handle).Say("/newcohort Khóa mới của tôi")
+		if got, want := send.Last().Text, bot.Text(bot.VI, "err.admin"); got != want {
 			t.Errorf("%s: /newcohort answered %q, want %q", handle, got, want)
 		}
 	}
@@ -134,14 +107,14 @@ func TestRefusalTextNewCohort(t *testing.T) {
 // registration's «Bỏ qua» button, which this screen does not have.
 func TestProfileOrgTooLong(t *testing.T) {
 	b, send, demo, st := consoleBot(t)
-	lan := demoUser(t, b, "lan")
-	lan.press("pf:org")
-	ask := send.last()
+	lan := b.User("lan")
+	lan.Press("pf:org")
+	ask := send.Last()
 	if len(ask.Buttons) != 0 {
 		t.Fatalf("the organisation question has buttons %v", ask.Buttons)
 	}
-	lan.say(strings.Repeat("Sở Công Thương ", 27))
-	got := send.last()
+	lan.Say(strings.Repeat("Sở Công Thương ", 27))
+	got := send.Last()
 	if want := bot.Text(bot.VI, "profile.org_bad", 120); got.Text != want {
 		t.Errorf("too long an organisation answered %q, want %q", got.Text, want)
 	}
@@ -151,12 +124,12 @@ func TestProfileOrgTooLong(t *testing.T) {
 	if !strings.Contains(got.Text, "/skip") || !strings.Contains(got.Text, "/cancel") {
 		t.Errorf("the refusal does not say how to clear or keep: %q", got.Text)
 	}
-	if m, err := st.Member(context.Background(), demo.Cohort.ID, lan.user); err != nil || m.Org != "" {
+	if m, err := st.Member(context.Background(), demo.Cohort.ID, lan.Key); err != nil || m.Org != "" {
 		t.Errorf("member after the refusal: %+v, %v", m, err)
 	}
 	// Still in the question: a valid answer is taken.
-	lan.say("Sở Công Thương Lạng Sơn")
-	if got := send.messages[len(send.messages)-2].Text; got != bot.Text(bot.VI, "profile.saved") {
+	lan.Say("Sở Công Thương Lạng Sơn")
+	if got := send.Messages()[send.Count()-2].Text; got != bot.Text(bot.VI, "profile.saved") {
 		t.Errorf("after a valid answer: %q", got)
 	}
 }

@@ -64,7 +64,7 @@ func TestIntakeNobodyWaitsBehindAFlooder(t *testing.T) {
 	st := store.New(srv.Client())
 	flooder, other := bot.UserKey("telegram:1"), bot.UserKey("telegram:2")
 	send := &gatedSender{held: bot.ChatKey(flooder), gate: make(chan struct{}), sent: map[bot.ChatKey][]string{}, got: make(chan bot.ChatKey, 1000)}
-	b := bot.New(bot.Config{FloodLimit: -1}, st, send)
+	b := bot.New(bot.Config{FloodLimit: -1}, st, send, features(st))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -167,7 +167,7 @@ func TestIntakeOrderAcrossReplicas(t *testing.T) {
 	var wg sync.WaitGroup
 	rctx, rcancel := context.WithCancel(ctx)
 	for _, name := range names {
-		in := &bot.Intake{Bot: bot.New(bot.Config{FloodLimit: -1}, st, send), Inbox: acks.as(name), Consumer: name,
+		in := &bot.Intake{Bot: bot.New(bot.Config{FloodLimit: -1}, st, send, features(st)), Inbox: acks.as(name), Consumer: name,
 			Ordered: true, Beat: 50 * time.Millisecond}
 		wg.Add(1)
 		go func() {

@@ -132,7 +132,7 @@ func (b *Bot) inviteUses(c *Context, inv *Invite) string {
 		s += ", " + c.T("invites.left", inv.Uses)
 	}
 	if !inv.Expires.IsZero() {
-		s += ", " + c.T("invites.expires", formatDateTime(inv.Expires.In(c.Cohort.Plan.Location), c.Lang))
+		s += ", " + c.T("invites.expires", FormatDateTime(inv.Expires.In(c.Cohort.Plan.Location), c.Lang))
 	}
 	return s
 }
@@ -144,7 +144,7 @@ func (b *Bot) inviteAction(c *Context) error {
 	case strings.HasPrefix(data, "x:"):
 		code := strings.TrimPrefix(data, "x:")
 		inv, err := b.store.Invite(c.Context, code)
-		if isNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
+		if IsNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
 			return c.Refuse(c.T("invite.unknown"))
 		}
 		if err != nil {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -68,7 +67,7 @@ func memberLabel(c *Context, m *Member) string {
 	case groupMissing(c, m):
 		label += " · " + c.T("members.group_missing")
 	}
-	return truncate(label, 60)
+	return Truncate(label, 60)
 }
 
 // groupMissing reports whether m is a trainee without the group the
@@ -81,7 +80,7 @@ func groupMissing(c *Context, m *Member) bool {
 // memberGroupButtons offers the plan's groups for m. The data names the
 // group by its index and the member ("mb:sg:<idx>:<user>"); the press is
 // checked again like every member button.
-func memberGroupButtons(c *Context, m *Member) [][]Button {
+func membergroupButtons(c *Context, m *Member) [][]Button {
 	var rows [][]Button
 	for i, g := range c.Cohort.Plan.Groups {
 		rows = append(rows, []Button{{Text: g, Data: "mb:sg:" + strconv.Itoa(i) + ":" + string(m.User)}})
@@ -112,7 +111,7 @@ func (b *Bot) memberAction(c *Context) error {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	m, err := b.store.Member(c.Context, c.Cohort.ID, user)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		return c.Refuse(c.T("members.gone"))
 	}
 	if err != nil {
@@ -125,7 +124,7 @@ func (b *Bot) memberAction(c *Context) error {
 		if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
 			return c.Refuse(c.T("members.no_group"))
 		}
-		return c.Reply(c.T("members.pick_group", m.Name), memberGroupButtons(c, m)...)
+		return c.Reply(c.T("members.pick_group", m.Name), membergroupButtons(c, m)...)
 	case "sg":
 		return b.moveMember(c, m, arg)
 	case "r":
@@ -137,7 +136,7 @@ func (b *Bot) memberAction(c *Context) error {
 	case "sr":
 		return b.changeRole(c, m, arg)
 	case "x":
-		return c.Reply(c.T("members.confirm_remove", orDash(m.Name)), []Button{
+		return c.Reply(c.T("members.confirm_remove", OrDash(m.Name)), []Button{
 			{Text: c.T("btn.remove_yes"), Data: "mb:xx:" + string(m.User)},
 			{Text: c.T("btn.no"), Data: "mb:v:" + string(m.User)},
 		})
@@ -149,17 +148,17 @@ func (b *Bot) memberAction(c *Context) error {
 
 func (b *Bot) memberView(c *Context, m *Member) error {
 	lines := []string{
-		c.T("profile.name", orDash(m.Name)),
-		c.T("profile.org", orDash(m.Org)),
+		c.T("profile.name", OrDash(m.Name)),
+		c.T("profile.org", OrDash(m.Org)),
 		c.T("profile.role", c.T("role."+string(m.Role))),
 	}
 	switch {
 	case groupMissing(c, m):
 		lines = append(lines, c.T("profile.group", c.T("members.group_missing")))
 	case m.Role == Trainee:
-		lines = append(lines, c.T("profile.group", orDash(m.Group)))
+		lines = append(lines, c.T("profile.group", OrDash(m.Group)))
 	}
-	lines = append(lines, c.T("members.joined", formatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
+	lines = append(lines, c.T("members.joined", FormatDate(m.Joined.In(c.Cohort.Plan.Location), c.Lang)))
 	if !m.Registered {
 		lines = append(lines, c.T("members.unregistered"))
 	}
@@ -181,7 +180,7 @@ func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
 		return c.Refuse(c.T("reg.group_bad"))
 	}
 	if m.Group == groups[idx] {
-		return c.Answer(c.T("members.moved", orDash(m.Name), m.Group), false)
+		return c.Answer(c.T("members.moved", OrDash(m.Name), m.Group), false)
 	}
 	m.Group = groups[idx]
 	if err := b.store.PutMember(c.Context, m); err != nil {
@@ -189,7 +188,7 @@ func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
 	}
 	b.log.Info("member moved", "cohort", m.Cohort, "user", m.User, "group", m.Group, "by", c.U.User)
 	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.moved_notice", m.Group) })
-	return c.Reply(c.T("members.moved", orDash(m.Name), m.Group))
+	return c.Reply(c.T("members.moved", OrDash(m.Name), m.Group))
 }
 
 func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
@@ -203,7 +202,7 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 		return c.Refuse(c.T("err.stale_button"))
 	}
 	if m.Role == role {
-		return c.Answer(c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role))), false)
+		return c.Answer(c.T("members.role_changed", OrDash(m.Name), c.T("role."+string(role))), false)
 	}
 	if m.Role == Organiser {
 		if last, err := b.lastOrganiser(c, m); err != nil || last {
@@ -223,10 +222,10 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 	b.log.Info("member role changed", "cohort", m.Cohort, "user", m.User, "role", role, "by", c.U.User)
 	b.organiserMenu(c.Context, m.User, VI, role == Organiser)
 	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.role_notice", Text(l, "role."+string(role))) })
-	text := c.T("members.role_changed", orDash(m.Name), c.T("role."+string(role)))
+	text := c.T("members.role_changed", OrDash(m.Name), c.T("role."+string(role)))
 	if groupMissing(c, m) {
 		// A new trainee needs a group, which only organisers set.
-		return c.Reply(text+"\n"+c.T("members.ask_group", orDash(m.Name)), memberGroupButtons(c, m)...)
+		return c.Reply(text+"\n"+c.T("members.ask_group", OrDash(m.Name)), membergroupButtons(c, m)...)
 	}
 	return c.Reply(text)
 }
@@ -250,7 +249,7 @@ func (b *Bot) removeMember(c *Context, m *Member) error {
 	if m.User != c.U.User {
 		b.notify(c, m.User, func(l Lang) string { return Text(l, "members.removed_notice", c.Cohort.Name) })
 	}
-	return c.Reply(c.T("members.removed", orDash(m.Name)))
+	return c.Reply(c.T("members.removed", OrDash(m.Name)))
 }
 
 // lastOrganiser reports whether m is the cohort's only registered
@@ -266,37 +265,4 @@ func (b *Bot) lastOrganiser(c *Context, m *Member) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// notify tells another member about a change made to them, through the
-// outbox: it is not the answer to their own action. The change is made
-// already; a member who blocked the bot still sees it in /profile.
-func (b *Bot) notify(c *Context, to UserKey, text func(Lang) string) {
-	lang := VI
-	if p, err := b.store.Profile(c.Context, to); err == nil && p.Lang != "" {
-		lang = p.Lang
-	}
-	msg := Message{Chat: to.PrivateChat(), Text: text(lang)}
-	batch := Batch{ID: fmt.Sprintf("notice-%s-%d", c.U.Platform, c.U.ID), Kind: "notice"}
-	if c.Cohort != nil {
-		batch.Cohort = c.Cohort.ID
-	}
-	if err := b.deliver(c.Context, batch, []Job{{ID: string(to), User: to, Msg: msg}}); err != nil {
-		b.log.Warn("notify member", "user", to, "err", err)
-	}
-}
-
-// deliver queues jobs in the outbox, or sends them at once where there is
-// none (console).
-func (b *Bot) deliver(ctx context.Context, batch Batch, jobs []Job) error {
-	if b.outbox != nil {
-		_, err := b.outbox.Enqueue(ctx, batch, jobs)
-		return err
-	}
-	for _, j := range jobs {
-		if _, err := b.send.Send(ctx, j.Msg); err != nil {
-			b.log.Warn("send", "chat", j.Msg.Chat, "err", err)
-		}
-	}
-	return nil
 }

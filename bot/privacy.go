@@ -1,30 +1,8 @@
 package bot
 
 import (
-	"context"
 	"fmt"
-	"time"
-
-	"github.com/cohortbot/cohortbot/bot/plan"
 )
-
-// contestForgetter deletes a leaving member's contest data (store.Store).
-type contestForgetter interface {
-	ForgetContestant(ctx context.Context, cohort string, user UserKey, voting plan.Window, now time.Time) error
-}
-
-// forgetMember removes what features other than membership keep of a member
-// who leaves or is removed: their photos and votes.
-func (b *Bot) forgetMember(c *Context, co *Cohort, user UserKey) error {
-	f, ok := b.store.(contestForgetter)
-	if !ok || co.Plan.Contest == nil {
-		return nil
-	}
-	if err := f.ForgetContestant(c.Context, co.ID, user, co.Plan.Contest.Voting, b.clock()); err != nil {
-		return fmt.Errorf("forget contest data: %w", err)
-	}
-	return nil
-}
 
 func (b *Bot) privacy(c *Context) error {
 	text := c.T("privacy.text")

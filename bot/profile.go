@@ -22,21 +22,14 @@ func (b *Bot) profileText(c *Context) string {
 	lines := []string{
 		c.T("profile.title"),
 		c.T("profile.name", m.Name),
-		c.T("profile.org", orDash(m.Org)),
+		c.T("profile.org", OrDash(m.Org)),
 		c.T("profile.role", c.T("role."+string(m.Role))),
 	}
 	if m.Role == Trainee {
-		lines = append(lines, c.T("profile.group", orDash(m.Group)))
+		lines = append(lines, c.T("profile.group", OrDash(m.Group)))
 	}
 	lines = append(lines, c.T("profile.cohort", c.Cohort.Name), "", c.T("profile.group_note"))
 	return strings.Join(lines, "\n")
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 func (b *Bot) profileEdit(c *Context) error {
@@ -50,7 +43,7 @@ func (b *Bot) profileEdit(c *Context) error {
 		if err := c.SetConv(flowProfile, stepOrg, nil); err != nil {
 			return err
 		}
-		return c.Reply(c.T("profile.ask_org", orDash(c.Member.Org)))
+		return c.Reply(c.T("profile.ask_org", OrDash(c.Member.Org)))
 	}
 	return c.Refuse(c.T("err.stale_button"))
 }
@@ -75,7 +68,7 @@ func (b *Bot) profileInput(c *Context) error {
 			m.Org = ""
 			break
 		}
-		org, ok := validOrg(c.U.Text)
+		org, ok := ValidOrg(c.U.Text)
 		if !ok {
 			return c.Reply(c.T("profile.org_bad", maxOrgRunes))
 		}

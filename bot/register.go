@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // The registration conversation: name, organisation, group.
@@ -16,12 +12,6 @@ const (
 	stepName     = "name"
 	stepOrg      = "org"
 	stepGroup    = "group"
-)
-
-// Limits on what members type about themselves.
-const (
-	maxNameRunes = 80
-	maxOrgRunes  = 120
 )
 
 func (b *Bot) beginRegistration(c *Context) error {
@@ -46,8 +36,8 @@ func (b *Bot) askStep(c *Context) error {
 		return c.Reply(c.T("reg.ask_group"), b.groupButtons(c, "reg:g:")...)
 	default:
 		var rows [][]Button
-		if name := cleanName(c.U.UserName); name != "" {
-			rows = append(rows, []Button{{Text: truncate(name, 40), Data: "reg:pn"}})
+		if name := CleanName(c.U.UserName); name != "" {
+			rows = append(rows, []Button{{Text: Truncate(name, 40), Data: "reg:pn"}})
 		}
 		return c.Reply(c.T("reg.ask_name"), rows...)
 	}
@@ -110,7 +100,7 @@ func (b *Bot) register(c *Context) error {
 		case c.U.Callback != nil:
 			return c.Refuse(c.T("err.stale_button"))
 		default:
-			org, ok := validOrg(c.U.Text)
+			org, ok := ValidOrg(c.U.Text)
 			if !ok {
 				return c.Refuse(c.T("reg.org_bad", maxOrgRunes))
 			}
@@ -191,50 +181,4 @@ func (b *Bot) pickGroup(c *Context, prefix string) (string, bool) {
 		return "", false
 	}
 	return groups[idx], true
-}
-
-// validName tidies a full name and checks it could go on a certificate.
-func validName(s string) (string, bool) {
-	s = cleanName(s)
-	n := utf8.RuneCountInString(s)
-	if n < 2 || n > maxNameRunes || strings.HasPrefix(s, "/") {
-		return "", false
-	}
-	letters := 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	return s, letters >= 2
-}
-
-func validOrg(s string) (string, bool) {
-	s = cleanName(s)
-	n := utf8.RuneCountInString(s)
-	return s, n >= 2 && n <= maxOrgRunes && !strings.HasPrefix(s, "/")
-}
-
-// cleanName collapses white space and drops control and invisible format
-// characters, keeping every letter and mark. It composes to NFC, because
-// some phone keyboards send Vietnamese diacritics as combining marks, which
-// would otherwise print apart on a certificate and compare unequal.
-func cleanName(s string) string {
-	var sb strings.Builder
-	space := false
-	for _, r := range norm.NFC.String(strings.TrimSpace(s)) {
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r) && r != '\u200d':
-			continue
-		}
-		if space && sb.Len() > 0 {
-			sb.WriteByte(' ')
-		}
-		space = false
-		sb.WriteRune(r)
-	}
-	return sb.String()
 }

@@ -4,33 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/bottest"
 )
-
-// recordingSender keeps what the bot sends instead of calling a platform.
-type recordingSender struct {
-	mu       sync.Mutex
-	messages []bot.Message
-	answers  []bot.Answer
-}
-
-func (s *recordingSender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.messages = append(s.messages, m)
-	return bot.Sent{Chat: m.Chat, MessageID: int64(len(s.messages))}, nil
-}
-
-func (s *recordingSender) Answer(_ context.Context, a bot.Answer) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.answers = append(s.answers, a)
-	return nil
-}
 
 // panickyStore knows a user with no profile and no cohort; every other
 // call hits the nil embedded interface and panics, as a buggy handler or
@@ -58,22 +37,22 @@ func privateText(id int64, text, command, args string) *bot.Update {
 // the store, reading an invite) gets the user the internal-error text,
 // Handle reports the update handled, and the next update is answered.
 func TestHandlePanic(t *testing.T) {
-	send := &recordingSender{}
-	b := bot.New(bot.Config{}, panickyStore{}, send)
+	send := &bottest.Sender{}
+	b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 
 	if err := b.Handle(context.Background(), privateText(1, "/start abc", "start", "abc")); err != nil {
 		t.Fatalf("Handle after a panic = %v, want nil", err)
 	}
 	want := bot.Text(bot.VI, "err.internal")
-	if len(send.messages) != 1 || send.messages[0].Text != want || send.messages[0].Chat != "telegram:7" {
-		t.Fatalf("sent %+v, want one %q to telegram:7", send.messages, want)
+	if len(send.Messages()) != 1 || send.Messages()[0].Text != want || send.Messages()[0].Chat != "telegram:7" {
+		t.Fatalf("sent %+v, want one %q to telegram:7", send.Messages(), want)
 	}
 
 	if err := b.Handle(context.Background(), privateText(2, "/help", "help", "")); err != nil {
 		t.Fatalf("Handle /help = %v", err)
 	}
-	if len(send.messages) != 2 || send.messages[1].Text == want {
-		t.Fatalf("after the panic /help got %+v", send.messages[1:])
+	if len(send.Messages()) != 2 || send.Messages()[1].Text == want {
+		t.Fatalf("after the panic /help got %+v", send.Messages()[1:])
 	}
 }
 
@@ -124,15 +103,15 @@ func TestRecover(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			send := &recordingSender{}
-			b := bot.New(bot.Config{}, panickyStore{}, send)
+			send := &bottest.Sender{}
+			b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 			u := tt.update
 			c := &bot.Context{Context: context.Background(), Bot: b, U: &u, Lang: tt.lang}
 			if err := bot.Recover(tt.handler)(c); err != nil {
 				t.Errorf("Recover returned %v, want nil", err)
 			}
 			var got []string
-			for _, m := range send.messages {
+			for _, m := range send.Messages() {
 				if m.Chat != u.Chat {
 					t.Errorf("sent to %s, want %s", m.Chat, u.Chat)
 				}
@@ -141,8 +120,8 @@ func TestRecover(t *testing.T) {
 			if !slices.Equal(got, tt.messages) {
 				t.Errorf("messages = %q, want %q", got, tt.messages)
 			}
-			if !slices.Equal(send.answers, tt.answers) {
-				t.Errorf("answers = %+v, want %+v", send.answers, tt.answers)
+			if !slices.Equal(send.Answers(), tt.answers) {
+				t.Errorf("answers = %+v, want %+v", send.Answers(), tt.answers)
 			}
 		})
 	}
@@ -150,8 +129,8 @@ func TestRecover(t *testing.T) {
 
 // TestRecoverPassesErrors: without a panic, Recover changes nothing.
 func TestRecoverPassesErrors(t *testing.T) {
-	send := &recordingSender{}
-	b := bot.New(bot.Config{}, panickyStore{}, send)
+	send := &bottest.Sender{}
+	b := bot.New(bot.Config{}, panickyStore{}, send, nil)
 	c := &bot.Context{Context: context.Background(), Bot: b, U: privateText(1, "hi", "", ""), Lang: bot.VI}
 	errX := errors.New("x")
 	if err := bot.Recover(func(*bot.Context) error { return errX })(c); !errors.Is(err, errX) {
@@ -160,7 +139,7 @@ func TestRecoverPassesErrors(t *testing.T) {
 	if err := bot.Recover(func(*bot.Context) error { return nil })(c); err != nil {
 		t.Errorf("Recover = %v, want nil", err)
 	}
-	if len(send.messages)+len(send.answers) != 0 {
-		t.Errorf("sent %+v %+v", send.messages, send.answers)
+	if len(send.Messages())+len(send.Answers()) != 0 {
+		t.Errorf("sent %+v %+v", send.Messages(), send.Answers())
 	}
 }

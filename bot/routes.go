@@ -29,26 +29,21 @@ func (b *Bot) routes() *Router {
 	r.Handle(Command("profile"), b.profile, RequireMember)
 	r.Handle(CallbackPrefix("pf:"), b.profileEdit, RequireMember)
 	r.Handle(And(InFlow(flowProfile), Or(IsKind(KindText), Command("skip"))), b.profileInput, RequireMember)
-	r.Handle(Command("schedule"), b.schedule, RequireMember)
-	r.Handle(Command("deadlines"), b.deadlines, RequireMember)
-	r.Handle(CallbackPrefix("ics:"), b.calendar, RequireMember)
 
 	r.Handle(Command("members"), b.members, organiser)
 	r.Handle(CallbackPrefix("mb:"), b.memberAction, organiser)
 	r.Handle(Command("invites"), b.invites, organiser)
 	r.Handle(CallbackPrefix("iv:"), b.inviteAction, organiser)
 
-	r.Handle(Command("announce"), b.announce, organiser)
-	r.Handle(CallbackPrefix("ann:"), b.announcePress, organiser)
-	// Only an organiser's text goes to their draft: someone who stopped
-	// being one mid-draft is not held in it.
-	r.Handle(And(InFlow(flowAnnounce), IsKind(KindText), (*Context).IsOrganiser), b.announceText, organiser)
-	r.Handle(Command("link"), b.link, organiser)
-	r.Handle(CallbackPrefix("lk:"), b.linkPress, organiser)
-
-	// The photo contest (contest.go): photos and files, its commands,
-	// buttons and conversations.
-	b.contestRoutes(r, organiser)
+	// The features, in the order of their list.
+	g := &RouteGroup{r}
+	for _, f := range b.features {
+		if f.Routes != nil {
+			f.Routes(g)
+		}
+	}
+	// Files: the conversation's flow first, then the kind of file.
+	r.Handle(Or(IsKind(KindPhoto), IsKind(KindDocument)), b.file, RequireMember)
 
 	// Commands of features still to come: organisers' are refused for
 	// everyone else exactly like the built ones.

@@ -26,14 +26,14 @@ func (b *Bot) start(c *Context) error {
 		return c.Reply(c.T("invite.unknown"))
 	}
 	inv, err := b.store.Invite(c.Context, code)
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		return c.Reply(c.T("invite.unknown"))
 	}
 	if err != nil {
 		return fmt.Errorf("read invite: %w", err)
 	}
 	existing, err := b.store.Member(c.Context, inv.Cohort, c.U.User)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !IsNotFound(err) {
 		return fmt.Errorf("read member: %w", err)
 	}
 	// An invite vouches for its user once: someone whose role an organiser
@@ -55,8 +55,8 @@ func (b *Bot) start(c *Context) error {
 	case err != nil:
 		return fmt.Errorf("redeem invite: %w", err)
 	}
-	cohort, err := b.cohort(c.Context, inv.Cohort, 0)
-	if isNotFound(err) {
+	cohort, err := b.CohortAt(c.Context, inv.Cohort, 0)
+	if IsNotFound(err) {
 		return c.Reply(c.T("invite.unknown"))
 	}
 	if err != nil {
@@ -96,7 +96,7 @@ func (b *Bot) start(c *Context) error {
 
 // rejoin answers /start with an invite of a cohort the user is already in.
 func (b *Bot) rejoin(c *Context, m *Member) error {
-	cohort, err := b.cohort(c.Context, m.Cohort, 0)
+	cohort, err := b.CohortAt(c.Context, m.Cohort, 0)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (b *Bot) setLang(c *Context, l Lang) error {
 func (b *Bot) notYet(c *Context) error { return c.Refuse(c.T("err.not_yet")) }
 
 func (b *Bot) unknownCommand(c *Context) error {
-	return c.Reply(c.T("err.unknown_command", truncate(c.U.Command, 32)))
+	return c.Reply(c.T("err.unknown_command", Truncate(c.U.Command, 32)))
 }
 
 // fallback answers what no route took.

@@ -2,13 +2,17 @@ package bot
 
 import "fmt"
 
-// Text returns the catalogue entry for key in lang, formatted with args.
-// A key missing in English falls back to Vietnamese; a key missing in both
-// comes back as itself, which the catalogue test forbids.
-func Text(lang Lang, key string, args ...any) string {
-	s, ok := catalogue(lang)[key]
+// Catalogue holds texts by language and key: the core's, or the core's
+// merged with the features' (Features.Catalogue).
+type Catalogue map[Lang]map[string]string
+
+// Text returns the entry for key in lang, formatted with args. A key
+// missing in English falls back to Vietnamese; a key missing in both
+// comes back as itself, which the catalogue tests forbid.
+func (c Catalogue) Text(lang Lang, key string, args ...any) string {
+	s, ok := c[lang][key]
 	if !ok {
-		s, ok = textsVI[key]
+		s, ok = c[VI][key]
 		if !ok {
 			return key
 		}
@@ -24,16 +28,31 @@ func Text(lang Lang, key string, args ...any) string {
 // Vietnamese has no plural, and its ".one" entries repeat the others so
 // that both catalogues keep the same keys. n only picks the form: the
 // count is among args where the text wants it.
-func TextN(lang Lang, key string, n int, args ...any) string {
-	if _, ok := catalogue(lang)[key+".one"]; ok && n == 1 {
+func (c Catalogue) TextN(lang Lang, key string, n int, args ...any) string {
+	if _, ok := c[lang][key+".one"]; ok && n == 1 {
 		key += ".one"
 	}
-	return Text(lang, key, args...)
+	return c.Text(lang, key, args...)
 }
 
-func catalogue(l Lang) map[string]string {
-	if l == EN {
-		return textsEN
-	}
-	return textsVI
+// Text returns the core catalogue's entry for key in lang (Catalogue.Text).
+// A feature's texts are the bot's (Bot.Text), merged at start.
+func Text(lang Lang, key string, args ...any) string {
+	return Catalogue{VI: textsVI, EN: textsEN}.Text(lang, key, args...)
+}
+
+// TextN is Catalogue.TextN on the core catalogue.
+func TextN(lang Lang, key string, n int, args ...any) string {
+	return Catalogue{VI: textsVI, EN: textsEN}.TextN(lang, key, n, args...)
+}
+
+// Text returns the catalogue entry, the core's or a feature's, for key in
+// lang (Catalogue.Text).
+func (b *Bot) Text(lang Lang, key string, args ...any) string {
+	return b.texts.Text(lang, key, args...)
+}
+
+// TextN is Text for a text about n things (Catalogue.TextN).
+func (b *Bot) TextN(lang Lang, key string, n int, args ...any) string {
+	return b.texts.TextN(lang, key, n, args...)
 }

@@ -2,16 +2,17 @@ package scheduler_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/bottest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/internal/redistest"
 	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
@@ -33,39 +34,24 @@ func at(day, hour, minute int) time.Time {
 	return time.Date(2017, time.July, day, hour, minute, 0, 0, hcm)
 }
 
-// recorder is a bot.Sender that records direct sends: with an outbox,
-// the jobs must send nothing directly.
-type recorder struct{ sent atomic.Int64 }
-
-func (r *recorder) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
-	return bot.Sent{Chat: m.Chat, MessageID: r.sent.Add(1)}, nil
-}
-func (r *recorder) Answer(context.Context, bot.Answer) error { return nil }
-
 // countingBot is the bot.Bot the runner drives, counting what each job
 // did, so that a job run twice shows even though the outbox would
 // swallow the second enqueue.
 type countingBot struct {
 	*bot.Bot
 	mu       sync.Mutex
-	outcomes map[string][]bot.ReminderOutcome
+	outcomes map[string][]bot.DueOutcome
 	digests  map[string]int
 }
 
-func (c *countingBot) RunReminder(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error) {
-	out, next, err := c.Bot.RunReminder(ctx, it, now)
+func (c *countingBot) RunDue(ctx context.Context, it bot.DueItem, now time.Time) (bot.DueOutcome, time.Time, error) {
+	out, next, err := c.Bot.RunDue(ctx, it, now)
 	if err == nil {
 		c.mu.Lock()
 		c.outcomes[it.ID] = append(c.outcomes[it.ID], out)
 		c.mu.Unlock()
 	}
 	return out, next, err
-}
-
-// RunAnnouncement is the announcements feature's; these tests queue no
-// scheduled announcement.
-func (c *countingBot) RunAnnouncement(context.Context, bot.DueItem, time.Time) error {
-	return errors.New("no scheduled announcements in these tests")
 }
 
 func (c *countingBot) Digest(ctx context.Context, co *bot.Cohort, since, now time.Time) error {
@@ -82,7 +68,7 @@ func (c *countingBot) sent() map[string]int {
 	out := map[string]int{}
 	for id, outs := range c.outcomes {
 		for _, o := range outs {
-			if o == bot.ReminderSent {
+			if o == bot.DueSent {
 				out[id]++
 			}
 		}
@@ -90,7 +76,7 @@ func (c *countingBot) sent() map[string]int {
 	return out
 }
 
-func (c *countingBot) outcome(id string) []bot.ReminderOutcome {
+func (c *countingBot) outcome(id string) []bot.DueOutcome {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.outcomes[id])
@@ -100,19 +86,26 @@ func (c *countingBot) outcome(id string) []bot.ReminderOutcome {
 type env struct {
 	t      testing.TB
 	st     *store.Store
-	direct *recorder
+	direct *bottest.Counter
 	bot    *countingBot
+	fs     bot.Features
 }
 
-func newEnv(tb testing.TB, opts ...bot.Option) *env {
+// newEnv's bot runs the announcements and the timetable, and the extra
+// features made on its store.
+func newEnv(tb testing.TB, extra ...func(*store.Store) bot.Feature) *env {
 	tb.Helper()
 	srv := redistest.Start(tb)
 	st := store.New(srv.Client())
-	rec := &recorder{}
-	b := bot.New(bot.Config{}, st, rec, append([]bot.Option{bot.WithOutbox(st)}, opts...)...)
-	e := &env{t: tb, st: st, direct: rec, bot: &countingBot{Bot: b, outcomes: map[string][]bot.ReminderOutcome{}, digests: map[string]int{}}}
+	rec := &bottest.Counter{}
+	fs := bot.Features{announce.New(st).Feature(), timetable.New(st).Feature()}
+	for _, f := range extra {
+		fs = append(fs, f(st))
+	}
+	b := bot.New(bot.Config{}, st, rec, fs, bot.WithOutbox(st))
+	e := &env{t: tb, st: st, direct: rec, fs: fs, bot: &countingBot{Bot: b, outcomes: map[string][]bot.DueOutcome{}, digests: map[string]int{}}}
 	tb.Cleanup(func() {
-		if n := rec.sent.Load(); n != 0 {
+		if n := rec.N(); n != 0 {
 			tb.Errorf("%d messages sent directly; every job must go through the outbox", n)
 		}
 	})
@@ -173,16 +166,16 @@ func (e *env) replan(id string, p *plan.Plan, now time.Time) (added, removed int
 	if _, err := e.st.SavePlan(e.ctx(), id, p); err != nil {
 		e.t.Fatal(err)
 	}
-	added, removed, err := scheduler.Sync(e.ctx(), e.st, e.reload(id), now)
+	planned, err := scheduler.Sync(e.ctx(), e.st, e.fs, e.reload(id), now)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return added, removed
+	return planned["reminders"].Added, planned["reminders"].Removed
 }
 
 func (e *env) sync(c *bot.Cohort, now time.Time) {
 	e.t.Helper()
-	if _, _, err := scheduler.Sync(e.ctx(), e.st, c, now); err != nil {
+	if _, err := scheduler.Sync(e.ctx(), e.st, e.fs, c, now); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -6,9 +6,10 @@ import (
 
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 )
 
-// TestQuietAdjust checks bot.QuietAdjust, which plans every reminder, at
+// TestQuietAdjust checks timetable.QuietAdjust, which plans every reminder, at
 // exact instants in Asia/Ho_Chi_Minh with quiet hours 21:30-06:30 (and one
 // range that does not wrap over midnight).
 func TestQuietAdjust(t *testing.T) {
@@ -42,7 +43,7 @@ func TestQuietAdjust(t *testing.T) {
 			// The instant given in UTC must give the same answer: the
 			// clock of the plan's zone decides, not the caller's.
 			for _, due := range []time.Time{tc.due, tc.due.UTC()} {
-				got := bot.QuietAdjust(due, tc.event, tc.quiet, hcm)
+				got := timetable.QuietAdjust(due, tc.event, tc.quiet, hcm)
 				if !got.Equal(tc.want) {
 					t.Errorf("QuietAdjust(%s, event %s) = %s, want %s", due.In(hcm).Format(time.DateTime), tc.event.Format(time.DateTime),
 						got.In(hcm).Format(time.DateTime), tc.want.Format(time.DateTime))
@@ -68,7 +69,7 @@ func TestReminderItemsInQuietHours(t *testing.T) {
 		p.Deadlines = append(p.Deadlines, plan.Deadline{ID: "d" + starts.Format("1504"), Title: "Hạn", Due: starts})
 	}
 	c := &bot.Cohort{ID: "c1", Plan: p}
-	items := bot.ReminderItems(c, at(1, 0, 0))
+	items := timetable.ReminderItems(c, at(1, 0, 0))
 	if len(items) != len(p.Sessions)*4+len(p.Deadlines)*3 {
 		t.Errorf("%d items, want %d", len(items), len(p.Sessions)*4+len(p.Deadlines)*3)
 	}
@@ -89,7 +90,7 @@ func TestReminderItemsInQuietHours(t *testing.T) {
 		}
 	}
 	// Only reminders still to come after now are planned.
-	later := bot.ReminderItems(c, at(20, 12, 0))
+	later := timetable.ReminderItems(c, at(20, 12, 0))
 	for _, it := range later {
 		if !it.Due.After(at(20, 12, 0)) {
 			t.Errorf("%s due %s, before now", it.ID, it.Due.In(hcm).Format(time.DateTime))

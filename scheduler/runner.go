@@ -2,9 +2,7 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
@@ -19,14 +17,12 @@ type Store interface {
 	ClaimRun(ctx context.Context, job string, instant time.Time) (bool, error)
 	Cohorts(ctx context.Context) ([]*bot.Cohort, error)
 	PendingDue(ctx context.Context, cohort, prefix string) ([]bot.DueItem, error)
-	ContestMeta(ctx context.Context, cohort string) (bot.ContestMeta, error)
 }
 
-// Bot is the domain side of the jobs (bot.Bot).
+// Bot is the domain side of the jobs (bot.Bot): it runs a due item
+// through the feature that owns its kind, and writes the digests.
 type Bot interface {
-	RunReminder(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error)
-	RunAnnouncement(ctx context.Context, it bot.DueItem, now time.Time) error
-	RunContestClose(ctx context.Context, it bot.DueItem, now time.Time) (bot.ReminderOutcome, time.Time, error)
+	RunDue(ctx context.Context, it bot.DueItem, now time.Time) (bot.DueOutcome, time.Time, error)
 	Digest(ctx context.Context, c *bot.Cohort, since, now time.Time) error
 }
 
@@ -48,9 +44,6 @@ const DigestWindow = 10 * time.Minute
 // FinishedAfter is how long after the last date of its plan a cohort
 // still gets the daily digest.
 const FinishedAfter = 7 * 24 * time.Hour
-
-// reminderPrefix is the id prefix of both kinds of reminder items.
-const reminderPrefix = "r"
 
 // Register adds the runner's jobs to the scheduler: due items every 15
 // seconds, digests every minute.
@@ -89,30 +82,14 @@ func (r *Runner) Tick(ctx context.Context, now time.Time) error {
 }
 
 func (r *Runner) run(ctx context.Context, it bot.DueItem, now time.Time) error {
-	switch it.Kind {
-	case bot.DueSessionReminder, bot.DueDeadlineReminder:
-		out, at, err := r.Bot.RunReminder(ctx, it, now)
-		if err != nil {
-			return err
-		}
-		if out == bot.ReminderDeferred {
-			r.Log.Info("reminder waits for the end of quiet hours", "item", it.ID, "at", at)
-			return r.Store.DeferDue(ctx, it.ID, at)
-		}
-	case bot.DueAnnouncement:
-		if err := r.Bot.RunAnnouncement(ctx, it, now); err != nil {
-			return err
-		}
-	case bot.DueContestClose:
-		out, at, err := r.Bot.RunContestClose(ctx, it, now)
-		if err != nil {
-			return err
-		}
-		if out == bot.ReminderDeferred {
-			r.Log.Info("contest close waits for voting to close", "item", it.ID, "at", at)
-			return r.Store.DeferDue(ctx, it.ID, at)
-		}
-	default:
+	out, at, err := r.Bot.RunDue(ctx, it, now)
+	switch {
+	case err != nil:
+		return err
+	case out == bot.DueDeferred:
+		r.Log.Info("due item deferred", "item", it.ID, "kind", it.Kind, "at", at)
+		return r.Store.DeferDue(ctx, it.ID, at)
+	case out == bot.DueUnknown:
 		r.Log.Warn("unknown due item dropped", "item", it.ID, "kind", it.Kind)
 	}
 	return r.Store.FinishDue(ctx, it)
@@ -153,78 +130,22 @@ func (r *Runner) Digests(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Sync re-plans a cohort's reminders from its current plan: reminders of
-// moved or removed sessions and deadlines are dropped, new ones added,
-// those already sent never added again. A pending reminder of an
-// unchanged event is kept as it is even when its time has passed (it fell
-// due while the bot was down, or waits for the end of quiet hours): it
-// goes out late, as RunReminder decides, instead of being lost.
-func Sync(ctx context.Context, st Store, c *bot.Cohort, now time.Time) (added, removed int, err error) {
-	if c.Plan != nil && c.Plan.Contest != nil {
-		// The photos deadline follows organisers' changes of submissions.
-		meta, err := st.ContestMeta(ctx, c.ID)
-		if err != nil {
-			return 0, 0, fmt.Errorf("contest dates of %s: %w", c.ID, err)
-		}
-		if p := bot.WithContestDates(c.Plan, meta); p != c.Plan {
-			d := *c
-			d.Plan = p
-			c = &d
-		}
-	}
-	items := bot.ReminderItems(c, now)
-	pending, err := st.PendingDue(ctx, c.ID, reminderPrefix)
-	if err != nil {
-		return 0, 0, fmt.Errorf("pending reminders of %s: %w", c.ID, err)
-	}
-	if len(pending) > 0 {
-		listed := map[string]bool{}
-		for _, it := range items {
-			listed[it.ID] = true
-		}
-		// An id names the event's time and the lead, so an id the plan
-		// still yields is a reminder of an unchanged event.
-		valid := map[string]bool{}
-		for _, it := range bot.ReminderItems(c, time.Time{}) {
-			valid[it.ID] = true
-		}
-		for _, it := range pending {
-			if !listed[it.ID] && valid[it.ID] && now.Before(it.At) {
-				items = append(items, it)
-			}
-		}
-	}
-	added, removed, err = st.ReplaceDue(ctx, c.ID, reminderPrefix, items)
-	if err != nil {
-		return 0, 0, fmt.Errorf("plan reminders of %s: %w", c.ID, err)
-	}
-	// The close of the photo vote, when the results go to the organisers.
-	// A close that organisers moved (/contest extends voting) is not in
-	// the plan: a pending one still to come is kept.
-	closes := bot.ContestCloseItems(c, now)
-	pendingCloses, err := st.PendingDue(ctx, c.ID, bot.ContestClosePrefix())
-	if err != nil {
-		return 0, 0, fmt.Errorf("pending contest close of %s: %w", c.ID, err)
-	}
-	for _, it := range pendingCloses {
-		if it.At.After(now) && !slices.ContainsFunc(closes, func(x bot.DueItem) bool { return x.ID == it.ID }) {
-			closes = append(closes, it)
-		}
-	}
-	if _, _, err := st.ReplaceDue(ctx, c.ID, bot.ContestClosePrefix(), closes); err != nil {
-		return 0, 0, fmt.Errorf("plan contest close of %s: %w", c.ID, err)
-	}
-	return added, removed, nil
+// Sync plans a cohort's due items again from its current plan, through
+// every feature's plans (bot.Features.Sync): what a feature planned for a
+// moved or removed event is dropped, new items added, items already run
+// never added again.
+func Sync(ctx context.Context, st Store, fs bot.Features, c *bot.Cohort, now time.Time) (bot.Planned, error) {
+	return fs.Sync(ctx, st, c, now)
 }
 
-// SyncAll re-plans every cohort's reminders (at start).
-func SyncAll(ctx context.Context, st Store, now time.Time) error {
+// SyncAll plans every cohort's due items again (at start).
+func SyncAll(ctx context.Context, st Store, fs bot.Features, now time.Time) error {
 	cohorts, err := st.Cohorts(ctx)
 	if err != nil {
 		return err
 	}
 	for _, c := range cohorts {
-		if _, _, err := Sync(ctx, st, c, now); err != nil {
+		if _, err := Sync(ctx, st, fs, c, now); err != nil {
 			return err
 		}
 	}

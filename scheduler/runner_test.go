@@ -11,8 +11,11 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/scheduler"
+	"github.com/cohortbot/cohortbot/store"
 )
 
 // together runs f for each runner at once, from one instant, and waits.
@@ -88,7 +91,7 @@ func TestTwoRunnersQueueEachReminderOnce(t *testing.T) {
 	}
 	for id, users := range queued {
 		want := everyone
-		if strings.HasPrefix(id, bot.DueDeadlineReminder+":") {
+		if strings.HasPrefix(id, timetable.DueDeadlineReminder+":") {
 			want = trainees
 		}
 		if !slices.Equal(users, want) {
@@ -125,7 +128,7 @@ func TestReminderDueDuringDowntime(t *testing.T) {
 		e.tick(r, now)
 		e.tick(r2, now)
 	}
-	if got := e.bot.outcome(it.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSent}) {
+	if got := e.bot.outcome(it.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueSent}) {
 		t.Errorf("outcomes of the late reminder = %v, want [sent]", got)
 	}
 	texts := e.texts(it.ID)
@@ -133,7 +136,7 @@ func TestReminderDueDuringDowntime(t *testing.T) {
 		t.Fatalf("%d messages queued, want one to each of %s and %s", len(texts), a, b)
 	}
 	for _, text := range texts {
-		if want := bot.Text(bot.VI, "remind.minutes", 20); !strings.Contains(text, want) {
+		if want := tx(bot.VI, "timetable.remind.minutes", 20); !strings.Contains(text, want) {
 			t.Errorf("late reminder %q does not say %q", text, want)
 		}
 	}
@@ -154,7 +157,7 @@ func TestStaleReminderSkipped(t *testing.T) {
 	for _, now := range []time.Time{at(10, 10, 5), at(10, 10, 20), at(10, 12, 0)} {
 		e.tick(r, now)
 	}
-	if got := e.bot.outcome(it.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSkipped}) {
+	if got := e.bot.outcome(it.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueSkipped}) {
 		t.Errorf("outcomes of the stale reminder = %v, want [skipped]", got)
 	}
 	if n := e.ready(); n != 0 {
@@ -256,14 +259,14 @@ func TestQuietHoursAtRun(t *testing.T) {
 	e.tick(r, at(10, 20, 45))
 	// Down from 20:50 to 22:00.
 	e.tick(r, at(10, 22, 0))
-	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderDeferred}) {
+	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueDeferred}) {
 		t.Errorf("nine: outcomes at 22:00 = %v, want [deferred]", got)
 	}
 	if got := e.pending("c1")[nine.ID]; !got.Equal(at(11, 6, 30)) {
 		t.Errorf("nine: deferred to %v, want 06:30", got.In(hcm))
 	}
 	// Waiting for 06:30 would pass the 06:10 session: it goes now.
-	if got := e.bot.outcome(six.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSent}) {
+	if got := e.bot.outcome(six.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueSent}) {
 		t.Errorf("six: outcomes at 22:00 = %v, want [sent]", got)
 	}
 	for now := at(10, 22, 15); now.Before(at(11, 9, 0)); now = now.Add(15 * time.Minute) {
@@ -272,7 +275,7 @@ func TestQuietHoursAtRun(t *testing.T) {
 			t.Fatalf("nine went out at %v, in quiet hours", now.In(hcm))
 		}
 	}
-	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderDeferred, bot.ReminderSent}) {
+	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueDeferred, bot.DueSent}) {
 		t.Errorf("nine: outcomes = %v, want [deferred sent]", got)
 	}
 	if got := e.bot.sent(); got[six.ID] != 1 || got[nine.ID] != 1 {
@@ -403,7 +406,7 @@ func TestMovedSessionBeforeSync(t *testing.T) {
 	e.tick(r, at(12, 7, 0))
 	e.tick(r, at(12, 16, 0))
 	for _, id := range []string{s1.ID, d1.ID} {
-		if got := e.bot.outcome(id); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSkipped}) {
+		if got := e.bot.outcome(id); !slices.Equal(got, []bot.DueOutcome{bot.DueSkipped}) {
 			t.Errorf("%s: outcomes %v, want [skipped]", id, got)
 		}
 	}
@@ -496,16 +499,18 @@ func TestDeadlineRemindersSkipDoneGroups(t *testing.T) {
 	all := []bot.UserKey{ls1, ls2, hp, nogroup}
 	tests := []struct {
 		name       string
-		opts       []bot.Option
+		extra      []func(*store.Store) bot.Feature
 		wantPhotos []bot.UserKey
 		wantReport []bot.UserKey
 	}{
-		{name: "photos can be done", opts: []bot.Option{bot.WithDone("photos", photosDone)}, wantPhotos: []bot.UserKey{hp, nogroup}, wantReport: all},
+		{name: "photos can be done", extra: []func(*store.Store) bot.Feature{func(*store.Store) bot.Feature {
+			return bot.Feature{Name: "photos", Done: map[string]bot.DoneFunc{"photos": photosDone}}
+		}}, wantPhotos: []bot.UserKey{hp, nogroup}, wantReport: all},
 		{name: "nothing can be done yet", wantPhotos: all, wantReport: all},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, tc.opts...)
+			e := newEnv(t, tc.extra...)
 			c := e.cohort("c1", p)
 			e.member("c1", "1", bot.Trainee, "Lạng Sơn")
 			e.member("c1", "2", bot.Trainee, "Lạng Sơn")
@@ -579,7 +584,7 @@ func TestDueReminderSurvivesReplan(t *testing.T) {
 		t.Errorf("deferred reminder after a re-plan: due %v, want 06:30", got.In(hcm))
 	}
 	e.tick(r, at(11, 6, 30))
-	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderDeferred, bot.ReminderSent}) {
+	if got := e.bot.outcome(nine.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueDeferred, bot.DueSent}) {
 		t.Errorf("deferred reminder: outcomes %v, want [deferred sent]", got)
 	}
 }
@@ -596,10 +601,10 @@ func TestOverdueRemindersOfOneEventSendOnlyTheNearest(t *testing.T) {
 
 	// Down from the day before until 09:30: both are overdue.
 	e.tick(e.runner(), at(10, 9, 30))
-	if got := e.bot.outcome(day.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSkipped}) {
+	if got := e.bot.outcome(day.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueSkipped}) {
 		t.Errorf("1-day reminder = %v, want skipped for the nearer one", got)
 	}
-	if got := e.bot.outcome(hour.ID); !slices.Equal(got, []bot.ReminderOutcome{bot.ReminderSent}) {
+	if got := e.bot.outcome(hour.ID); !slices.Equal(got, []bot.DueOutcome{bot.DueSent}) {
 		t.Errorf("1-hour reminder = %v, want sent", got)
 	}
 	if n := len(e.texts(day.ID)); n != 0 {
@@ -632,7 +637,7 @@ func TestNoDigestForAFinishedCourse(t *testing.T) {
 
 func TestExtendedVotingCloseSurvivesReplan(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnv(t, func(st *store.Store) bot.Feature { return contest.New(st).Feature() })
 	p := newPlan(nil, nil)
 	p.Contest = &plan.Contest{
 		Submissions: plan.Window{Opens: at(1, 0, 0), Closes: at(5, 0, 0)},
@@ -642,13 +647,13 @@ func TestExtendedVotingCloseSurvivesReplan(t *testing.T) {
 	c := e.cohort("c1", p)
 	e.sync(c, at(6, 9, 0))
 	// An organiser extends voting by a day before the plan's close.
-	extended := bot.DueItem{ID: bot.ContestClosePrefix() + "c1:ext", Kind: bot.DueContestClose, Cohort: "c1", Ref: "contest", At: at(9, 12, 0), Due: at(9, 12, 0)}
+	extended := bot.DueItem{ID: contest.ContestClosePrefix() + "c1:ext", Kind: contest.DueContestClose, Cohort: "c1", Ref: "contest", At: at(9, 12, 0), Due: at(9, 12, 0)}
 	if err := e.st.AddDue(e.ctx(), extended); err != nil {
 		t.Fatal(err)
 	}
 	// A plan apply after the plan's close re-plans: the extended close stays.
 	e.sync(e.reload("c1"), at(8, 13, 0))
-	items, err := e.st.PendingDue(e.ctx(), "c1", bot.ContestClosePrefix())
+	items, err := e.st.PendingDue(e.ctx(), "c1", contest.ContestClosePrefix())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
 // Package scheduler runs cohortbot's recurring jobs with robfig/cron. A job
 // is a function of the instant it was scheduled for, read from an injected
 // clock, so tests call jobs at exact instants without waiting. One-off due
-// items (reminders, scheduled announcements) are the delivery issue's and
-// are claimed by a recurring job registered here.
+// items (reminders, scheduled announcements, the close of a vote) are
+// claimed by a recurring job registered here and run by kind through the
+// features' registry (bot.Bot.RunDue): the scheduler names no feature.
 package scheduler
 
 import (

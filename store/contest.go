@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/redis/go-redis/v9"
 )
 
 // The photo contest's keys, all under the cohort's tag {c:ID} so that
@@ -122,27 +122,27 @@ redis.call('INCR', KEYS[7])
 return {'ok', tostring(n)}
 `)
 
-// SubmitEntry implements bot.ContestStore.
-func (s *Store) SubmitEntry(ctx context.Context, e *bot.Entry, limit int, w plan.Window, now time.Time) (bot.SubmitResult, error) {
+// SubmitEntry implements contest.Store.
+func (s *Store) SubmitEntry(ctx context.Context, e *contest.Entry, limit int, w plan.Window, now time.Time) (contest.SubmitResult, error) {
 	raw, err := encodeEntry(e)
 	if err != nil {
-		return bot.SubmitResult{}, err
+		return contest.SubmitResult{}, err
 	}
 	c := e.Cohort
 	keys := []string{contestKey(c), phKey(c, "seq"), phKey(c, "e"), phKey(c, "st"), phKey(c, "uid"), phUserKey(c, e.Author), phKey(c, "ver")}
 	res, err := submitScript.Run(ctx, s.rdb, keys, e.UniqueID, string(e.Author), limit,
 		unixMS(w.Opens), unixMS(w.Closes), unixMS(now), raw).StringSlice()
 	if err != nil {
-		return bot.SubmitResult{}, fmt.Errorf("submit entry to %s: %w", c, err)
+		return contest.SubmitResult{}, fmt.Errorf("submit entry to %s: %w", c, err)
 	}
-	out := bot.SubmitResult{Status: res[0]}
+	out := contest.SubmitResult{Status: res[0]}
 	switch out.Status {
-	case bot.SubmitOK:
+	case contest.SubmitOK:
 		out.N, _ = strconv.ParseInt(res[1], 10, 64)
-	case bot.SubmitDup:
+	case contest.SubmitDup:
 		out.N, _ = strconv.ParseInt(res[1], 10, 64)
 		out.Author, out.Current = bot.UserKey(res[2]), res[3]
-	case bot.SubmitLimit:
+	case contest.SubmitLimit:
 		out.Count, _ = strconv.Atoi(res[1])
 	}
 	return out, nil
@@ -193,8 +193,8 @@ if #out > 1 then redis.call('INCR', KEYS[8]) end
 return out
 `)
 
-// UpdateEntries implements bot.ContestStore.
-func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.UserKey, changes []bot.EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error) {
+// UpdateEntries implements contest.Store.
+func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.UserKey, changes []contest.EntryChange, window *plan.Window, audit string, now time.Time) ([]int64, error) {
 	check, opens, closes := "0", int64(0), int64(0)
 	if window != nil {
 		check, opens, closes = "1", unixMS(window.Opens), unixMS(window.Closes)
@@ -222,7 +222,7 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 		return nil, fmt.Errorf("update entries of %s: %w", cohort, err)
 	}
 	if res[0] == "closed" {
-		return nil, bot.ErrWindowClosed
+		return nil, contest.ErrWindowClosed
 	}
 	done := make([]int64, 0, len(res)-1)
 	for _, r := range res[1:] {
@@ -260,11 +260,11 @@ redis.call('INCR', KEYS[5])
 return {'ok', st, id}
 `)
 
-// DecideEntry implements bot.ContestStore.
+// DecideEntry implements contest.Store.
 func (s *Store) DecideEntry(ctx context.Context, cohort string, n int64, approve bool, reason string, by bot.UserKey, now time.Time) (bool, string, string, error) {
-	to := bot.EntryRejected
+	to := contest.EntryRejected
 	if approve {
-		to, reason = bot.EntryApproved, ""
+		to, reason = contest.EntryApproved, ""
 	}
 	keys := []string{phKey(cohort, "st"), phKey(cohort, "why"), auditKey(cohort), phKey(cohort, "ok"), phKey(cohort, "ver"),
 		phKey(cohort, "e"), phKey(cohort, "grp"), phKey(cohort, "dec")}
@@ -383,18 +383,18 @@ if ARGV[10] == '1' then page(out, known, KEYS[3], KEYS[2], KEYS[8], KEYS[4], KEY
 return out
 `)
 
-// Vote implements bot.ContestStore.
-func (s *Store) Vote(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, error) {
+// Vote implements contest.Store.
+func (s *Store) Vote(ctx context.Context, v contest.VoteRequest) (contest.VoteResult, error) {
 	keys, args := voteArgs(v, false)
 	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return "", fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
 	}
 	out, _ := res[0].(string)
-	return bot.VoteResult(out), nil
+	return contest.VoteResult(out), nil
 }
 
-func voteArgs(v bot.VoteRequest, page bool) ([]string, []any) {
+func voteArgs(v contest.VoteRequest, page bool) ([]string, []any) {
 	c := v.Cohort
 	op, withPage := "w", "0"
 	if v.Cast {
@@ -411,17 +411,17 @@ func voteArgs(v bot.VoteRequest, page bool) ([]string, []any) {
 		scoreBit(v.N), votesBit(v.N)}
 }
 
-// VoteAndView implements bot.ContestStore: the vote, then the voter's
+// VoteAndView implements contest.Store: the vote, then the voter's
 // page of the entry as it is after it, in one script call.
-func (s *Store) VoteAndView(ctx context.Context, v bot.VoteRequest) (bot.VoteResult, bot.VoteView, error) {
+func (s *Store) VoteAndView(ctx context.Context, v contest.VoteRequest) (contest.VoteResult, contest.VoteView, error) {
 	keys, args := voteArgs(v, true)
 	res, err := voteScript.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
-		return "", bot.VoteView{}, fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
+		return "", contest.VoteView{}, fmt.Errorf("vote for %d in %s: %w", v.N, v.Cohort, err)
 	}
 	out, _ := res[0].(string)
 	view, err := s.decodePage(v.Cohort, v.N, res[1:])
-	return bot.VoteResult(out), view, err
+	return contest.VoteResult(out), view, err
 }
 
 // windowScript stores an organiser's change of the phases' windows,
@@ -441,8 +441,8 @@ redis.call('HINCRBY', KEYS[1], 'wver', '1')
 return 1
 `)
 
-// SetContestWindows implements bot.ContestStore.
-func (s *Store) SetContestWindows(ctx context.Context, cohort string, ch bot.WindowChange) (bool, error) {
+// SetContestWindows implements contest.Store.
+func (s *Store) SetContestWindows(ctx context.Context, cohort string, ch contest.WindowChange) (bool, error) {
 	seen := ""
 	if ch.Seen != nil {
 		seen = strconv.FormatInt(*ch.Seen, 10)
@@ -451,7 +451,7 @@ func (s *Store) SetContestWindows(ctx context.Context, cohort string, ch bot.Win
 	for _, p := range []struct {
 		phase string
 		w     *plan.Window
-	}{{bot.PhaseSub, ch.Sub}, {bot.PhaseVote, ch.Vote}} {
+	}{{contest.PhaseSub, ch.Sub}, {contest.PhaseVote, ch.Vote}} {
 		if p.w != nil {
 			args = append(args, p.phase, unixMS(p.w.Opens), unixMS(p.w.Closes))
 		}
@@ -476,7 +476,7 @@ redis.call('XADD', KEYS[2], '*', 'kind', ARGV[5], 'user', ARGV[3], 'photo', '', 
 return 1
 `)
 
-// MarkResults implements bot.ContestStore: "proposed" holds the voting
+// MarkResults implements contest.Store: "proposed" holds the voting
 // close (unix ms) whose results went to the organisers, "announced" is
 // set once the cohort was told. It reports whether the mark is new.
 func (s *Store) MarkResults(ctx context.Context, cohort, field, value string, by bot.UserKey, now time.Time) (bool, error) {
@@ -488,8 +488,8 @@ func (s *Store) MarkResults(ctx context.Context, cohort, field, value string, by
 	return n == 1, nil
 }
 
-// ContestMeta implements bot.ContestStore.
-func (s *Store) ContestMeta(ctx context.Context, cohort string) (bot.ContestMeta, error) {
+// ContestMeta implements contest.Store.
+func (s *Store) ContestMeta(ctx context.Context, cohort string) (contest.ContestMeta, error) {
 	var h *redis.MapStringStringCmd
 	var voters *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -498,12 +498,12 @@ func (s *Store) ContestMeta(ctx context.Context, cohort string) (bot.ContestMeta
 		return nil
 	})
 	if err != nil {
-		return bot.ContestMeta{}, fmt.Errorf("read contest of %s: %w", cohort, err)
+		return contest.ContestMeta{}, fmt.Errorf("read contest of %s: %w", cohort, err)
 	}
 	return metaFrom(h.Val(), voters.Val()), nil
 }
 
-func metaFrom(h map[string]string, voters int64) bot.ContestMeta {
+func metaFrom(h map[string]string, voters int64) contest.ContestMeta {
 	at := func(f string) *time.Time {
 		ms, err := strconv.ParseInt(h[f], 10, 64)
 		if err != nil {
@@ -512,7 +512,7 @@ func metaFrom(h map[string]string, voters int64) bot.ContestMeta {
 		t := fromMS(ms)
 		return &t
 	}
-	m := bot.ContestMeta{
+	m := contest.ContestMeta{
 		SubOpens: at("sub_opens"), SubCloses: at("sub_closes"),
 		VoteOpens: at("vote_opens"), VoteCloses: at("vote_closes"),
 		Announced: h["announced"] != "", Voters: voters,
@@ -523,7 +523,7 @@ func metaFrom(h map[string]string, voters int64) bot.ContestMeta {
 	return m
 }
 
-func encodeEntry(e *bot.Entry) (string, error) {
+func encodeEntry(e *contest.Entry) (string, error) {
 	c := *e
 	// The status and reason have keys of their own, written only by the
 	// scripts' checked transitions.
@@ -535,8 +535,8 @@ func encodeEntry(e *bot.Entry) (string, error) {
 	return string(raw), nil
 }
 
-func decodeEntry(cohort, n, raw, status, reason string) (*bot.Entry, error) {
-	var e bot.Entry
+func decodeEntry(cohort, n, raw, status, reason string) (*contest.Entry, error) {
+	var e contest.Entry
 	if err := json.Unmarshal([]byte(raw), &e); err != nil {
 		return nil, fmt.Errorf("decode entry %s of %s: %w", n, cohort, err)
 	}
@@ -545,8 +545,8 @@ func decodeEntry(cohort, n, raw, status, reason string) (*bot.Entry, error) {
 	return &e, nil
 }
 
-// Entry implements bot.ContestStore.
-func (s *Store) Entry(ctx context.Context, cohort string, n int64) (*bot.Entry, error) {
+// Entry implements contest.Store.
+func (s *Store) Entry(ctx context.Context, cohort string, n int64) (*contest.Entry, error) {
 	id := strconv.FormatInt(n, 10)
 	var e, st, why *redis.StringCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -564,9 +564,9 @@ func (s *Store) Entry(ctx context.Context, cohort string, n int64) (*bot.Entry, 
 	return decodeEntry(cohort, id, e.Val(), st.Val(), why.Val())
 }
 
-// AuthorEntries implements bot.ContestStore: the author's entries by
+// AuthorEntries implements contest.Store: the author's entries by
 // number.
-func (s *Store) AuthorEntries(ctx context.Context, cohort string, author bot.UserKey) ([]*bot.Entry, error) {
+func (s *Store) AuthorEntries(ctx context.Context, cohort string, author bot.UserKey) ([]*contest.Entry, error) {
 	ids, err := s.rdb.SMembers(ctx, phUserKey(cohort, author)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list entries of %s: %w", author, err)
@@ -584,7 +584,7 @@ func (s *Store) AuthorEntries(ctx context.Context, cohort string, author bot.Use
 	if err != nil {
 		return nil, fmt.Errorf("read entries of %s: %w", author, err)
 	}
-	out := make([]*bot.Entry, 0, len(ids))
+	out := make([]*contest.Entry, 0, len(ids))
 	for i, id := range ids {
 		raw, ok := e.Val()[i].(string)
 		if !ok {
@@ -602,7 +602,7 @@ func (s *Store) AuthorEntries(ctx context.Context, cohort string, author bot.Use
 	return out, nil
 }
 
-func sortEntries(es []*bot.Entry) {
+func sortEntries(es []*contest.Entry) {
 	for i := 1; i < len(es); i++ {
 		for j := i; j > 0 && es[j].N < es[j-1].N; j-- {
 			es[j], es[j-1] = es[j-1], es[j]
@@ -619,7 +619,7 @@ type entryCache struct {
 
 type cachedEntries struct {
 	version string
-	entries []*bot.Entry
+	entries []*contest.Entry
 }
 
 // get returns the cohort's entries as last read, whatever their version.
@@ -630,7 +630,7 @@ func (c *entryCache) get(cohort string) (cachedEntries, bool) {
 	return ce, ok
 }
 
-func (c *entryCache) put(cohort, version string, es []*bot.Entry) cachedEntries {
+func (c *entryCache) put(cohort, version string, es []*contest.Entry) cachedEntries {
 	ce := cachedEntries{version: version, entries: es}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -641,26 +641,26 @@ func (c *entryCache) put(cohort, version string, es []*bot.Entry) cachedEntries 
 	return ce
 }
 
-// ContestSnapshot implements bot.ContestStore: every entry with its
+// ContestSnapshot implements contest.Store: every entry with its
 // status, the tallies and the contest's settings. The entries are read
 // again only when their version moved since the last read, so a snapshot
 // costs one round trip.
-func (s *Store) ContestSnapshot(ctx context.Context, cohort string) (*bot.ContestSnapshot, error) {
+func (s *Store) ContestSnapshot(ctx context.Context, cohort string) (*contest.ContestSnapshot, error) {
 	board, err := s.ContestBoard(ctx, cohort, true)
 	if err != nil {
 		return nil, err
 	}
-	snap := &bot.ContestSnapshot{
-		Entries: make([]*bot.Entry, len(board.Entries)),
-		Tally:   make(map[int64]bot.Tally, len(board.Entries)),
+	snap := &contest.ContestSnapshot{
+		Entries: make([]*contest.Entry, len(board.Entries)),
+		Tally:   make(map[int64]contest.Tally, len(board.Entries)),
 		Meta:    board.Meta,
 	}
 	// Copies: the cached entries are shared between readers.
-	all := make([]bot.Entry, len(board.Entries))
+	all := make([]contest.Entry, len(board.Entries))
 	for i, e := range board.Entries {
 		all[i] = *e
 		snap.Entries[i] = &all[i]
-		if t := board.Tallies[i]; t != (bot.Tally{}) {
+		if t := board.Tallies[i]; t != (contest.Tally{}) {
 			snap.Tally[e.N] = t
 		}
 	}
@@ -680,11 +680,11 @@ func (s *Store) entriesAt(ctx context.Context, cohort, version string) (cachedEn
 	return s.entries.put(cohort, version, entries), nil
 }
 
-// ContestBoard implements bot.ContestStore: what the leaderboard reads,
+// ContestBoard implements contest.Store: what the leaderboard reads,
 // in one round trip. Its entries are the cache's own, shared by every
 // reader, so nothing is copied; the tallies are two strings of fixed-width
 // counters, read whole. With tallies false they are not read at all.
-func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (*bot.ContestBoard, error) {
+func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (*contest.ContestBoard, error) {
 	var ver, tally *redis.StringCmd
 	var meta *redis.MapStringStringCmd
 	var voters *redis.IntCmd
@@ -704,14 +704,14 @@ func (s *Store) ContestBoard(ctx context.Context, cohort string, tallies bool) (
 	if err != nil {
 		return nil, err
 	}
-	board := &bot.ContestBoard{Entries: ce.entries, Meta: metaFrom(meta.Val(), voters.Val())}
+	board := &contest.ContestBoard{Entries: ce.entries, Meta: metaFrom(meta.Val(), voters.Val())}
 	if !tallies {
 		return board, nil
 	}
-	board.Tallies = make([]bot.Tally, len(ce.entries))
+	board.Tallies = make([]contest.Tally, len(ce.entries))
 	t := tally.Val()
 	for i, e := range ce.entries {
-		board.Tallies[i] = bot.Tally{Votes: int(counter(t, votesBit(e.N)/8, 4)), Score: float64(counter(t, scoreBit(e.N)/8, 8)) / milli}
+		board.Tallies[i] = contest.Tally{Votes: int(counter(t, votesBit(e.N)/8, 4)), Score: float64(counter(t, scoreBit(e.N)/8, 8)) / milli}
 	}
 	return board, nil
 }
@@ -737,7 +737,7 @@ func counter(s string, off int64, size int) int64 {
 }
 
 // readEntries reads and decodes every entry of a cohort, by number.
-func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, error) {
+func (s *Store) readEntries(ctx context.Context, cohort string) ([]*contest.Entry, error) {
 	var e, st, why *redis.MapStringStringCmd
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		e = p.HGetAll(ctx, phKey(cohort, "e"))
@@ -748,7 +748,7 @@ func (s *Store) readEntries(ctx context.Context, cohort string) ([]*bot.Entry, e
 	if err != nil {
 		return nil, fmt.Errorf("read entries of %s: %w", cohort, err)
 	}
-	out := make([]*bot.Entry, 0, len(e.Val()))
+	out := make([]*contest.Entry, 0, len(e.Val()))
 	statuses, reasons := st.Val(), why.Val()
 	for id, raw := range e.Val() {
 		entry, err := decodeEntry(cohort, id, raw, statuses[id], reasons[id])
@@ -781,18 +781,18 @@ end
 return page(out, {}, KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[5], at, n)
 `)
 
-// VoteView implements bot.ContestStore: what a voter's page shows about
+// VoteView implements contest.Store: what a voter's page shows about
 // entry n (the first approved one when n is 0), in one script call.
-func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (bot.VoteView, error) {
+func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (contest.VoteView, error) {
 	c := cohort
 	keys := []string{contestKey(c), phKey(c, "e"), phKey(c, "st"), phKey(c, "ok"), vtKey(c, "tally"), vtUserKey(c, voter)}
 	res, err := viewScript.Run(ctx, s.rdb, keys, n, votesBit(n)).Slice()
 	if err != nil {
-		return bot.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
+		return contest.VoteView{}, fmt.Errorf("vote view %d of %s: %w", n, cohort, err)
 	}
 	first, _ := res[0].(string)
 	if n, err = strconv.ParseInt(first, 10, 64); err != nil {
-		return bot.VoteView{}, fmt.Errorf("vote view of %s: entry %q", cohort, first)
+		return contest.VoteView{}, fmt.Errorf("vote view of %s: entry %q", cohort, first)
 	}
 	return s.decodePage(cohort, n, res[1:])
 }
@@ -801,8 +801,8 @@ func (s *Store) VoteView(ctx context.Context, cohort string, n int64, voter bot.
 // outcome or the number: the voting window's overrides (unix ms, nil for
 // none), then the page of entry n (pageLua). A rejection's reason is not
 // read: voters never see it.
-func (s *Store) decodePage(cohort string, n int64, r []any) (bot.VoteView, error) {
-	var v bot.VoteView
+func (s *Store) decodePage(cohort string, n int64, r []any) (contest.VoteView, error) {
+	var v contest.VoteView
 	if len(r) < 3 {
 		return v, fmt.Errorf("vote view %d of %s: %d values", n, cohort, len(r))
 	}
@@ -815,10 +815,10 @@ func (s *Store) decodePage(cohort string, n int64, r []any) (bot.VoteView, error
 		return v, fmt.Errorf("vote view %d of %s: %d values", n, cohort, len(r))
 	}
 	status, _ := r[3].(string)
-	e, err := s.pageEntries.decode(pageKey{cohort, n, status}, raw, func(raw string) (bot.Entry, error) {
+	e, err := s.pageEntries.decode(pageKey{cohort, n, status}, raw, func(raw string) (contest.Entry, error) {
 		e, err := decodeEntry(cohort, strconv.FormatInt(n, 10), raw, status, "")
 		if err != nil {
-			return bot.Entry{}, err
+			return contest.Entry{}, err
 		}
 		return *e, nil
 	})
@@ -839,7 +839,7 @@ func (s *Store) decodePage(cohort string, n int64, r []any) (bot.VoteView, error
 	voted, _ := r[8].(int64)
 	v.Voted = voted == 1
 	v.Used = int(replyInt(r[9]))
-	v.Tally = bot.Tally{Votes: int(replyInt(r[10]))}
+	v.Tally = contest.Tally{Votes: int(replyInt(r[10]))}
 	return v, nil
 }
 
@@ -881,7 +881,7 @@ func msTime(x any) *time.Time {
 	return &t
 }
 
-// PhotoVoters implements bot.ContestStore: who voted for entry n, with
+// PhotoVoters implements contest.Store: who voted for entry n, with
 // each vote's weight. Organisers only: the handlers never show it to
 // anyone else. Votes are kept by voter, so this asks every voter's hash
 // (one pipeline): a rare read, so that a vote stays cheap however popular
@@ -917,7 +917,7 @@ func (s *Store) PhotoVoters(ctx context.Context, cohort string, n int64) (map[bo
 	return out, nil
 }
 
-// GroupEntries implements bot.ContestStore: how many entries of the group
+// GroupEntries implements contest.Store: how many entries of the group
 // are submitted and still in the contest (pending or approved): a group
 // whose only photo was rejected has not met its photos deadline.
 func (s *Store) GroupEntries(ctx context.Context, cohort, group string) (int, error) {
@@ -933,14 +933,14 @@ func (s *Store) GroupEntries(ctx context.Context, cohort, group string) (int, er
 
 // ContestAudit returns the cohort's contest audit log, oldest first: every
 // vote and withdrawal, moderation decision, submission and phase change.
-func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]bot.AuditEntry, error) {
+func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]contest.AuditEntry, error) {
 	msgs, err := s.rdb.XRange(ctx, auditKey(cohort), "-", "+").Result()
 	if err != nil {
 		return nil, fmt.Errorf("read audit of %s: %w", cohort, err)
 	}
-	out := make([]bot.AuditEntry, 0, len(msgs))
+	out := make([]contest.AuditEntry, 0, len(msgs))
 	for _, m := range msgs {
-		a := bot.AuditEntry{ID: m.ID, Fields: map[string]string{}}
+		a := contest.AuditEntry{ID: m.ID, Fields: map[string]string{}}
 		for k, v := range m.Values {
 			s := fmt.Sprint(v)
 			switch k {

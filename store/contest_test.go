@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/store"
 )
@@ -29,20 +30,20 @@ var (
 func MustEntry(tb testing.TB, st *store.Store, cohort string, author bot.UserKey, group, uid string, created time.Time, status ...string) int64 {
 	tb.Helper()
 	ctx := MustContext(tb)
-	e := &bot.Entry{Cohort: cohort, Author: author, Group: group, FileID: "file-" + uid, UniqueID: uid, Category: "Nước", Created: created}
+	e := &contest.Entry{Cohort: cohort, Author: author, Group: group, FileID: "file-" + uid, UniqueID: uid, Category: "Nước", Created: created}
 	res, err := st.SubmitEntry(ctx, e, 0, subWindow, inSub)
-	if err != nil || res.Status != bot.SubmitOK {
+	if err != nil || res.Status != contest.SubmitOK {
 		tb.Fatalf("SubmitEntry(%s): %+v, %v", uid, res, err)
 	}
-	to := bot.EntryApproved
+	to := contest.EntryApproved
 	if len(status) > 0 {
 		to = status[0]
 	}
-	if to == bot.EntryDraft {
+	if to == contest.EntryDraft {
 		return res.N
 	}
 	e.N = res.N
-	done, err := st.UpdateEntries(ctx, cohort, author, []bot.EntryChange{{N: res.N, From: bot.EntryDraft, To: to, Entry: e}}, nil, "submit", inSub)
+	done, err := st.UpdateEntries(ctx, cohort, author, []contest.EntryChange{{N: res.N, From: contest.EntryDraft, To: to, Entry: e}}, nil, "submit", inSub)
 	if err != nil || len(done) != 1 {
 		tb.Fatalf("UpdateEntries(%d → %s): %v, %v", res.N, to, done, err)
 	}
@@ -50,11 +51,11 @@ func MustEntry(tb testing.TB, st *store.Store, cohort string, author bot.UserKey
 }
 
 // voteReq is a cast (or withdrawal) by a voter during voting.
-func voteReq(cohort string, voter bot.UserKey, group string, n int64, cast bool, weight float64) bot.VoteRequest {
-	return bot.VoteRequest{Cohort: cohort, Voter: voter, Group: group, N: n, Cast: cast, Weight: weight, Window: voteWindow, Now: inVote}
+func voteReq(cohort string, voter bot.UserKey, group string, n int64, cast bool, weight float64) contest.VoteRequest {
+	return contest.VoteRequest{Cohort: cohort, Voter: voter, Group: group, N: n, Cast: cast, Weight: weight, Window: voteWindow, Now: inVote}
 }
 
-func mustVote(tb testing.TB, st *store.Store, v bot.VoteRequest, want bot.VoteResult) {
+func mustVote(tb testing.TB, st *store.Store, v contest.VoteRequest, want contest.VoteResult) {
 	tb.Helper()
 	got, err := st.Vote(MustContext(tb), v)
 	if err != nil {
@@ -65,7 +66,7 @@ func mustVote(tb testing.TB, st *store.Store, v bot.VoteRequest, want bot.VoteRe
 	}
 }
 
-func mustTally(tb testing.TB, st *store.Store, cohort string, n int64) bot.Tally {
+func mustTally(tb testing.TB, st *store.Store, cohort string, n int64) contest.Tally {
 	tb.Helper()
 	snap, err := st.ContestSnapshot(MustContext(tb), cohort)
 	if err != nil {
@@ -83,7 +84,7 @@ func TestVoteConcurrentPresses(t *testing.T) {
 	n := MustEntry(t, st, "vc1", "telegram:1", "Lạng Sơn", "u1", t0)
 
 	var wg sync.WaitGroup
-	results := make(chan bot.VoteResult, 200)
+	results := make(chan contest.VoteResult, 200)
 	start := make(chan struct{})
 	for range 200 {
 		wg.Add(1)
@@ -100,11 +101,11 @@ func TestVoteConcurrentPresses(t *testing.T) {
 	close(start)
 	wg.Wait()
 	close(results)
-	counts := map[bot.VoteResult]int{}
+	counts := map[contest.VoteResult]int{}
 	for r := range results {
 		counts[r]++
 	}
-	if counts[bot.VoteOK] != 1 || counts[bot.VoteNoop] != 199 {
+	if counts[contest.VoteOK] != 1 || counts[contest.VoteNoop] != 199 {
 		t.Errorf("results = %v, want 1 ok and 199 no-ops", counts)
 	}
 	if got := mustTally(t, st, "vc1", n); got.Votes != 1 || got.Score != 1.5 {
@@ -129,18 +130,18 @@ func TestVoteCastWithdrawCast(t *testing.T) {
 	n := MustEntry(t, st, "vc2", "telegram:1", "Lạng Sơn", "u1", t0)
 	v := voteReq("vc2", "telegram:9", "", n, true, 0.7)
 
-	mustVote(t, st, v, bot.VoteOK)
+	mustVote(t, st, v, contest.VoteOK)
 	v.Cast = false
 	v.Weight = 3 // the plan changed meanwhile
-	mustVote(t, st, v, bot.VoteOK)
-	mustVote(t, st, v, bot.VoteNoop)
+	mustVote(t, st, v, contest.VoteOK)
+	mustVote(t, st, v, contest.VoteNoop)
 	if got := mustTally(t, st, "vc2", n); got.Votes != 0 || got.Score != 0 {
 		t.Errorf("after withdrawing: %+v, want nothing", got)
 	}
 	mustVoters(t, st, "vc2", 0, 0)
 	v.Cast, v.Weight = true, 0.7
-	mustVote(t, st, v, bot.VoteOK)
-	mustVote(t, st, v, bot.VoteNoop)
+	mustVote(t, st, v, contest.VoteOK)
+	mustVote(t, st, v, contest.VoteNoop)
 	if got := mustTally(t, st, "vc2", n); got.Votes != 1 || got.Score != 0.7 {
 		t.Errorf("cast, withdraw, cast: %+v, want 1 voter, score 0.7", got)
 	}
@@ -174,52 +175,52 @@ func TestVoteRefusals(t *testing.T) {
 	mine := MustEntry(t, st, c, "telegram:1", "Lạng Sơn", "u1", t0)
 	other := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u2", t0)
 	third := MustEntry(t, st, c, "telegram:3", "Cần Thơ", "u3", t0)
-	pending := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u4", t0, bot.EntryPending)
-	rejected := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u5", t0, bot.EntryPending)
+	pending := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u4", t0, contest.EntryPending)
+	rejected := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u5", t0, contest.EntryPending)
 	if ok, _, _, err := st.DecideEntry(MustContext(t), c, rejected, false, "mờ", "telegram:100", inSub); err != nil || !ok {
 		t.Fatalf("DecideEntry: %v %v", ok, err)
 	}
-	draft := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u6", t0, bot.EntryDraft)
+	draft := MustEntry(t, st, c, "telegram:2", "Hải Phòng", "u6", t0, contest.EntryDraft)
 
 	// A trainee of Lạng Sơn: not their group's photo, nor their own.
-	trainee := func(n int64) bot.VoteRequest { return voteReq(c, "telegram:7", "Lạng Sơn", n, true, 1) }
-	mustVote(t, st, trainee(mine), bot.VoteOwn)
+	trainee := func(n int64) contest.VoteRequest { return voteReq(c, "telegram:7", "Lạng Sơn", n, true, 1) }
+	mustVote(t, st, trainee(mine), contest.VoteOwn)
 	mine2 := trainee(mine)
 	mine2.Voter, mine2.Group = "telegram:1", "" // the author without a group
-	mustVote(t, st, mine2, bot.VoteOwn)
+	mustVote(t, st, mine2, contest.VoteOwn)
 	for _, n := range []int64{pending, rejected, draft} {
-		mustVote(t, st, trainee(n), bot.VoteUnavailable)
+		mustVote(t, st, trainee(n), contest.VoteUnavailable)
 	}
-	mustVote(t, st, trainee(9999), bot.VoteMissing)
+	mustVote(t, st, trainee(9999), contest.VoteMissing)
 
 	// Outside the window, before and after; a withdrawal too.
 	early := trainee(other)
 	early.Now = voteWindow.Opens.Add(-time.Second)
-	mustVote(t, st, early, bot.VoteClosed)
+	mustVote(t, st, early, contest.VoteClosed)
 	late := trainee(other)
 	late.Now = voteWindow.Closes
-	mustVote(t, st, late, bot.VoteClosed)
+	mustVote(t, st, late, contest.VoteClosed)
 
 	// The quota: two votes, then a third refused until one is withdrawn.
-	q := func(n int64, cast bool) bot.VoteRequest {
+	q := func(n int64, cast bool) contest.VoteRequest {
 		v := trainee(n)
 		v.Cast, v.Quota = cast, 1
 		return v
 	}
-	mustVote(t, st, q(other, true), bot.VoteOK)
-	mustVote(t, st, q(other, true), bot.VoteNoop) // a repeat is not over the quota
-	mustVote(t, st, q(third, true), bot.VoteQuota)
-	mustVote(t, st, q(other, false), bot.VoteOK)
-	mustVote(t, st, q(third, true), bot.VoteOK)
+	mustVote(t, st, q(other, true), contest.VoteOK)
+	mustVote(t, st, q(other, true), contest.VoteNoop) // a repeat is not over the quota
+	mustVote(t, st, q(third, true), contest.VoteQuota)
+	mustVote(t, st, q(other, false), contest.VoteOK)
+	mustVote(t, st, q(third, true), contest.VoteOK)
 	late.Cast, late.N = false, third
-	mustVote(t, st, late, bot.VoteClosed)
+	mustVote(t, st, late, contest.VoteClosed)
 
 	// Organisers closing voting early: the override is read inside the
 	// vote, whatever window the caller passes.
-	mustSetWindows(t, st, c, bot.WindowChange{Vote: &plan.Window{Opens: voteWindow.Opens, Closes: inVote}, By: "telegram:100", Now: inVote, Action: "vote_close"})
-	mustVote(t, st, trainee(other), bot.VoteClosed)
+	mustSetWindows(t, st, c, contest.WindowChange{Vote: &plan.Window{Opens: voteWindow.Opens, Closes: inVote}, By: "telegram:100", Now: inVote, Action: "vote_close"})
+	mustVote(t, st, trainee(other), contest.VoteClosed)
 
-	for n, want := range map[int64]bot.Tally{mine: {}, other: {}, third: {Votes: 1, Score: 1}, pending: {}, rejected: {}} {
+	for n, want := range map[int64]contest.Tally{mine: {}, other: {}, third: {Votes: 1, Score: 1}, pending: {}, rejected: {}} {
 		if got := mustTally(t, st, c, n); got != want {
 			t.Errorf("photo %d: %+v, want %+v", n, got, want)
 		}
@@ -245,16 +246,17 @@ func TestRankingTieBreak(t *testing.T) {
 	b := MustEntry(t, st, c, "telegram:2", "G2", "b", t0.Add(3*time.Minute))
 	cc := MustEntry(t, st, c, "telegram:3", "G3", "c", t0.Add(4*time.Minute))
 	d := MustEntry(t, st, c, "telegram:4", "G4", "d", t0.Add(5*time.Minute))
-	mustVote(t, st, voteReq(c, "telegram:50", "", a, true, 2), bot.VoteOK)
+	mustVote(t, st, voteReq(c, "telegram:50", "", a, true, 2), contest.VoteOK)
 	for _, v := range []bot.UserKey{"telegram:51", "telegram:52"} {
-		mustVote(t, st, voteReq(c, v, "G9", b, true, 1), bot.VoteOK)
-		mustVote(t, st, voteReq(c, v, "G9", cc, true, 1), bot.VoteOK)
+		mustVote(t, st, voteReq(c, v, "G9", b, true, 1), contest.VoteOK)
+		mustVote(t, st, voteReq(c, v, "G9", cc, true, 1), contest.VoteOK)
 	}
 	for _, v := range []bot.UserKey{"telegram:51", "telegram:52", "telegram:53"} {
-		mustVote(t, st, voteReq(c, v, "G9", d, true, 1), bot.VoteOK)
+		mustVote(t, st, voteReq(c, v, "G9", d, true, 1), contest.VoteOK)
 	}
-	b0 := bot.New(bot.Config{}, st, nil)
-	lb, err := b0.Leaderboard(MustContext(t), co, voteWindow.Closes, false)
+	ct := contest.New(st)
+	bot.New(bot.Config{}, st, nil, bot.Features{ct.Feature()})
+	lb, err := ct.Leaderboard(MustContext(t), co, voteWindow.Closes, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,17 +270,17 @@ func TestRankingTieBreak(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("ranking = %v\nwant      %v", got, want)
 	}
-	if lb.State != bot.PhaseClosed || !lb.TotalsVisible {
+	if lb.State != contest.PhaseClosed || !lb.TotalsVisible {
 		t.Errorf("closed leaderboard: state %s, totals visible %v", lb.State, lb.TotalsVisible)
 	}
 
 	// While voting runs with hidden totals, the public board shows entry
 	// order and no counts, no authors and no groups; organisers see all.
-	lb, err = b0.Leaderboard(MustContext(t), co, inVote, false)
+	lb, err = ct.Leaderboard(MustContext(t), co, inVote, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lb.TotalsVisible || lb.State != bot.PhaseVoting {
+	if lb.TotalsVisible || lb.State != contest.PhaseVoting {
 		t.Errorf("public board during voting: visible %v state %s", lb.TotalsVisible, lb.State)
 	}
 	for i, s := range lb.Standings {
@@ -286,14 +288,14 @@ func TestRankingTieBreak(t *testing.T) {
 			t.Errorf("public standing %d = %+v", i, s)
 		}
 	}
-	lb, err = b0.Leaderboard(MustContext(t), co, inVote, true)
+	lb, err = ct.Leaderboard(MustContext(t), co, inVote, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !lb.TotalsVisible || lb.Standings[0].N != d || lb.Standings[0].Author == "" {
 		t.Errorf("organisers' board during voting: %+v", lb)
 	}
-	if id, err := b0.EntryFile(MustContext(t), co, d); err != nil || id != "file-d" {
+	if id, err := ct.EntryFile(MustContext(t), co, d); err != nil || id != "file-d" {
 		t.Errorf("EntryFile(approved) = %q, %v", id, err)
 	}
 }
@@ -304,10 +306,10 @@ func TestSubmitEntry(t *testing.T) {
 	ctx := MustContext(t)
 	const c = "sc1"
 	MustCohort(t, st, c, t0)
-	entry := func(author bot.UserKey, uid string) *bot.Entry {
-		return &bot.Entry{Cohort: c, Author: author, Group: "G1", FileID: "f" + uid, UniqueID: uid, Created: inSub}
+	entry := func(author bot.UserKey, uid string) *contest.Entry {
+		return &contest.Entry{Cohort: c, Author: author, Group: "G1", FileID: "f" + uid, UniqueID: uid, Created: inSub}
 	}
-	submit := func(e *bot.Entry, limit int, now time.Time) bot.SubmitResult {
+	submit := func(e *contest.Entry, limit int, now time.Time) contest.SubmitResult {
 		t.Helper()
 		res, err := st.SubmitEntry(ctx, e, limit, subWindow, now)
 		if err != nil {
@@ -315,42 +317,42 @@ func TestSubmitEntry(t *testing.T) {
 		}
 		return res
 	}
-	if r := submit(entry(alice, "x"), 2, subWindow.Opens.Add(-time.Minute)); r.Status != bot.SubmitClosed {
+	if r := submit(entry(alice, "x"), 2, subWindow.Opens.Add(-time.Minute)); r.Status != contest.SubmitClosed {
 		t.Errorf("before the window: %+v", r)
 	}
-	if r := submit(entry(alice, "x"), 2, subWindow.Closes); r.Status != bot.SubmitClosed {
+	if r := submit(entry(alice, "x"), 2, subWindow.Closes); r.Status != contest.SubmitClosed {
 		t.Errorf("at the close: %+v", r)
 	}
 	first := submit(entry(alice, "x"), 2, inSub)
-	if first.Status != bot.SubmitOK || first.N != 1 {
+	if first.Status != contest.SubmitOK || first.N != 1 {
 		t.Fatalf("first entry: %+v", first)
 	}
-	if r := submit(entry(bob, "x"), 2, inSub); r.Status != bot.SubmitDup || r.N != 1 || r.Author != alice || r.Current != bot.EntryDraft {
+	if r := submit(entry(bob, "x"), 2, inSub); r.Status != contest.SubmitDup || r.N != 1 || r.Author != alice || r.Current != contest.EntryDraft {
 		t.Errorf("same picture from someone else: %+v", r)
 	}
-	if r := submit(entry(alice, "y"), 2, inSub); r.Status != bot.SubmitOK || r.N != 2 {
+	if r := submit(entry(alice, "y"), 2, inSub); r.Status != contest.SubmitOK || r.N != 2 {
 		t.Errorf("second entry: %+v", r)
 	}
-	if r := submit(entry(alice, "z"), 2, inSub); r.Status != bot.SubmitLimit || r.Count != 2 {
+	if r := submit(entry(alice, "z"), 2, inSub); r.Status != contest.SubmitLimit || r.Count != 2 {
 		t.Errorf("over the limit: %+v", r)
 	}
 	// Withdrawing frees a place and the picture.
-	done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 1, From: bot.EntryDraft, To: bot.EntryWithdrawn, Free: true}}, &subWindow, "withdraw", inSub)
+	done, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: 1, From: contest.EntryDraft, To: contest.EntryWithdrawn, Free: true}}, &subWindow, "withdraw", inSub)
 	if err != nil || len(done) != 1 {
 		t.Fatalf("withdraw: %v %v", done, err)
 	}
-	if r := submit(entry(alice, "x"), 2, inSub); r.Status != bot.SubmitOK || r.N != 3 {
+	if r := submit(entry(alice, "x"), 2, inSub); r.Status != contest.SubmitOK || r.N != 3 {
 		t.Errorf("the withdrawn picture again: %+v", r)
 	}
 	// Someone else's entry cannot be changed, nor one whose status moved.
-	if done, err := st.UpdateEntries(ctx, c, bob, []bot.EntryChange{{N: 3, From: bot.EntryDraft, To: bot.EntryWithdrawn}}, nil, "withdraw", inSub); err != nil || len(done) != 0 {
+	if done, err := st.UpdateEntries(ctx, c, bob, []contest.EntryChange{{N: 3, From: contest.EntryDraft, To: contest.EntryWithdrawn}}, nil, "withdraw", inSub); err != nil || len(done) != 0 {
 		t.Errorf("bob withdrawing alice's entry: %v %v", done, err)
 	}
-	if done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 1, From: bot.EntryDraft, To: bot.EntryPending}}, nil, "submit", inSub); err != nil || len(done) != 0 {
+	if done, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: 1, From: contest.EntryDraft, To: contest.EntryPending}}, nil, "submit", inSub); err != nil || len(done) != 0 {
 		t.Errorf("submitting a withdrawn entry: %v %v", done, err)
 	}
 	// After the close, a window-checked change is refused as a whole.
-	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: 2, From: bot.EntryDraft, To: bot.EntryWithdrawn}}, &subWindow, "withdraw", subWindow.Closes); !errors.Is(err, bot.ErrWindowClosed) {
+	if _, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: 2, From: contest.EntryDraft, To: contest.EntryWithdrawn}}, &subWindow, "withdraw", subWindow.Closes); !errors.Is(err, contest.ErrWindowClosed) {
 		t.Errorf("withdraw after the close: %v, want ErrWindowClosed", err)
 	}
 	mine, err := st.AuthorEntries(ctx, c, alice)
@@ -376,7 +378,7 @@ func TestDecideOnce(t *testing.T) {
 	st, _ := MustStore(t)
 	const c = "sc2"
 	MustCohort(t, st, c, t0)
-	n := MustEntry(t, st, c, alice, "G1", "p1", t0, bot.EntryPending)
+	n := MustEntry(t, st, c, alice, "G1", "p1", t0, contest.EntryPending)
 	if k, err := st.GroupEntries(MustContext(t), c, "G1"); err != nil || k != 1 {
 		t.Errorf("group entries after submitting = %d, %v", k, err)
 	}
@@ -429,15 +431,15 @@ func TestContestAudit(t *testing.T) {
 	ctx := MustContext(t)
 	const c = "sc3"
 	MustCohort(t, st, c, t0)
-	n := MustEntry(t, st, c, alice, "G1", "a1", t0, bot.EntryPending)
+	n := MustEntry(t, st, c, alice, "G1", "a1", t0, contest.EntryPending)
 	if ok, _, _, err := st.DecideEntry(ctx, c, n, true, "", "telegram:100", inSub); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	mustSetWindows(t, st, c, bot.WindowChange{Vote: &voteWindow, By: "telegram:100", Now: inSub, Action: "vote_extend"})
-	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), bot.VoteNoop)
-	mustVote(t, st, voteReq(c, alice, "G1", n, true, 1), bot.VoteOwn)
-	mustVote(t, st, voteReq(c, bob, "G2", n, false, 1), bot.VoteOK)
+	mustSetWindows(t, st, c, contest.WindowChange{Vote: &voteWindow, By: "telegram:100", Now: inSub, Action: "vote_extend"})
+	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, bob, "G2", n, true, 1), contest.VoteNoop)
+	mustVote(t, st, voteReq(c, alice, "G1", n, true, 1), contest.VoteOwn)
+	mustVote(t, st, voteReq(c, bob, "G2", n, false, 1), contest.VoteOK)
 	if ok, err := st.MarkResults(ctx, c, "announced", "1", "telegram:100", inVote); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -472,13 +474,13 @@ func TestContestKeysDocumented(t *testing.T) {
 	ctx := MustContext(t)
 	const c = "kc1"
 	MustCohort(t, st, c, t0)
-	n := MustEntry(t, st, c, alice, "G1", "k1", t0, bot.EntryPending)
+	n := MustEntry(t, st, c, alice, "G1", "k1", t0, contest.EntryPending)
 	if _, _, _, err := st.DecideEntry(ctx, c, n, false, "mờ", "telegram:100", inSub); err != nil {
 		t.Fatal(err)
 	}
 	m := MustEntry(t, st, c, alice, "G1", "k2", t0)
-	mustVote(t, st, voteReq(c, bob, "G2", m, true, 1), bot.VoteOK)
-	mustSetWindows(t, st, c, bot.WindowChange{Sub: &subWindow, By: "telegram:100", Now: inSub, Action: "sub_open"})
+	mustVote(t, st, voteReq(c, bob, "G2", m, true, 1), contest.VoteOK)
+	mustSetWindows(t, st, c, contest.WindowChange{Sub: &subWindow, By: "telegram:100", Now: inSub, Action: "sub_open"})
 	patterns := docKeyPatterns(t)
 	for _, k := range MustKeys(t, st.Client(), "{c:"+c+"}:*") {
 		found := false
@@ -503,7 +505,7 @@ func TestContestSnapshotCache(t *testing.T) {
 	ctx := MustContext(t)
 	const c = "cc2"
 	MustCohort(t, st, c, t0)
-	n := MustEntry(t, st, c, alice, "G1", "s1", t0, bot.EntryPending)
+	n := MustEntry(t, st, c, alice, "G1", "s1", t0, contest.EntryPending)
 	status := func() string {
 		t.Helper()
 		snap, err := st.ContestSnapshot(ctx, c)
@@ -529,14 +531,14 @@ func TestContestSnapshotCache(t *testing.T) {
 	if got := status(); got != "approved:" {
 		t.Errorf("after approval: %s", got)
 	}
-	e := &bot.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-s1", UniqueID: "s1", Caption: "Mới"}
-	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: n, From: bot.EntryApproved, Entry: e}}, nil, "recaption", inSub); err != nil {
+	e := &contest.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-s1", UniqueID: "s1", Caption: "Mới"}
+	if _, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: n, From: contest.EntryApproved, Entry: e}}, nil, "recaption", inSub); err != nil {
 		t.Fatal(err)
 	}
 	if got := status(); got != "approved:Mới" {
 		t.Errorf("after a new caption: %s", got)
 	}
-	MustEntry(t, st, c, bob, "G2", "s2", t0, bot.EntryDraft)
+	MustEntry(t, st, c, bob, "G2", "s2", t0, contest.EntryDraft)
 	if got := status(); got != "approved:Mới draft:" {
 		t.Errorf("after a new draft: %s", got)
 	}
@@ -556,7 +558,7 @@ func TestVoteAndView(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, view, err := st.VoteAndView(ctx, voteReq(c, bob, "G2", b, true, 1))
-	if err != nil || res != bot.VoteOK {
+	if err != nil || res != contest.VoteOK {
 		t.Fatalf("VoteAndView = %s, %v", res, err)
 	}
 	if view.Entry == nil || view.Entry.N != b || !view.Voted || view.Used != 1 || view.Tally.Votes != 1 ||
@@ -566,7 +568,7 @@ func TestVoteAndView(t *testing.T) {
 	late := voteReq(c, bob, "G2", a, true, 1)
 	late.Now = voteWindow.Closes
 	res, view, err = st.VoteAndView(ctx, late)
-	if err != nil || res != bot.VoteClosed || view.Voted {
+	if err != nil || res != contest.VoteClosed || view.Voted {
 		t.Errorf("late vote = %s %+v %v", res, view, err)
 	}
 }
@@ -582,27 +584,27 @@ func TestVoteAndViewPageFresh(t *testing.T) {
 	MustCohort(t, st, c, t0)
 	a := MustEntry(t, st, c, alice, "G1", "f1", t0)
 	b := MustEntry(t, st, c, "telegram:3", "G3", "f2", t0)
-	pending := MustEntry(t, st, c, "telegram:3", "G3", "f3", t0, bot.EntryPending)
-	mustVote(t, st, voteReq(c, "telegram:4", "", b, true, 1), bot.VoteOK)
-	quota := func(v bot.VoteRequest) bot.VoteRequest { v.Quota = 1; return v }
+	pending := MustEntry(t, st, c, "telegram:3", "G3", "f3", t0, contest.EntryPending)
+	mustVote(t, st, voteReq(c, "telegram:4", "", b, true, 1), contest.VoteOK)
+	quota := func(v contest.VoteRequest) contest.VoteRequest { v.Quota = 1; return v }
 	late := voteReq(c, bob, "G2", a, true, 1)
 	late.Now = voteWindow.Closes
 	for _, tt := range []struct {
 		name string
-		v    bot.VoteRequest
-		want bot.VoteResult
+		v    contest.VoteRequest
+		want contest.VoteResult
 	}{
-		{"cast", voteReq(c, bob, "G2", a, true, 1), bot.VoteOK},
-		{"cast again", voteReq(c, bob, "G2", a, true, 1), bot.VoteNoop},
-		{"over the quota", quota(voteReq(c, bob, "G2", b, true, 1)), bot.VoteQuota},
-		{"own group", voteReq(c, "telegram:5", "G1", a, true, 1), bot.VoteOwn},
-		{"pending", voteReq(c, bob, "G2", pending, true, 1), bot.VoteUnavailable},
-		{"missing", voteReq(c, bob, "G2", 99, true, 1), bot.VoteMissing},
-		{"closed", late, bot.VoteClosed},
-		{"withdraw", voteReq(c, bob, "G2", a, false, 1), bot.VoteOK},
-		{"withdraw again", voteReq(c, bob, "G2", a, false, 1), bot.VoteNoop},
-		{"cast the other", voteReq(c, bob, "G2", b, true, 1), bot.VoteOK},
-		{"withdraw the other", voteReq(c, bob, "G2", b, false, 1), bot.VoteOK},
+		{"cast", voteReq(c, bob, "G2", a, true, 1), contest.VoteOK},
+		{"cast again", voteReq(c, bob, "G2", a, true, 1), contest.VoteNoop},
+		{"over the quota", quota(voteReq(c, bob, "G2", b, true, 1)), contest.VoteQuota},
+		{"own group", voteReq(c, "telegram:5", "G1", a, true, 1), contest.VoteOwn},
+		{"pending", voteReq(c, bob, "G2", pending, true, 1), contest.VoteUnavailable},
+		{"missing", voteReq(c, bob, "G2", 99, true, 1), contest.VoteMissing},
+		{"closed", late, contest.VoteClosed},
+		{"withdraw", voteReq(c, bob, "G2", a, false, 1), contest.VoteOK},
+		{"withdraw again", voteReq(c, bob, "G2", a, false, 1), contest.VoteNoop},
+		{"cast the other", voteReq(c, bob, "G2", b, true, 1), contest.VoteOK},
+		{"withdraw the other", voteReq(c, bob, "G2", b, false, 1), contest.VoteOK},
 	} {
 		res, got, err := st.VoteAndView(ctx, tt.v)
 		if err != nil || res != tt.want {
@@ -612,7 +614,7 @@ func TestVoteAndViewPageFresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		page := func(v bot.VoteView) string {
+		page := func(v contest.VoteView) string {
 			e := v.Entry
 			v.Entry = nil
 			return fmt.Sprintf("%+v %+v", e, v)
@@ -649,8 +651,8 @@ func TestVotePageEntryCurrent(t *testing.T) {
 	if got := caption(); got != "approved:" {
 		t.Errorf("a reader's change leaked into the next page: %s", got)
 	}
-	e := &bot.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-p1", UniqueID: "p1", Caption: "Mới"}
-	if _, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: n, From: bot.EntryApproved, To: bot.EntryWithdrawn, Entry: e}}, nil, "withdraw", inSub); err != nil {
+	e := &contest.Entry{Cohort: c, Author: alice, Group: "G1", FileID: "file-p1", UniqueID: "p1", Caption: "Mới"}
+	if _, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: n, From: contest.EntryApproved, To: contest.EntryWithdrawn, Entry: e}}, nil, "withdraw", inSub); err != nil {
 		t.Fatal(err)
 	}
 	if got := caption(); got != "withdrawn:Mới" {
@@ -667,7 +669,7 @@ func TestContestBoard(t *testing.T) {
 	ctx := MustContext(t)
 	const c = "cb1"
 	MustCohort(t, st, c, t0)
-	board := func(tallies bool) map[int64]bot.Tally {
+	board := func(tallies bool) map[int64]contest.Tally {
 		t.Helper()
 		b, err := st.ContestBoard(ctx, c, tallies)
 		if err != nil {
@@ -679,7 +681,7 @@ func TestContestBoard(t *testing.T) {
 			}
 			return nil
 		}
-		got := map[int64]bot.Tally{}
+		got := map[int64]contest.Tally{}
 		for i, e := range b.Entries {
 			got[e.N] = b.Tallies[i]
 		}
@@ -690,16 +692,16 @@ func TestContestBoard(t *testing.T) {
 	}
 	a := MustEntry(t, st, c, alice, "G1", "b1", t0)
 	b := MustEntry(t, st, c, alice, "G1", "b2", t0)
-	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1.5), bot.VoteOK)
-	if got, want := board(true), (map[int64]bot.Tally{a: {Votes: 1, Score: 1.5}, b: {}}); fmt.Sprint(got) != fmt.Sprint(want) {
+	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1.5), contest.VoteOK)
+	if got, want := board(true), (map[int64]contest.Tally{a: {Votes: 1, Score: 1.5}, b: {}}); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("board = %v, want %v", got, want)
 	}
 	// A new entry and votes: the next board reads the entries again, and
 	// the tallies with them.
 	d := MustEntry(t, st, c, "telegram:3", "G3", "b3", t0)
-	mustVote(t, st, voteReq(c, bob, "G2", d, true, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, "telegram:4", "", d, true, 2), bot.VoteOK)
-	want := map[int64]bot.Tally{a: {Votes: 1, Score: 1.5}, b: {}, d: {Votes: 2, Score: 3}}
+	mustVote(t, st, voteReq(c, bob, "G2", d, true, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, "telegram:4", "", d, true, 2), contest.VoteOK)
+	want := map[int64]contest.Tally{a: {Votes: 1, Score: 1.5}, b: {}, d: {Votes: 2, Score: 3}}
 	if got := board(true); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("board after a new entry = %v, want %v", got, want)
 	}
@@ -725,9 +727,9 @@ func TestVotePageNeighbours(t *testing.T) {
 	MustCohort(t, st, c, t0)
 	e1 := MustEntry(t, st, c, alice, "G1", "n1", t0)
 	e2 := MustEntry(t, st, c, alice, "G1", "n2", t0)
-	pending := MustEntry(t, st, c, alice, "G1", "n3", t0, bot.EntryPending)
+	pending := MustEntry(t, st, c, alice, "G1", "n3", t0, contest.EntryPending)
 	e4 := MustEntry(t, st, c, alice, "G1", "n4", t0)
-	rejected := MustEntry(t, st, c, alice, "G1", "n5", t0, bot.EntryRejected)
+	rejected := MustEntry(t, st, c, alice, "G1", "n5", t0, contest.EntryRejected)
 	e6 := MustEntry(t, st, c, alice, "G1", "n6", t0)
 	for _, tt := range []struct {
 		n, position, prev, next int64
@@ -773,11 +775,11 @@ func TestPhotoVoters(t *testing.T) {
 	a := MustEntry(t, st, c, alice, "G1", "p1", t0)
 	b := MustEntry(t, st, c, alice, "G1", "p2", t0)
 	const lecturer, trainee, other bot.UserKey = "telegram:7", "telegram:8", "telegram:9"
-	mustVote(t, st, voteReq(c, lecturer, "", a, true, 1.5), bot.VoteOK)
-	mustVote(t, st, voteReq(c, trainee, "G2", a, true, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, other, "G2", a, true, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, other, "G2", a, false, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, other, "G2", b, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, lecturer, "", a, true, 1.5), contest.VoteOK)
+	mustVote(t, st, voteReq(c, trainee, "G2", a, true, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", a, true, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", a, false, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, other, "G2", b, true, 1), contest.VoteOK)
 
 	got, err := st.PhotoVoters(ctx, c, a)
 	if err != nil {
@@ -806,16 +808,16 @@ func TestWithdrawDropsVotes(t *testing.T) {
 	a := MustEntry(t, st, c, alice, "G1", "w1", t0)
 	b := MustEntry(t, st, c, "telegram:3", "G3", "w2", t0)
 	other := MustEntry(t, st, c, "telegram:3", "G3", "w3", t0)
-	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1), bot.VoteOK)
-	mustVote(t, st, voteReq(c, dave, "", a, true, 1.5), bot.VoteOK)
-	mustVote(t, st, voteReq(c, bob, "G2", b, true, 1), bot.VoteOK)
+	mustVote(t, st, voteReq(c, bob, "G2", a, true, 1), contest.VoteOK)
+	mustVote(t, st, voteReq(c, dave, "", a, true, 1.5), contest.VoteOK)
+	mustVote(t, st, voteReq(c, bob, "G2", b, true, 1), contest.VoteOK)
 	mustVoters(t, st, c, 3, 2)
 
-	done, err := st.UpdateEntries(ctx, c, alice, []bot.EntryChange{{N: a, From: bot.EntryApproved, To: bot.EntryWithdrawn, Free: true}}, nil, "withdraw", inVote)
+	done, err := st.UpdateEntries(ctx, c, alice, []contest.EntryChange{{N: a, From: contest.EntryApproved, To: contest.EntryWithdrawn, Free: true}}, nil, "withdraw", inVote)
 	if err != nil || len(done) != 1 {
 		t.Fatalf("withdraw: %v %v", done, err)
 	}
-	if got := mustTally(t, st, c, a); got != (bot.Tally{}) {
+	if got := mustTally(t, st, c, a); got != (contest.Tally{}) {
 		t.Errorf("the withdrawn entry still has %+v", got)
 	}
 	if got := mustTally(t, st, c, b); got.Votes != 1 || got.Score != 1 {
@@ -828,7 +830,7 @@ func TestWithdrawDropsVotes(t *testing.T) {
 	// Bob's quota of two has room again.
 	quota := voteReq(c, bob, "G2", other, true, 1)
 	quota.Quota = 2
-	mustVote(t, st, quota, bot.VoteOK)
+	mustVote(t, st, quota, contest.VoteOK)
 
 	audit, err := st.ContestAudit(ctx, c)
 	if err != nil {
@@ -846,7 +848,7 @@ func TestWithdrawDropsVotes(t *testing.T) {
 	}
 }
 
-func mustSetWindows(tb testing.TB, st *store.Store, cohort string, ch bot.WindowChange) {
+func mustSetWindows(tb testing.TB, st *store.Store, cohort string, ch contest.WindowChange) {
 	tb.Helper()
 	if ok, err := st.SetContestWindows(MustContext(tb), cohort, ch); !ok || err != nil {
 		tb.Fatalf("SetContestWindows(%s): %v %v", ch.Action, ok, err)
@@ -870,7 +872,7 @@ func TestSetContestWindowsOnce(t *testing.T) {
 	seen := meta.WindowVersion
 	sub := plan.Window{Opens: subWindow.Opens, Closes: inSub}
 	vote := plan.Window{Opens: inSub, Closes: voteWindow.Closes}
-	ch := bot.WindowChange{Sub: &sub, Vote: &vote, Seen: &seen, By: "telegram:100", Now: inSub, Action: "vote_open"}
+	ch := contest.WindowChange{Sub: &sub, Vote: &vote, Seen: &seen, By: "telegram:100", Now: inSub, Action: "vote_open"}
 	for i, want := range []bool{true, false} {
 		ok, err := st.SetContestWindows(ctx, c, ch)
 		if err != nil || ok != want {

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/store"
 )
 
 // dueItem is a reminder of cohort c due at t0+minutes.
 func dueItem(c, id string, minutes int) bot.DueItem {
 	due := t0.Add(time.Duration(minutes) * time.Minute)
-	return bot.DueItem{ID: id, Kind: bot.DueSessionReminder, Cohort: c, Ref: "s1", At: due.Add(time.Hour), Lead: time.Hour, Due: due, Payload: "p-" + id}
+	return bot.DueItem{ID: id, Kind: timetable.DueSessionReminder, Cohort: c, Ref: "s1", At: due.Add(time.Hour), Lead: time.Hour, Due: due, Payload: "p-" + id}
 }
 
 func pendingIDs(tb testing.TB, st *store.Store, cohort, prefix string) []string {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 )
 
 func TestForgetContestant(t *testing.T) {
@@ -28,9 +29,9 @@ func TestForgetContestant(t *testing.T) {
 			const leaver, other bot.UserKey = "telegram:1", "telegram:2"
 			mine := MustEntry(t, st, c, leaver, "Lạng Sơn", "u1", t0)
 			theirs := MustEntry(t, st, c, other, "Hải Phòng", "u2", t0)
-			mustVote(t, st, voteReq(c, leaver, "Lạng Sơn", theirs, true, 1), bot.VoteOK)
-			mustVote(t, st, voteReq(c, "telegram:3", "Cần Thơ", theirs, true, 1), bot.VoteOK)
-			mustVote(t, st, voteReq(c, other, "Hải Phòng", mine, true, 1), bot.VoteOK)
+			mustVote(t, st, voteReq(c, leaver, "Lạng Sơn", theirs, true, 1), contest.VoteOK)
+			mustVote(t, st, voteReq(c, "telegram:3", "Cần Thơ", theirs, true, 1), contest.VoteOK)
+			mustVote(t, st, voteReq(c, other, "Hải Phòng", mine, true, 1), contest.VoteOK)
 
 			now := inVote
 			if !tc.open {
@@ -57,9 +58,9 @@ func TestForgetContestant(t *testing.T) {
 			if e.Author != "" {
 				t.Errorf("the leaver's entry still names them: %q", e.Author)
 			}
-			wantStatus := bot.EntryApproved
+			wantStatus := contest.EntryApproved
 			if tc.open {
-				wantStatus = bot.EntryWithdrawn
+				wantStatus = contest.EntryWithdrawn
 			}
 			if e.Status != wantStatus {
 				t.Errorf("the leaver's entry is %s, want %s", e.Status, wantStatus)

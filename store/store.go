@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/timetable"
+	"github.com/redis/go-redis/v9"
 )
 
 // ErrNotFound is returned for a missing record. It is bot.ErrNotFound, so
@@ -29,7 +31,7 @@ type Store struct {
 	// pageEntries and members keep the entries decoded for voters' pages
 	// (contest.go) and the members decoded by the load middleware, so
 	// that a vote press does not decode the same JSON again (memo.go).
-	pageEntries memo[pageKey, bot.Entry]
+	pageEntries memo[pageKey, contest.Entry]
 	members     memo[memberKey, bot.Member]
 }
 
@@ -602,3 +604,12 @@ func (s *Store) Profiles(ctx context.Context, users []bot.UserKey) (map[bot.User
 	}
 	return out, nil
 }
+
+// The store implements the core's store and each feature's: a method a
+// feature needs and the store lacks fails here, at compile time.
+var (
+	_ bot.Store       = (*Store)(nil)
+	_ contest.Store   = (*Store)(nil)
+	_ announce.Store  = (*Store)(nil)
+	_ timetable.Store = (*Store)(nil)
+)

@@ -53,7 +53,7 @@ func TestBroadcastThousandUnderRateLimit(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 1000)
 	r.tg.SetRateLimit(200)
-	b := bot.New(bot.Config{}, r.st, recorder{}, bot.WithOutbox(r.st))
+	b := bot.New(bot.Config{}, r.st, recorder{}, nil, bot.WithOutbox(r.st))
 	ids := chatIDs(100_000, 1000)
 	batch := bot.Batch{ID: "an:thousand", Cohort: "c1", Kind: "announce", ReportTo: bot.NewChatKey(bot.Telegram, fmt.Sprint(organiserChat)), Lang: bot.VI, Title: "Lịch khai giảng"}
 	r.enqueue(batch, ids)
@@ -74,7 +74,7 @@ func TestBroadcastThousandUnderRateLimit(t *testing.T) {
 		t.Errorf("batch report = total %d, delivered %d, unreachable %d, failed %d, pending %d; want 1000 delivered",
 			rep.Total, rep.Delivered, len(rep.Unreachable), len(rep.Failed), rep.Pending)
 	}
-	text := r.waitReport(bot.Text(bot.VI, "report.delivered", 1000, 1000))
+	text := r.waitReport(bot.Text(bot.VI, "delivery.delivered", 1000, 1000))
 	if !strings.Contains(text, batch.Title) {
 		t.Errorf("report %q does not name the batch %q", text, batch.Title)
 	}
@@ -132,7 +132,7 @@ func TestBlockedMembersEndInTheReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := bot.New(bot.Config{}, r.st, recorder{}, bot.WithOutbox(r.st))
+	b := bot.New(bot.Config{}, r.st, recorder{}, nil, bot.WithOutbox(r.st))
 	batch := bot.Batch{ID: "an:blocked", Cohort: c.ID, Kind: "announce", ReportTo: bot.NewChatKey(bot.Telegram, fmt.Sprint(organiserChat)), Lang: bot.VI, Title: "Đổi phòng học"}
 	r.enqueue(batch, ids)
 	r.run(r.worker(b.DeliveryReport))
@@ -141,7 +141,7 @@ func TestBlockedMembersEndInTheReport(t *testing.T) {
 	if rep.Delivered != 36 || len(rep.Unreachable) != 4 || len(rep.Failed) != 0 {
 		t.Errorf("report: delivered %d, unreachable %d, failed %d; want 36, 4, 0", rep.Delivered, len(rep.Unreachable), len(rep.Failed))
 	}
-	text := r.waitReport(bot.Text(bot.VI, "report.delivered", 36, 40))
+	text := r.waitReport(bot.Text(bot.VI, "delivery.delivered", 36, 40))
 	for _, names := range []map[int64]string{blocked, gone} {
 		for _, name := range names {
 			if !strings.Contains(text, name) {

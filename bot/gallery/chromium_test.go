@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 )
 
 // TestPageInChromium opens the projector page in a real headless Chromium:
@@ -24,9 +24,9 @@ func TestPageInChromium(t *testing.T) {
 	chromium := chromiumPath(t)
 	// The page opens during a live vote; its first refresh finds voting
 	// closed, so the script must render the winners.
-	live := bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
+	live := contest.Leaderboard{State: contest.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
 	src := newSource(sampleCohort(true), live)
-	src.board = func(call int) bot.Leaderboard {
+	src.board = func(call int) contest.Leaderboard {
 		if call == 1 {
 			return live
 		}
@@ -147,9 +147,9 @@ func runChromium(t *testing.T, chromium, origin string, args ...string) string {
 // the projector: a minute later it shows the live vote again.
 func TestPageInChromiumReopened(t *testing.T) {
 	chromium := chromiumPath(t)
-	live := bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
+	live := contest.Leaderboard{State: contest.PhaseVoting, TotalsVisible: true, Prizes: 2, Standings: standings()}
 	src := newSource(sampleCohort(true), live)
-	src.board = func(call int) bot.Leaderboard {
+	src.board = func(call int) contest.Leaderboard {
 		if call == 1 {
 			return visible()
 		}

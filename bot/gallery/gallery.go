@@ -18,13 +18,14 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 )
 
 // Source is the contest as the web side reads it; *bot.Bot implements it.
 type Source interface {
 	// Cohort returns bot.ErrNotFound for an unknown cohort.
 	Cohort(ctx context.Context, id string) (*bot.Cohort, error)
-	Leaderboard(ctx context.Context, c *bot.Cohort, now time.Time, organiser bool) (bot.Leaderboard, error)
+	Leaderboard(ctx context.Context, c *bot.Cohort, now time.Time, organiser bool) (contest.Leaderboard, error)
 	// EntryFile returns the platform file id of an approved entry, and
 	// bot.ErrNotFound for any other.
 	EntryFile(ctx context.Context, c *bot.Cohort, n int64) (fileID string, err error)
@@ -153,22 +154,22 @@ func commonHeaders(w http.ResponseWriter) {
 	hd.Set("Referrer-Policy", "no-referrer")
 }
 
-func (h *handler) leaderboard(w http.ResponseWriter, r *http.Request) (*bot.Cohort, bot.Leaderboard, bool) {
+func (h *handler) leaderboard(w http.ResponseWriter, r *http.Request) (*bot.Cohort, contest.Leaderboard, bool) {
 	commonHeaders(w)
 	c := h.cohort(w, r)
 	if c == nil {
-		return nil, bot.Leaderboard{}, false
+		return nil, contest.Leaderboard{}, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 	defer cancel()
 	lb, err := h.src.Leaderboard(ctx, c, h.clock(), false)
 	if errors.Is(err, bot.ErrNotFound) { // deleted meanwhile
 		notFound(w)
-		return nil, bot.Leaderboard{}, false
+		return nil, contest.Leaderboard{}, false
 	}
 	if err != nil {
 		h.fail(w, r, http.StatusInternalServerError, "read leaderboard", err)
-		return nil, bot.Leaderboard{}, false
+		return nil, contest.Leaderboard{}, false
 	}
 	return c, lb, true
 }

@@ -19,7 +19,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/gallery"
 )
 
@@ -50,13 +50,13 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestLeaderboardJSON(t *testing.T) {
 	rejected := visible()
-	rejected.Standings = append(rejected.Standings, bot.Standing{
-		Entry: bot.Entry{N: 30, Caption: "bị từ chối", Status: bot.EntryRejected}, Rank: 5,
+	rejected.Standings = append(rejected.Standings, contest.Standing{
+		Entry: contest.Entry{N: 30, Caption: "bị từ chối", Status: contest.EntryRejected}, Rank: 5,
 	})
 	tests := []struct {
 		name      string
 		showGroup bool
-		lb        bot.Leaderboard
+		lb        contest.Leaderboard
 		golden    string
 	}{
 		{name: "totals visible", lb: visible(), golden: "leaderboard_visible.json"},
@@ -64,7 +64,7 @@ func TestLeaderboardJSON(t *testing.T) {
 		{name: "show group", showGroup: true, lb: visible(), golden: "leaderboard_group.json"},
 		{name: "show group hidden", showGroup: true, lb: hidden(), golden: "leaderboard_group_hidden.json"},
 		{name: "only approved", lb: rejected, golden: "leaderboard_visible.json"},
-		{name: "empty", lb: bot.Leaderboard{State: bot.PhaseSubmissions}, golden: "leaderboard_empty.json"},
+		{name: "empty", lb: contest.Leaderboard{State: contest.PhaseSubmissions}, golden: "leaderboard_empty.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestLeaderboardJSON(t *testing.T) {
 // that an -update cannot quietly break them.
 func TestLeaderboardJSONRules(t *testing.T) {
 	type photo map[string]any
-	decode := func(t *testing.T, lb bot.Leaderboard, showGroup bool) (state string, visible bool, photos []photo) {
+	decode := func(t *testing.T, lb contest.Leaderboard, showGroup bool) (state string, visible bool, photos []photo) {
 		t.Helper()
 		f := newFixture(t, newSource(sampleCohort(showGroup), lb))
 		_, body := f.get(t, apiPath)

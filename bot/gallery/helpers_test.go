@@ -16,14 +16,15 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/gallery"
 	"github.com/cohortbot/cohortbot/bot/plan"
 	"github.com/cohortbot/cohortbot/bot/telegram"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
 )
 
-// The bot is the source serve mounts the gallery on.
-var _ gallery.Source = (*bot.Bot)(nil)
+// The contest is the source serve mounts the gallery on.
+var _ gallery.Source = (*contest.Contest)(nil)
 
 // fakeSource is a contest in memory. Leaderboards come from board, which
 // sees how many times it was asked, so a test can change the contest
@@ -31,7 +32,7 @@ var _ gallery.Source = (*bot.Bot)(nil)
 type fakeSource struct {
 	mu      sync.Mutex
 	cohorts map[string]*bot.Cohort
-	board   func(call int) bot.Leaderboard
+	board   func(call int) contest.Leaderboard
 	calls   int
 	files   map[int64]string // approved entries' file ids
 	asked   []bool           // the organiser flag of every Leaderboard call
@@ -47,7 +48,7 @@ func (s *fakeSource) Cohort(_ context.Context, id string) (*bot.Cohort, error) {
 	return c, nil
 }
 
-func (s *fakeSource) Leaderboard(_ context.Context, c *bot.Cohort, _ time.Time, organiser bool) (bot.Leaderboard, error) {
+func (s *fakeSource) Leaderboard(_ context.Context, c *bot.Cohort, _ time.Time, organiser bool) (contest.Leaderboard, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -84,15 +85,15 @@ func sampleCohort(showGroup bool) *bot.Cohort {
 }
 
 // standings are four approved entries in rank order, counts included.
-func standings() []bot.Standing {
-	e := func(n int64, group, category, caption string, rank, votes int, score float64) bot.Standing {
-		return bot.Standing{
-			Entry: bot.Entry{N: n, Cohort: cohortID, Group: group, Category: category, Caption: caption,
-				FileID: fileID(n), Status: bot.EntryApproved},
+func standings() []contest.Standing {
+	e := func(n int64, group, category, caption string, rank, votes int, score float64) contest.Standing {
+		return contest.Standing{
+			Entry: contest.Entry{N: n, Cohort: cohortID, Group: group, Category: category, Caption: caption,
+				FileID: fileID(n), Status: contest.EntryApproved},
 			Rank: rank, Votes: votes, Score: score,
 		}
 	}
-	return []bot.Standing{
+	return []contest.Standing{
 		e(12, "Lạng Sơn", "Năng lượng", "Lò hơi không bảo ôn, nhiệt thất thoát ra xưởng…", 1, 31, 35.5),
 		e(3, "Hải Phòng", "Nước", "Vòi nước rửa chảy suốt ca", 2, 31, 33),
 		e(7, "Bà Rịa – Vũng Tàu", "Hóa chất", `Thùng hóa chất để hở <script>alert("x")</script>`, 3, 12, 12.25),
@@ -103,27 +104,27 @@ func standings() []bot.Standing {
 func fileID(n int64) string { return "AgACAgIAAxkBAAIB" + string(rune('A'+n)) + "photo" }
 
 // newSource is a source whose every Leaderboard call returns lb.
-func newSource(c *bot.Cohort, lb bot.Leaderboard) *fakeSource {
+func newSource(c *bot.Cohort, lb contest.Leaderboard) *fakeSource {
 	files := map[int64]string{}
 	for _, s := range lb.Standings {
 		files[s.N] = s.FileID
 	}
 	return &fakeSource{
 		cohorts: map[string]*bot.Cohort{c.ID: c},
-		board:   func(int) bot.Leaderboard { return lb },
+		board:   func(int) contest.Leaderboard { return lb },
 		files:   files,
 	}
 }
 
 // visible is the leaderboard once voting has closed.
-func visible() bot.Leaderboard {
-	return bot.Leaderboard{State: bot.PhaseClosed, TotalsVisible: true, Prizes: 2, Standings: standings()}
+func visible() contest.Leaderboard {
+	return contest.Leaderboard{State: contest.PhaseClosed, TotalsVisible: true, Prizes: 2, Standings: standings()}
 }
 
 // hidden is the leaderboard during voting with hidden totals, as a careless
 // source might give it: in rank order and with counts.
-func hidden() bot.Leaderboard {
-	return bot.Leaderboard{State: bot.PhaseVoting, TotalsVisible: false, Prizes: 2, Standings: standings()}
+func hidden() contest.Leaderboard {
+	return contest.Leaderboard{State: contest.PhaseVoting, TotalsVisible: false, Prizes: 2, Standings: standings()}
 }
 
 // fixture is the handler under test in front of the fake Telegram server.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 )
 
 // board is the leaderboard as DESIGN.md's JSON has it; the page renders
@@ -39,23 +40,23 @@ type photo struct {
 // re-applies the rules it depends on rather than trusting every source:
 // only approved entries, no totals while they are hidden, and then entry
 // order, so that not even the order tells the ranking.
-func view(c *bot.Cohort, lb bot.Leaderboard) board {
+func view(c *bot.Cohort, lb contest.Leaderboard) board {
 	// Once voting has closed the groups are shown, as the results in the
 	// chat show them: prizes go to groups.
-	showGroup := c.Plan != nil && c.Plan.Contest != nil && c.Plan.Contest.ShowGroup || lb.State == bot.PhaseClosed
-	st := make([]bot.Standing, 0, len(lb.Standings))
+	showGroup := c.Plan != nil && c.Plan.Contest != nil && c.Plan.Contest.ShowGroup || lb.State == contest.PhaseClosed
+	st := make([]contest.Standing, 0, len(lb.Standings))
 	for _, s := range lb.Standings {
-		if s.Status != "" && s.Status != bot.EntryApproved {
+		if s.Status != "" && s.Status != contest.EntryApproved {
 			continue
 		}
 		st = append(st, s)
 	}
 	if lb.TotalsVisible {
-		slices.SortStableFunc(st, func(a, b bot.Standing) int {
+		slices.SortStableFunc(st, func(a, b contest.Standing) int {
 			return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.N, b.N))
 		})
 	} else {
-		slices.SortStableFunc(st, func(a, b bot.Standing) int { return cmp.Compare(a.N, b.N) })
+		slices.SortStableFunc(st, func(a, b contest.Standing) int { return cmp.Compare(a.N, b.N) })
 	}
 	b := board{State: lb.State, TotalsVisible: lb.TotalsVisible, Photos: make([]photo, 0, len(st))}
 	for _, s := range st {
@@ -86,7 +87,7 @@ func view(c *bot.Cohort, lb bot.Leaderboard) board {
 const defaultPrizes = 10
 
 // prizes is how many winners the page shows once voting has closed.
-func prizes(c *bot.Cohort, lb bot.Leaderboard) int {
+func prizes(c *bot.Cohort, lb contest.Leaderboard) int {
 	switch {
 	case lb.Prizes > 0:
 		return lb.Prizes

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 )
 
 // The page is self-contained: the room's machine may be offline, and the
@@ -100,7 +101,7 @@ type pageConfig struct {
 	Labels    texts  `json:"labels"`
 }
 
-func (p *page) data(c *bot.Cohort, lb bot.Leaderboard) pageData {
+func (p *page) data(c *bot.Cohort, lb contest.Leaderboard) pageData {
 	t := vietnamese()
 	b := view(c, lb)
 	n := prizes(c, lb)
@@ -108,7 +109,7 @@ func (p *page) data(c *bot.Cohort, lb bot.Leaderboard) pageData {
 		Cohort:        c.Name,
 		State:         b.State,
 		StateLabel:    t.States[b.State],
-		Live:          b.State != bot.PhaseClosed,
+		Live:          b.State != contest.PhaseClosed,
 		TotalsVisible: b.TotalsVisible,
 		T:             t,
 		CSS:           p.css,
@@ -127,7 +128,7 @@ func (p *page) data(c *bot.Cohort, lb bot.Leaderboard) pageData {
 	for _, ph := range b.Photos {
 		d.Ranking = append(d.Ranking, toCard(t, ph, false))
 		// A photo nobody voted for wins nothing (as in the chat).
-		if b.State == bot.PhaseClosed && b.TotalsVisible && ph.Rank != nil && *ph.Rank >= 1 && *ph.Rank <= n && ph.Votes != nil && *ph.Votes > 0 {
+		if b.State == contest.PhaseClosed && b.TotalsVisible && ph.Rank != nil && *ph.Rank >= 1 && *ph.Rank <= n && ph.Votes != nil && *ph.Votes > 0 {
 			d.Winners = append(d.Winners, toCard(t, ph, true))
 		}
 	}

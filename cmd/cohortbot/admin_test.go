@@ -33,7 +33,7 @@ func TestAdminCreatesCohortInChat(t *testing.T) {
 	// The organiser invite works for whoever the admin gives it to.
 	seenOther := 0
 	other.say("/newcohort Khóa của tôi")
-	other.reply(&seenOther, bot.Text(bot.VI, "err.admin"))
+	other.reply(&seenOther, tx(bot.VI, "err.admin"))
 	if cs, _ := e.store().Cohorts(context.Background()); len(cs) != 1 {
 		t.Errorf("a non-admin created a cohort: %d cohorts", len(cs))
 	}

@@ -8,17 +8,17 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // Texts of the announcement flow the tests below look for.
 var (
-	annAsk     = bot.Text(bot.VI, "ann.ask_audience")
+	annAsk     = tx(bot.VI, "announce.ask_audience")
 	annPreview = "Đây là bản xem trước"
-	annGone    = bot.Text(bot.VI, "ann.gone")
+	annGone    = tx(bot.VI, "announce.gone")
 	annReport  = "Kết quả gửi"
 )
 
@@ -56,7 +56,7 @@ func newAnnCohort(t *testing.T, e *env) *annCohort {
 	a.t3 = reg(5005, "Em", "Hoàng", c.Invites.Trainee, "Hoàng Văn Em", 1)   // Lạng Sơn
 	a.en = reg(5006, "Giang", "Đỗ", c.Invites.Trainee, "Đỗ Minh Giang", 2)  // Hải Phòng
 	a.en.say("/lang en")
-	a.en.reply(a.s(a.en), bot.Text(bot.EN, "lang.set"))
+	a.en.reply(a.s(a.en), tx(bot.EN, "lang.set"))
 	a.half = e.person(5007, "Hạnh", "Vũ", "vi")
 	a.seen[a.half.user.ID] = new(int)
 	a.half.say("/start " + c.Invites.Trainee)
@@ -71,7 +71,7 @@ func (a *annCohort) everyone() []*person {
 }
 
 // header is the first line of the announcement in a language.
-func (a *annCohort) header(l bot.Lang) string { return bot.Text(l, "ann.header", a.name) }
+func (a *annCohort) header(l bot.Lang) string { return tx(l, "announce.header", a.name) }
 
 // link links the test group to the cohort by the organiser's /link in it.
 func (a *annCohort) link() {
@@ -106,7 +106,7 @@ func (a *annCohort) compose(command string, presses ...string) (shown, choices t
 func (a *annCohort) send(sending string) (report telegramtest.Call) {
 	a.t.Helper()
 	o, seen := a.org, a.s(a.org)
-	o.pressData("ann:send")
+	o.pressData("ann:send:")
 	o.reply(seen, sending)
 	return o.reply(seen, annReport)
 }
@@ -172,7 +172,7 @@ func TestAnnounceWholeCohort(t *testing.T) {
 
 	e.tg.Block(a.t3.user.ID)
 	text := "Họp lúc 8h_30 *gấp* [phòng 2](tầng 3) <b>không</b> & mang laptop 💻🎉\nDòng 2: `code` \\ ¯\\_(ツ)_/¯ &amp; </i>"
-	shown, choices := a.compose("/announce "+text, "ann:a")
+	shown, choices := a.compose("/announce "+text, "ann:a:")
 	if got, want := shown.Params["text"], a.header(bot.VI)+"\n\n"+text; got != want {
 		t.Errorf("preview shows\n%q\nwant\n%q", got, want)
 	}
@@ -182,7 +182,7 @@ func TestAnnounceWholeCohort(t *testing.T) {
 	if !strings.Contains(choices.Params["text"], "Gửi tới: cả khóa — 6 người.") || !strings.Contains(choices.Params["text"], "nhóm chat của khóa") {
 		t.Errorf("preview choices say %q", choices.Params["text"])
 	}
-	for _, want := range []string{"ann:send", "ann:when", "ann:cancel"} {
+	for _, want := range []string{"ann:send:", "ann:when:", "ann:cancel:"} {
 		if !hasButton(t, choices, want) {
 			t.Errorf("preview has no %s button: %v", want, buttons(t, choices))
 		}
@@ -194,8 +194,8 @@ func TestAnnounceWholeCohort(t *testing.T) {
 	// Two presses of "send" on the same preview, the second before the
 	// first was answered.
 	mid := e.messageID(a.org.user.ID, choices)
-	first := a.org.press(mid, "ann:send")
-	second := a.org.press(mid, "ann:send")
+	first := a.org.press(mid, "ann:send:")
+	second := a.org.press(mid, "ann:send:")
 	a.org.reply(a.s(a.org), "Đang gửi tới 6 người và nhóm chat của khóa")
 	if ans := e.answered(first); ans.Params["show_alert"] == "true" {
 		t.Errorf("first send press answered with an alert %q", ans.Params["text"])
@@ -264,25 +264,25 @@ func TestAnnounceAudiences(t *testing.T) {
 	// /announce alone explains itself.
 	o.say("/announce")
 	usage := o.reply(seen, "/announce Nội dung thông báo")
-	if !strings.Contains(usage.Params["text"], bot.Text(bot.VI, "ann.none_scheduled")) {
+	if !strings.Contains(usage.Params["text"], tx(bot.VI, "announce.none_scheduled")) {
 		t.Errorf("usage without schedules:\n%s", usage.Params["text"])
 	}
 
 	// A group index out of range, then a cancelled draft.
 	o.say("/announce Bản nháp sẽ hủy")
 	o.reply(seen, annAsk)
-	e.alert(o.pressData("ann:g:99"), bot.Text(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData("ann:g:-1"), bot.Text(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData("ann:r:x"), textStale)
-	o.pressData("ann:a")
+	e.alert(o.pressData("ann:gp:99:"), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData("ann:gp:-1:"), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData("ann:rp:x:"), textStale)
+	o.pressData("ann:a:")
 	o.reply(seen, annPreview)
-	o.pressData("ann:cancel")
-	o.reply(seen, bot.Text(bot.VI, "ann.cancelled"))
-	e.alert(o.pressData("ann:send"), annGone)
+	o.pressData("ann:cancel:")
+	o.reply(seen, tx(bot.VI, "announce.cancelled"))
+	e.alert(o.pressData("ann:send:"), annGone)
 
 	// A trainee's forged presses are refused and send nothing.
 	trSeen := len(e.tg.Sent(a.t1.user.ID))
-	for _, data := range []string{"ann:send", "ann:a", "ann:g:0", "ann:r:t", "ann:when", "ann:at", "ann:x:t1", "lk:off", "cmd:announce"} {
+	for _, data := range []string{"ann:send:", "ann:a:", "ann:gp:0:", "ann:rp:t:", "ann:when:", "ann:at:", "ann:x:t1:", "lk:off:", "cmd:announce"} {
 		e.alert(a.t1.pressData(data), textRole)
 	}
 	a.t1.say("/announce Học viên giả làm Ban tổ chức")
@@ -290,7 +290,7 @@ func TestAnnounceAudiences(t *testing.T) {
 
 	// One group: Lạng Sơn (index 1) is t2 and t3. (The organiser's own
 	// chat has the preview and the report's title, so it is left out.)
-	_, choices := a.compose("/announce Nhóm Lạng Sơn nộp số liệu trước thứ Sáu", "ann:g", "ann:g:1")
+	_, choices := a.compose("/announce Nhóm Lạng Sơn nộp số liệu trước thứ Sáu", "ann:g:", "ann:gp:1:")
 	if !strings.Contains(choices.Params["text"], "Gửi tới: nhóm Lạng Sơn — 2 người.") || strings.Contains(choices.Params["text"], "nhóm chat") {
 		t.Errorf("group preview says %q", choices.Params["text"])
 	}
@@ -309,7 +309,7 @@ func TestAnnounceAudiences(t *testing.T) {
 	}
 
 	// One role: the lecturers.
-	_, choices = a.compose("/announce Mời giảng viên họp chấm điểm", "ann:r", "ann:r:l")
+	_, choices = a.compose("/announce Mời giảng viên họp chấm điểm", "ann:r:", "ann:rp:l:")
 	if !strings.Contains(choices.Params["text"], "Gửi tới: tất cả giảng viên — 1 người.") {
 		t.Errorf("role preview says %q", choices.Params["text"])
 	}
@@ -342,9 +342,9 @@ func TestAnnounceAudiences(t *testing.T) {
 	// Unlinking from the private chat stops posting to the group.
 	o.say("/link")
 	info := o.reply(seen, "đang liên kết với một nhóm chat")
-	o.press(e.messageID(o.user.ID, info), "lk:off")
+	o.press(e.messageID(o.user.ID, info), "lk:off:")
 	o.reply(seen, "Đã bỏ liên kết nhóm chat")
-	_, choices = a.compose("/announce Sau khi bỏ liên kết", "ann:a")
+	_, choices = a.compose("/announce Sau khi bỏ liên kết", "ann:a:")
 	if strings.Contains(choices.Params["text"], "nhóm chat") {
 		t.Errorf("after unlinking the preview still names the group: %q", choices.Params["text"])
 	}
@@ -378,9 +378,9 @@ func TestAnnounceReplyToPhotoAndDocument(t *testing.T) {
 	o.next(seen) // whatever the bot says of a photo outside a contest
 	replyTo("/announce", find(func(m tgbotapi.Message) bool { return len(m.Photo) > 0 && m.From != nil && m.From.ID == o.user.ID }))
 	o.reply(seen, annAsk)
-	o.pressData("ann:r")
+	o.pressData("ann:r:")
 	o.next(seen)
-	o.pressData("ann:r:t")
+	o.pressData("ann:rp:t:")
 	shown := o.reply(seen, a.header(bot.VI))
 	if shown.Method != "sendPhoto" || shown.Params["photo"] != "AgAD-photo-1" || shown.Params["caption"] != a.header(bot.VI)+"\n\n"+caption {
 		t.Errorf("preview: %s photo=%q caption=%q", shown.Method, shown.Params["photo"], shown.Params["caption"])
@@ -406,7 +406,7 @@ func TestAnnounceReplyToPhotoAndDocument(t *testing.T) {
 	replyTo("/announce Tài liệu buổi 2, mọi người tải về trước nhé",
 		find(func(m tgbotapi.Message) bool { return m.Document != nil && m.Document.FileID == "BQAD-doc-1" }))
 	o.reply(seen, annAsk)
-	o.pressData("ann:a")
+	o.pressData("ann:a:")
 	shown = o.reply(seen, a.header(bot.VI))
 	if shown.Method != "sendDocument" || shown.Params["document"] != "BQAD-doc-1" {
 		t.Errorf("document preview: %s %v", shown.Method, shown.Params)
@@ -434,7 +434,7 @@ func (s nopSender) Answer(context.Context, bot.Answer) error { return nil }
 
 // TestAnnounceSchedule: a typed time is refused when unreadable, past or
 // more than a year ahead; a valid one is confirmed, stored as a due item,
-// listed by /announce and cancellable there; RunAnnouncement then sends
+// listed by /announce and cancellable there; the announcement's due item (Bot.RunDue) then sends
 // it through serve's delivery worker once, however often it runs, and
 // drops one that is too late with a word to its organiser.
 func TestAnnounceSchedule(t *testing.T) {
@@ -451,8 +451,8 @@ func TestAnnounceSchedule(t *testing.T) {
 	ctx := context.Background()
 
 	text := "Nhắc: thứ Bảy khảo sát doanh nghiệp, tập trung 8h30 😊"
-	a.compose("/announce "+text, "ann:a")
-	o.pressData("ann:when")
+	a.compose("/announce "+text, "ann:a:")
+	o.pressData("ann:when:")
 	o.reply(seen, "Khi nào gửi?")
 	for _, tt := range []struct{ in, want string }{
 		{"mai 8h", "Mình chưa hiểu «mai 8h»"},
@@ -465,20 +465,20 @@ func TestAnnounceSchedule(t *testing.T) {
 	}
 	o.say("15/07 8h30")
 	confirm := o.reply(seen, "Gửi lúc Thứ Bảy, 15/07/2017 08:30 (giờ Asia/Ho_Chi_Minh) tới: cả khóa. Xác nhận?")
-	if !hasButton(t, confirm, "ann:at") {
+	if !hasButton(t, confirm, "ann:at:") {
 		t.Fatalf("confirm buttons %v", buttons(t, confirm))
 	}
-	o.pressData("ann:at")
+	o.pressData("ann:at:")
 	o.reply(seen, "Đã hẹn gửi thông báo lúc Thứ Bảy, 15/07/2017 08:30 tới: cả khóa")
-	e.alert(o.pressData("ann:at"), annGone)
+	e.alert(o.pressData("ann:at:"), annGone)
 
 	// A second one, for the trainees at 17:00 today.
-	a.compose("/announce Chiều nay đổi phòng học sang P.204", "ann:r", "ann:r:t")
-	o.pressData("ann:when")
+	a.compose("/announce Chiều nay đổi phòng học sang P.204", "ann:r:", "ann:rp:t:")
+	o.pressData("ann:when:")
 	o.reply(seen, "Khi nào gửi?")
 	o.say("17:00")
 	o.reply(seen, "Gửi lúc Thứ Hai, 10/07/2017 17:00")
-	o.pressData("ann:at")
+	o.pressData("ann:at:")
 	o.reply(seen, "Đã hẹn gửi")
 
 	items, err := st.PendingDue(ctx, a.c.ID, "an:")
@@ -493,13 +493,13 @@ func TestAnnounceSchedule(t *testing.T) {
 		t.Errorf("due at %v and %v", today.Due, saturday.Due)
 	}
 	for _, it := range items {
-		if it.Kind != bot.DueAnnouncement || it.Cohort != a.c.ID || it.ID != "an:"+a.c.ID+":"+it.Ref || !strings.Contains(it.Payload, `"by":"telegram:5001"`) {
+		if it.Kind != announce.DueAnnouncement || it.Cohort != a.c.ID || it.ID != "an:"+a.c.ID+":"+it.Ref || !strings.Contains(it.Payload, `"by":"telegram:5001"`) {
 			t.Errorf("item %+v", it)
 		}
 	}
 
 	o.say("/announce")
-	list := o.reply(seen, bot.Text(bot.VI, "ann.scheduled_title"))
+	list := o.reply(seen, tx(bot.VI, "announce.scheduled_title"))
 	for _, want := range []string{
 		"1. Thứ Hai, 10/07/2017 17:00 — tất cả học viên — «Chiều nay đổi phòng học sang P.204»",
 		"2. Thứ Bảy, 15/07/2017 08:30 — cả khóa — «Nhắc: thứ Bảy khảo sát doanh nghiệp, tậ…»",
@@ -508,15 +508,15 @@ func TestAnnounceSchedule(t *testing.T) {
 			t.Errorf("list lacks %q:\n%s", want, list.Params["text"])
 		}
 	}
-	if got, want := buttons(t, list), []string{"ann:x:" + today.Ref, "ann:x:" + saturday.Ref}; !slices.Equal(got, want) {
+	if got, want := buttons(t, list), []string{"ann:x:" + today.Ref + ":", "ann:x:" + saturday.Ref + ":"}; !slices.Equal(got, want) {
 		t.Errorf("list buttons %v, want %v", got, want)
 	}
 
 	// A trainee cannot cancel it; the organiser can, once.
-	e.alert(a.t1.pressData("ann:x:"+today.Ref), textRole)
-	o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref)
+	e.alert(a.t1.pressData("ann:x:"+today.Ref+":"), textRole)
+	o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref+":")
 	o.reply(seen, "Đã hủy thông báo hẹn lúc Thứ Hai, 10/07/2017 17:00")
-	e.alert(o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref), bot.Text(bot.VI, "ann.unschedule_gone"))
+	e.alert(o.press(e.messageID(o.user.ID, list), "ann:x:"+today.Ref+":"), tx(bot.VI, "announce.unschedule_gone"))
 	e.alert(o.pressData("ann:x:BAD/ref"), textStale)
 	items, err = st.PendingDue(ctx, a.c.ID, "an:")
 	if err != nil || len(items) != 1 || items[0].ID != saturday.ID {
@@ -525,9 +525,9 @@ func TestAnnounceSchedule(t *testing.T) {
 
 	// The scheduler's call when it falls due; the worker of serve sends.
 	// Running it again (a retried claim) adds nothing.
-	b := bot.New(bot.Config{}, st, nopSender{t}, bot.WithOutbox(st), bot.WithSchedule(st))
+	b := bot.New(bot.Config{}, st, nopSender{t}, features(st).All, bot.WithOutbox(st), bot.WithSchedule(st))
 	for range 2 {
-		if err := b.RunAnnouncement(ctx, saturday, saturday.Due.Add(time.Minute)); err != nil {
+		if _, _, err := b.RunDue(ctx, saturday, saturday.Due.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -554,7 +554,7 @@ func TestAnnounceSchedule(t *testing.T) {
 	// One the bot could not send in time is dropped, and its organiser told.
 	late := saturday
 	late.ID, late.Ref = late.ID+"z", late.Ref+"z"
-	if err := b.RunAnnouncement(ctx, late, late.Due.Add(13*time.Hour)); err != nil {
+	if _, _, err := b.RunDue(ctx, late, late.Due.Add(13*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	o.reply(seen, "đã không được gửi vì bot bị gián đoạn")

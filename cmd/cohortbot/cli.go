@@ -161,7 +161,7 @@ func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error
 	if err != nil {
 		return err
 	}
-	if _, _, err := scheduler.Sync(ctx, st, nc.Cohort, a.Clock()); err != nil {
+	if _, err := scheduler.Sync(ctx, st, features(st).All, nc.Cohort, a.Clock()); err != nil {
 		return err
 	}
 	out := cohortJSON{
@@ -373,10 +373,11 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	}
 	updated := *old
 	updated.Plan, updated.Name, updated.Version = p, p.Name, version
-	added, removed, err := scheduler.Sync(ctx, st, &updated, a.Clock())
+	planned, err := scheduler.Sync(ctx, st, features(st).All, &updated, a.Clock())
 	if err != nil {
 		return err
 	}
+	added, removed := planned["reminders"].Added, planned["reminders"].Removed
 	ch := plan.Diff(old.Plan, p)
 	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s; reminders: %d planned, %d cancelled\n",
 		fs.Arg(0), *cohort, version, ch, added, removed)

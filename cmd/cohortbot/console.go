@@ -51,8 +51,8 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 	quiet := slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	_ = log
 	// One person at the keyboard, who may pipe a script in: no flood limit.
-	b := bot.New(bot.Config{Admins: map[bot.UserKey]bool{"console:admin": true}, FloodLimit: -1}, st, con.Sender(), bot.WithLogger(quiet), bot.WithClock(a.Clock),
-		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
+	b := bot.New(bot.Config{Admins: map[bot.UserKey]bool{"console:admin": true}, FloodLimit: -1}, st, con.Sender(), features(st).All,
+		bot.WithLogger(quiet), bot.WithClock(a.Clock))
 	a.banner(demo)
 	return con.Run(ctx, a.Stdin, b)
 }

@@ -132,7 +132,7 @@ func TestConsoleLongLine(t *testing.T) {
 		{"in the middle", "/help\n" + long + "\n/lang\n", []string{textHelp, "Choose your language"}, 1},
 		{"with CRLF", "/help\r\n" + long + "\r\n/lang\r\n", []string{textHelp, "Choose your language"}, 1},
 		{"last, without an end", "/help\n" + long + long, []string{textHelp}, 1},
-		{"at the limit", strings.Repeat("á", console.MaxLine/2) + "\n/lang\n", []string{bot.Text(bot.VI, "start.about"), "Choose your language"}, 0},
+		{"at the limit", strings.Repeat("á", console.MaxLine/2) + "\n/lang\n", []string{tx(bot.VI, "start.about"), "Choose your language"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,10 +161,10 @@ func TestConsoleMembersAndLeave(t *testing.T) {
 	out := runConsole(t, "/as btc\n/members\n/press 4\n/press 1\n/press 3\n"+
 		"/as hai\n/leave\n/press 2\n/press 1\n/profile\n")
 	for _, want := range []string{
-		bot.Text(bot.VI, "members.moved", "Lê Thị Lan", "Hải Phòng"),
-		bot.Text(bot.VI, "leave.kept"),
+		tx(bot.VI, "members.moved", "Lê Thị Lan", "Hải Phòng"),
+		tx(bot.VI, "leave.kept"),
 		`không có nút số "1"`,
-		bot.Text(bot.VI, "profile.name", "Phạm Văn Hải"),
+		tx(bot.VI, "profile.name", "Phạm Văn Hải"),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("%q not printed:\n%s", want, out)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/timetable"
 )
 
 // TestContestDatesFollowThePanel: when organisers extend submissions from
@@ -24,7 +25,7 @@ func TestContestDatesFollowThePanel(t *testing.T) {
 	planned, extended := hanoi(t, 2017, 10, 25, 17, 0), hanoi(t, 2017, 10, 26, 17, 0)
 	reminders := func() []time.Time {
 		t.Helper()
-		items, err := e.store().PendingDue(context.Background(), r.c.ID, bot.DueDeadlineReminder)
+		items, err := e.store().PendingDue(context.Background(), r.c.ID, timetable.DueDeadlineReminder)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +48,7 @@ func TestContestDatesFollowThePanel(t *testing.T) {
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/deadlines")
-	text := lan.reply(&sl, catalogueVI("deadlines.title", r.c.Name)).Params["text"]
+	text := lan.reply(&sl, catalogueVI("timetable.deadlines.title", r.c.Name)).Params["text"]
 	if !strings.Contains(text, "26/10/2017 17:00: Hạn gửi ảnh dự thi") || strings.Contains(text, "25/10/2017 17:00: Hạn gửi ảnh dự thi") {
 		t.Errorf("/deadlines after the extension:\n%s\nwant the photos deadline on 26/10/2017 17:00", text)
 	}

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // The contest's rules from the plan (totals, show_group, votes_per_voter,
@@ -98,27 +98,27 @@ func (e *env) seedEntry(cohort string, author *person, s entrySeed) int64 {
 	snap := e.snapshot(cohort)
 	at := w.Opens.Add(time.Duration(len(snap.Entries)+1) * time.Hour)
 	m := e.member(cohort, author.user.ID)
-	en := &bot.Entry{
+	en := &contest.Entry{
 		Cohort: cohort, Author: key(author.user.ID), Group: m.Group, Category: s.category, Caption: s.caption,
 		Enterprise: s.enterprise, FileID: s.file, UniqueID: "uq-" + s.file, Created: at, Document: s.doc,
 	}
 	// The fake Telegram knows the picture, as if the author had sent it.
 	e.tg.AddFile(s.file, "uq-"+s.file, []byte("\xff\xd8\xff\xe0 "+s.file))
 	res, err := st.SubmitEntry(ctx, en, 0, w, at)
-	if err != nil || res.Status != bot.SubmitOK {
+	if err != nil || res.Status != contest.SubmitOK {
 		e.t.Fatalf("seed entry %s: %+v %v", s.file, res, err)
 	}
 	to := s.status
-	if to == bot.EntryRejected {
-		to = bot.EntryPending
+	if to == contest.EntryRejected {
+		to = contest.EntryPending
 	}
-	if to != bot.EntryDraft {
-		done, err := st.UpdateEntries(ctx, cohort, en.Author, []bot.EntryChange{{N: res.N, From: bot.EntryDraft, To: to}}, nil, "submit", at)
+	if to != contest.EntryDraft {
+		done, err := st.UpdateEntries(ctx, cohort, en.Author, []contest.EntryChange{{N: res.N, From: contest.EntryDraft, To: to}}, nil, "submit", at)
 		if err != nil || len(done) != 1 {
 			e.t.Fatalf("seed entry %s as %s: %v %v", s.file, to, done, err)
 		}
 	}
-	if s.status == bot.EntryRejected {
+	if s.status == contest.EntryRejected {
 		if ok, _, _, err := st.DecideEntry(ctx, cohort, res.N, false, "Ảnh mờ", "", at); !ok || err != nil {
 			e.t.Fatalf("seed rejection of %s: %v", s.file, err)
 		}
@@ -138,8 +138,8 @@ func (e *env) seedVote(cohort string, voter *person, n int64) {
 	}
 	m := e.member(cohort, voter.user.ID)
 	w := co.Plan.Contest.Voting
-	res, err := st.Vote(ctx, bot.VoteRequest{Cohort: cohort, Voter: m.User, Group: m.Group, N: n, Cast: true, Weight: 1, Window: w, Now: w.Opens.Add(time.Hour)})
-	if err != nil || res != bot.VoteOK {
+	res, err := st.Vote(ctx, contest.VoteRequest{Cohort: cohort, Voter: m.User, Group: m.Group, N: n, Cast: true, Weight: 1, Window: w, Now: w.Opens.Add(time.Hour)})
+	if err != nil || res != contest.VoteOK {
 		e.t.Fatalf("seed vote of %d for %d: %s %v", voter.user.ID, n, res, err)
 	}
 }
@@ -208,7 +208,7 @@ func (e *env) toast(callbackID, want string) {
 	}
 }
 
-func catalogueVI(key string, args ...any) string { return bot.Text(bot.VI, key, args...) }
+func catalogueVI(key string, args ...any) string { return tx(bot.VI, key, args...) }
 
 // dataOf returns the first button data among datas that starts with prefix
 // (the panel's phase buttons carry more than their operation).
@@ -258,12 +258,12 @@ func TestContestRulesVotePage(t *testing.T) {
 			lan := e.seed(r.c.ID, 7001, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 			hai := e.seed(r.c.ID, 7002, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 			gv := e.seed(r.c.ID, 7003, bot.Lecturer, "Nguyễn Minh Đức", "")
-			e.seedEntry(r.c.ID, hai, entrySeed{file: "vp-hai", caption: "Van hơi rò rỉ", category: "Nước", status: bot.EntryApproved})
-			e.seedEntry(r.c.ID, lan, entrySeed{file: "vp-lan", caption: "Đèn sáng cả ngày", category: "Năng lượng", status: bot.EntryApproved})
+			e.seedEntry(r.c.ID, hai, entrySeed{file: "vp-hai", caption: "Van hơi rò rỉ", category: "Nước", status: contest.EntryApproved})
+			e.seedEntry(r.c.ID, lan, entrySeed{file: "vp-lan", caption: "Đèn sáng cả ngày", category: "Năng lượng", status: contest.EntryApproved})
 			e.serve()
 			live := tc.totals == "live"
-			count := func(n int) string { return catalogueVI("vote.live", n) }
-			group := catalogueVI("vote.group", "Hải Phòng")
+			count := func(n int) string { return catalogueVI("contest.vote.live", n) }
+			group := catalogueVI("contest.vote.group", "Hải Phòng")
 
 			// The lecturer votes first: the page's count moves from 0 to 1.
 			page, id := gv.votePage("Ảnh số 1 (1/2)")
@@ -282,7 +282,7 @@ func TestContestRulesVotePage(t *testing.T) {
 			if got := strings.Contains(caption, count(1)); got != live {
 				t.Errorf("totals %s: Lan's page shows %q: %v; caption:\n%s", tc.totals, count(1), got, caption)
 			}
-			if !live && strings.Contains(caption, strings.TrimSuffix(catalogueVI("vote.live", 0), "0")) {
+			if !live && strings.Contains(caption, strings.TrimSuffix(catalogueVI("contest.vote.live", 0), "0")) {
 				t.Errorf("hidden totals: Lan's page shows a count:\n%s", caption)
 			}
 			if got := strings.Contains(caption, group); got != tc.showGroup {
@@ -302,15 +302,15 @@ func TestContestRulesVotePage(t *testing.T) {
 			lan.say("/top")
 			top := lan.next(&seen).Params["text"]
 			if live {
-				line := catalogueVI("top.line", 1, 1, "Nước", 2, "2")
-				if !strings.Contains(top, catalogueVI("top.title", 2, 2)) || !strings.Contains(top, line) || !strings.Contains(top, catalogueVI("top.provisional")) {
+				line := catalogueVI("contest.top.line", 1, 1, "Nước", 2, "2")
+				if !strings.Contains(top, catalogueVI("contest.top.title", 2, 2)) || !strings.Contains(top, line) || !strings.Contains(top, catalogueVI("contest.top.provisional")) {
 					t.Errorf("live totals: Lan's /top during voting is\n%s\nwant the ranking with %q, marked provisional", top, line)
 				}
 				if got := strings.Contains(top, line+" · Hải Phòng"); got != tc.showGroup {
 					t.Errorf("live totals, show_group %v: /top names the group: %v:\n%s", tc.showGroup, got, top)
 				}
 			} else {
-				if want := catalogueVI("top.hidden", "01/11/2017 12:00"); top != want {
+				if want := catalogueVI("contest.top.hidden", "01/11/2017 12:00"); top != want {
 					t.Errorf("hidden totals: Lan's /top during voting is\n%s\nwant %q", top, want)
 				}
 				if all := e.everythingSent(lan.user.ID); strings.Contains(all, "người bình chọn") || strings.Contains(all, "Số người") {
@@ -331,11 +331,11 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	lan := e.seed(r.c.ID, 7101, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7102, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 	for i, cat := range []string{"Nước", "Năng lượng", "Hóa chất"} {
-		e.seedEntry(r.c.ID, hai, entrySeed{file: fmt.Sprintf("q-%d", i+1), caption: "Lãng phí " + cat, category: cat, status: bot.EntryApproved})
+		e.seedEntry(r.c.ID, hai, entrySeed{file: fmt.Sprintf("q-%d", i+1), caption: "Lãng phí " + cat, category: cat, status: contest.EntryApproved})
 	}
 	e.serve()
-	used := func(n int) string { return catalogueVI("vote.quota", n, 2) }
-	tally := func(n int64) bot.Tally { return e.snapshot(r.c.ID).Tally[n] }
+	used := func(n int) string { return catalogueVI("contest.vote.quota", n, 2) }
+	tally := func(n int64) contest.Tally { return e.snapshot(r.c.ID).Tally[n] }
 
 	page, id := lan.votePage("Ảnh số 1 (1/3)")
 	if !strings.Contains(page.Params["caption"], used(0)) {
@@ -352,11 +352,11 @@ func TestContestRulesVoteQuota(t *testing.T) {
 
 	// The third vote.
 	fp := e.fingerprint(r.c.ID)
-	e.alert(lan.press(id, r.cb("vt:c:3")), catalogueVI("vote.quota_full", 2))
+	e.alert(lan.press(id, r.cb("vt:c:3")), catalogueVI("contest.vote.quota_full", 2))
 	if got := e.fingerprint(r.c.ID); got != fp {
 		t.Errorf("a refused third vote changed the contest:\nbefore %s\nafter  %s", fp, got)
 	}
-	if got := tally(3); got != (bot.Tally{}) {
+	if got := tally(3); got != (contest.Tally{}) {
 		t.Errorf("photo 3 after a refused vote: %+v, want no votes", got)
 	}
 	if m := lan.pageShows(id, 3, r.cb("vt:c:3"), used(2)); hasKey(m, r.cb("vt:w:3")) {
@@ -370,11 +370,11 @@ func TestContestRulesVoteQuota(t *testing.T) {
 	lan.pageShows(id, 2, r.cb("vt:c:2"), used(1))
 	lan.press(id, r.cb("vt:p:3"))
 	lan.pageShows(id, 3, r.cb("vt:c:3"))
-	e.toast(lan.press(id, r.cb("vt:c:3")), catalogueVI("vote.cast", 3))
+	e.toast(lan.press(id, r.cb("vt:c:3")), catalogueVI("contest.vote.cast", 3))
 	lan.pageShows(id, 3, r.cb("vt:w:3"), used(2))
 
 	snap := e.snapshot(r.c.ID)
-	want := map[int64]bot.Tally{1: {Votes: 1, Score: 1}, 3: {Votes: 1, Score: 1}}
+	want := map[int64]contest.Tally{1: {Votes: 1, Score: 1}, 3: {Votes: 1, Score: 1}}
 	for n := int64(1); n <= 3; n++ {
 		if snap.Tally[n] != want[n] {
 			t.Errorf("photo %d: %+v, want %+v", n, snap.Tally[n], want[n])
@@ -399,14 +399,14 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	lan := e.seed(r.c.ID, 7202, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7203, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
 	for i, cat := range []string{"Nước", "Năng lượng", "Hóa chất"} {
-		e.seedEntry(r.c.ID, lan, entrySeed{file: fmt.Sprintf("my-%d", i+1), caption: fmt.Sprintf("Mô tả cũ %d", i+1), category: cat, status: bot.EntryApproved})
+		e.seedEntry(r.c.ID, lan, entrySeed{file: fmt.Sprintf("my-%d", i+1), caption: fmt.Sprintf("Mô tả cũ %d", i+1), category: cat, status: contest.EntryApproved})
 	}
 	e.serve()
-	status := func(n int64) *bot.Entry { return e.snapshot(r.c.ID).Entries[n-1] }
+	status := func(n int64) *contest.Entry { return e.snapshot(r.c.ID).Entries[n-1] }
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/myphotos")
-	my := lan.reply(&sl, catalogueVI("ph.my_title", 3, "5"))
+	my := lan.reply(&sl, catalogueVI("contest.ph.my_title", 3, "5"))
 	for _, d := range []string{"ph:wd:1", "ph:rc:2", "ph:rc:3", "ph:wd:3"} {
 		if !hasButton(t, my, r.cb(d)) {
 			t.Fatalf("/myphotos while open lacks %s: %v", d, buttons(t, my))
@@ -415,34 +415,34 @@ func TestContestRulesMyPhotos(t *testing.T) {
 
 	// Withdraw photo 1: a confirmation, then done.
 	lan.pressOn(my, r.cb("ph:wd:1"))
-	confirm := lan.reply(&sl, catalogueVI("ph.confirm_withdraw", 1))
+	confirm := lan.reply(&sl, catalogueVI("contest.ph.confirm_withdraw", 1))
 	lan.pressOn(confirm, r.cb("ph:wdy:1"))
-	lan.reply(&sl, catalogueVI("ph.withdrawn", 1))
-	if en := status(1); en.Status != bot.EntryWithdrawn {
+	lan.reply(&sl, catalogueVI("contest.ph.withdrawn", 1))
+	if en := status(1); en.Status != contest.EntryWithdrawn {
 		t.Errorf("photo 1 after withdrawing: %s", en.Status)
 	}
 
 	// Re-caption photo 2: it goes back to the organiser, who approves it.
 	lan.pressOn(my, r.cb("ph:rc:2"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "2"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "2"))
 	lan.say("Máy sấy chạy cả khi không có hàng")
-	lan.reply(&sl, catalogueVI("ph.recaptioned_moderated", 2))
-	if en := status(2); en.Status != bot.EntryPending || en.Caption != "Máy sấy chạy cả khi không có hàng" {
+	lan.reply(&sl, catalogueVI("contest.ph.recaptioned_moderated", 2))
+	if en := status(2); en.Status != contest.EntryPending || en.Caption != "Máy sấy chạy cả khi không có hàng" {
 		t.Errorf("photo 2 after re-captioning: %s %q, want pending with the new caption", en.Status, en.Caption)
 	}
-	mod := org.find(catalogueVI("mod.title", 2))
+	mod := org.find(catalogueVI("contest.mod.title", 2))
 	if !strings.Contains(mod.Params["caption"], "Máy sấy chạy cả khi không có hàng") {
 		t.Errorf("the organiser is asked to approve photo 2 without its new caption:\n%s", mod.Params["caption"])
 	}
 	org.pressOn(mod, r.cb("mod:ok:2"))
-	lan.find(catalogueVI("ph.approved_notice", 2))
+	lan.find(catalogueVI("contest.ph.approved_notice", 2))
 
 	// A re-caption of photo 3 begun before the deadline and sent after.
 	lan.pressOn(my, r.cb("ph:rc:3"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "3"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "3"))
 	r.clk.Set(hanoi(t, 2017, 10, 26, 9, 0))
 	fp := e.fingerprint(r.c.ID)
-	closed := catalogueVI("ph.closed", "25/10/2017 17:00")
+	closed := catalogueVI("contest.ph.closed", "25/10/2017 17:00")
 	lan.say("Mô tả gửi muộn")
 	if got := lan.next(&sl).Params["text"]; got != closed {
 		t.Errorf("a re-caption sent after the deadline answered %q, want %q", got, closed)
@@ -450,16 +450,16 @@ func TestContestRulesMyPhotos(t *testing.T) {
 
 	// After the deadline: /myphotos offers nothing; the old buttons refuse.
 	lan.say("/myphotos")
-	late := lan.reply(&sl, catalogueVI("ph.my_title", 2, "5"))
-	if len(buttons(t, late)) != 0 || !strings.Contains(late.Params["text"], catalogueVI("ph.my_closed")) {
-		t.Errorf("/myphotos after the deadline: %q %v, want no buttons and %q", late.Params["text"], buttons(t, late), catalogueVI("ph.my_closed"))
+	late := lan.reply(&sl, catalogueVI("contest.ph.my_title", 2, "5"))
+	if len(buttons(t, late)) != 0 || !strings.Contains(late.Params["text"], catalogueVI("contest.ph.my_closed")) {
+		t.Errorf("/myphotos after the deadline: %q %v, want no buttons and %q", late.Params["text"], buttons(t, late), catalogueVI("contest.ph.my_closed"))
 	}
-	if !strings.Contains(late.Params["text"], catalogueVI("ph.my_line", 1, "Nước", catalogueVI("ph.status.withdrawn"))) {
+	if !strings.Contains(late.Params["text"], catalogueVI("contest.ph.my_line", 1, "Nước", catalogueVI("contest.ph.status.withdrawn"))) {
 		t.Errorf("/myphotos does not list photo 1 as withdrawn:\n%s", late.Params["text"])
 	}
 	// Withdrawing photo 3: refused at once, or at the confirmation.
 	if a := e.answered(lan.pressOn(my, r.cb("ph:wd:3"))); a.Params["show_alert"] != "true" {
-		confirm := lan.reply(&sl, catalogueVI("ph.confirm_withdraw", 3))
+		confirm := lan.reply(&sl, catalogueVI("contest.ph.confirm_withdraw", 3))
 		e.alert(lan.pressOn(confirm, r.cb("ph:wdy:3")), closed)
 	} else if a.Params["text"] != closed {
 		t.Errorf("withdrawing after the deadline answered %q, want %q", a.Params["text"], closed)
@@ -469,7 +469,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	if got := e.fingerprint(r.c.ID); got != fp {
 		t.Errorf("refused changes after the deadline changed the contest:\nbefore %s\nafter  %s", fp, got)
 	}
-	if en := status(3); en.Status != bot.EntryApproved || en.Caption != "Mô tả cũ 3" {
+	if en := status(3); en.Status != contest.EntryApproved || en.Caption != "Mô tả cũ 3" {
 		t.Errorf("photo 3 after the deadline: %s %q, want approved with its caption", en.Status, en.Caption)
 	}
 
@@ -481,7 +481,7 @@ func TestContestRulesMyPhotos(t *testing.T) {
 		t.Errorf("the organiser's panel:\n%s\nwant %q", panel.Params["text"], want)
 	}
 	org.say("/top")
-	top := org.reply(&so, catalogueVI("top.title", 2, 2))
+	top := org.reply(&so, catalogueVI("contest.top.title", 2, 2))
 	if strings.Contains(top.Params["text"], "Ảnh số 1 ·") {
 		t.Errorf("the organiser's /top lists the withdrawn photo:\n%s", top.Params["text"])
 	}
@@ -496,9 +496,9 @@ func TestContestRulesMyPhotos(t *testing.T) {
 	if m := hai.pageShows(id, 3, r.cb("vt:c:3"), "(2/2)"); !strings.Contains(m.Caption, "Mô tả cũ 3") {
 		t.Errorf("photo 3's caption on the vote page:\n%s", m.Caption)
 	}
-	e.alert(hai.press(id, r.cb("vt:p:1")), catalogueVI("vote.unavailable", 1))
-	e.alert(hai.press(id, r.cb("vt:c:1")), catalogueVI("vote.unavailable", 1))
-	if got := e.snapshot(r.c.ID).Tally[1]; got != (bot.Tally{}) {
+	e.alert(hai.press(id, r.cb("vt:p:1")), catalogueVI("contest.vote.unavailable", 1))
+	e.alert(hai.press(id, r.cb("vt:c:1")), catalogueVI("contest.vote.unavailable", 1))
+	if got := e.snapshot(r.c.ID).Tally[1]; got != (contest.Tally{}) {
 		t.Errorf("the withdrawn photo got votes: %+v", got)
 	}
 }
@@ -513,31 +513,31 @@ func TestContestRulesReapprovalNotice(t *testing.T) {
 	e := r.e
 	org := e.seed(r.c.ID, 7801, bot.Organiser, "Trần Văn Hùng", "")
 	lan := e.seed(r.c.ID, 7802, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "ra-1", caption: "Mô tả đầu", category: "Nước", status: bot.EntryPending})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "ra-1", caption: "Mô tả đầu", category: "Nước", status: contest.EntryPending})
 	e.serve()
-	notice := catalogueVI("ph.approved_notice", 1)
+	notice := catalogueVI("contest.ph.approved_notice", 1)
 
 	so := len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	item := org.reply(&so, catalogueVI("mod.title", 1))
-	e.toast(org.pressOn(item, r.cb("mod:ok:1")), catalogueVI("mod.approved", 1))
+	item := org.reply(&so, catalogueVI("contest.mod.title", 1))
+	e.toast(org.pressOn(item, r.cb("mod:ok:1")), catalogueVI("contest.mod.approved", 1))
 	if n := e.waitCount(lan.user.ID, notice, 1, 15*time.Second); n != 1 {
 		t.Fatalf("after the first approval Lan got %d approval notices, want 1", n)
 	}
 
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.say("/myphotos")
-	my := lan.reply(&sl, catalogueVI("ph.my_title", 1, "5"))
+	my := lan.reply(&sl, catalogueVI("contest.ph.my_title", 1, "5"))
 	lan.pressOn(my, r.cb("ph:rc:1"))
-	lan.reply(&sl, catalogueVI("ph.ask_recaption", "1"))
+	lan.reply(&sl, catalogueVI("contest.ph.ask_recaption", "1"))
 	lan.say("Mô tả mới, rõ hơn")
-	lan.reply(&sl, catalogueVI("ph.recaptioned_moderated", 1))
-	again := org.reply(&so, catalogueVI("mod.title", 1))
+	lan.reply(&sl, catalogueVI("contest.ph.recaptioned_moderated", 1))
+	again := org.reply(&so, catalogueVI("contest.mod.title", 1))
 	if !strings.Contains(again.Params["caption"], "Mô tả mới, rõ hơn") {
 		t.Errorf("the second moderation request lacks the new caption:\n%s", again.Params["caption"])
 	}
-	e.toast(org.pressOn(again, r.cb("mod:ok:1")), catalogueVI("mod.approved", 1))
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryApproved || en.Caption != "Mô tả mới, rõ hơn" {
+	e.toast(org.pressOn(again, r.cb("mod:ok:1")), catalogueVI("contest.mod.approved", 1))
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved || en.Caption != "Mô tả mới, rõ hơn" {
 		t.Fatalf("photo 1 after the second approval: %s %q", en.Status, en.Caption)
 	}
 	if n := e.waitCount(lan.user.ID, notice, 2, 6*time.Second); n != 2 {
@@ -597,7 +597,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	r.clk.Set(hanoi(t, 2017, 10, 25, 18, 0)) // past the plan's deadline
 	sl := len(e.tg.Sent(lan.user.ID))
 	lan.photo("late-lan", "Khí nén rò rỉ ở xưởng", "")
-	if got := lan.next(&sl).Params["text"]; !strings.Contains(got, catalogueVI("ph.received", "1")) {
+	if got := lan.next(&sl).Params["text"]; !strings.Contains(got, catalogueVI("contest.ph.received", "1")) {
 		t.Errorf("a photo after the plan's deadline, within the extension, answered %q, want it taken", got)
 	}
 	if n := entries(); n != 1 {
@@ -614,7 +614,7 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	}
 	sh := len(e.tg.Sent(hai.user.ID))
 	hai.photo("late-hai", "Nước rửa sàn chảy tràn", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "25/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("contest.ph.closed", "25/10/2017 18:00")+" "+catalogueVI("contest.ph.not_entered"); got != want {
 		t.Errorf("a photo after the organiser closed submissions answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 1 {
@@ -625,12 +625,12 @@ func TestContestRulesPanelSubmissions(t *testing.T) {
 	e.toast(org.press(id, dataOf(t, messageData(m), "ct:sx:")), catalogueVI("contest.changed.sub_extend"))
 	e.waitText(org.user.ID, id, subWindow("26/10/2017 18:00", "contest.open"))
 	hai.photo("late-hai", "Nước rửa sàn chảy tràn", "")
-	if got := hai.next(&sh).Params["text"]; !strings.Contains(got, catalogueVI("ph.received", "2")) {
+	if got := hai.next(&sh).Params["text"]; !strings.Contains(got, catalogueVI("contest.ph.received", "2")) {
 		t.Errorf("a photo after the organiser extended shut submissions answered %q, want it taken", got)
 	}
 	r.clk.Set(hanoi(t, 2017, 10, 26, 18, 0))
 	hai.photo("later-hai", "", "")
-	if got, want := hai.next(&sh).Params["text"], catalogueVI("ph.closed", "26/10/2017 18:00")+" "+catalogueVI("ph.not_entered"); got != want {
+	if got, want := hai.next(&sh).Params["text"], catalogueVI("contest.ph.closed", "26/10/2017 18:00")+" "+catalogueVI("contest.ph.not_entered"); got != want {
 		t.Errorf("a photo at the extended deadline answered %q, want %q", got, want)
 	}
 	if n := entries(); n != 2 {
@@ -671,10 +671,10 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	lan := e.seed(r.c.ID, 7502, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	gv := e.seed(r.c.ID, 7503, bot.Lecturer, "Nguyễn Minh Đức", "")
 	hai := e.seed(r.c.ID, 7504, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-1", caption: "Chờ duyệt", category: "Nước", status: bot.EntryPending})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-2", caption: "Đã duyệt", category: "Nước", status: bot.EntryApproved})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-1", caption: "Chờ duyệt", category: "Nước", status: contest.EntryPending})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "fg-2", caption: "Đã duyệt", category: "Nước", status: contest.EntryApproved})
 	e.seedVote(r.c.ID, lan, 2)
-	e.seedEntry(other.ID, tu, entrySeed{file: "fg-x", caption: "Khóa khác", category: "Nước", status: bot.EntryPending})
+	e.seedEntry(other.ID, tu, entrySeed{file: "fg-x", caption: "Khóa khác", category: "Nước", status: contest.EntryPending})
 	e.serve() // ...but this course is her active one
 
 	// The organiser's buttons: the panel, a waiting photo, the results.
@@ -682,9 +682,9 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	org.say("/contest")
 	panel := org.reply(&so, catalogueVI("contest.phase", catalogueVI("contest.phase_closed")))
 	org.say("/pending")
-	pending := org.reply(&so, catalogueVI("mod.title", 1))
+	pending := org.reply(&so, catalogueVI("contest.mod.title", 1))
 	org.press(e.mediaID(org.user.ID, panel), dataOf(t, buttons(t, panel), "ct:res"))
-	proposal := org.reply(&so, catalogueVI("res.confirm_hint"))
+	proposal := org.reply(&so, catalogueVI("contest.res.confirm_hint"))
 	forged := slices.Concat(buttons(t, panel), buttons(t, pending), buttons(t, proposal))
 	// Submissions' buttons are not drawn once voting has begun, and ❌'s
 	// "no reason" comes with a question: their data, from the same makers.
@@ -739,13 +739,13 @@ func TestContestRulesForgedOrganiserButtons(t *testing.T) {
 	if got := state(other.ID); got != beforeOther {
 		t.Errorf("forged buttons changed the other course's contest:\nbefore %s\nafter  %s", beforeOther, got)
 	}
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryPending {
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryPending {
 		t.Errorf("photo 1 after forged moderation: %s, want pending", en.Status)
 	}
 
 	// The organiser's own presses of the same data work.
-	e.toast(org.pressOn(pending, dataOf(t, forged, "mod:ok:1:")), catalogueVI("mod.approved", 1))
-	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != bot.EntryApproved {
+	e.toast(org.pressOn(pending, dataOf(t, forged, "mod:ok:1:")), catalogueVI("contest.mod.approved", 1))
+	if en := e.snapshot(r.c.ID).Entries[0]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 1 after the organiser approved it: %s", en.Status)
 	}
 	org.press(e.mediaID(org.user.ID, panel), dataOf(t, forged, "ct:who:"))
@@ -766,11 +766,11 @@ func TestContestRulesPending(t *testing.T) {
 	org := e.seed(r.c.ID, 7601, bot.Organiser, "Trần Văn Hùng", "")
 	lan := e.seed(r.c.ID, 7602, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
 	hai := e.seed(r.c.ID, 7603, bot.Trainee, "Phạm Văn Hải", "Hải Phòng")
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-1", caption: "Nồi hơi không bảo ôn", category: "Năng lượng", enterprise: "Công ty Giấy Bãi Bằng", status: bot.EntryPending})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-2", caption: "Đã duyệt rồi", category: "Nước", status: bot.EntryApproved})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-3", caption: "Bao bì bỏ đi", category: "Chất thải", status: bot.EntryPending, doc: true})
-	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-4", caption: "Chưa xong", status: bot.EntryDraft})
-	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-5", caption: "Bị từ chối", category: "Nước", status: bot.EntryRejected})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-1", caption: "Nồi hơi không bảo ôn", category: "Năng lượng", enterprise: "Công ty Giấy Bãi Bằng", status: contest.EntryPending})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-2", caption: "Đã duyệt rồi", category: "Nước", status: contest.EntryApproved})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-3", caption: "Bao bì bỏ đi", category: "Chất thải", status: contest.EntryPending, doc: true})
+	e.seedEntry(r.c.ID, lan, entrySeed{file: "pd-4", caption: "Chưa xong", status: contest.EntryDraft})
+	e.seedEntry(r.c.ID, hai, entrySeed{file: "pd-5", caption: "Bị từ chối", category: "Nước", status: contest.EntryRejected})
 	e.serve()
 
 	sl := len(e.tg.Sent(lan.user.ID))
@@ -781,7 +781,7 @@ func TestContestRulesPending(t *testing.T) {
 
 	so := len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	org.reply(&so, catalogueVI("mod.pending_title", 2))
+	org.reply(&so, catalogueVI("contest.mod.pending_title", 2))
 	first := org.next(&so)
 	third := org.next(&so)
 	for _, c := range []struct {
@@ -795,7 +795,7 @@ func TestContestRulesPending(t *testing.T) {
 		{third, 3, "sendDocument", "pd-3", []string{"Phạm Văn Hải", "Hải Phòng", "Chất thải", "Bao bì bỏ đi"}},
 	} {
 		caption := c.call.Params["caption"]
-		if !strings.HasPrefix(caption, catalogueVI("mod.title", c.n)) {
+		if !strings.HasPrefix(caption, catalogueVI("contest.mod.title", c.n)) {
 			t.Fatalf("/pending item: %s %q, want photo %d waiting", c.call.Method, caption, c.n)
 		}
 		if c.call.Method != c.method || c.call.Params[strings.TrimPrefix(strings.ToLower(c.method), "send")] != c.file {
@@ -813,22 +813,22 @@ func TestContestRulesPending(t *testing.T) {
 	org.quiet("after the two waiting entries", func() {})
 
 	// ✅ on photo 3 from the list: one left.
-	e.toast(org.pressOn(third, r.cb("mod:ok:3")), catalogueVI("mod.approved", 3))
-	if en := e.snapshot(r.c.ID).Entries[2]; en.Status != bot.EntryApproved {
+	e.toast(org.pressOn(third, r.cb("mod:ok:3")), catalogueVI("contest.mod.approved", 3))
+	if en := e.snapshot(r.c.ID).Entries[2]; en.Status != contest.EntryApproved {
 		t.Errorf("photo 3 after ✅ from /pending: %s", en.Status)
 	}
 	so = len(e.tg.Sent(org.user.ID))
 	org.say("/pending")
-	org.reply(&so, catalogueVI("mod.pending_title", 1))
-	if c := org.next(&so); !strings.HasPrefix(c.Params["caption"], catalogueVI("mod.title", 1)) {
+	org.reply(&so, catalogueVI("contest.mod.pending_title", 1))
+	if c := org.next(&so); !strings.HasPrefix(c.Params["caption"], catalogueVI("contest.mod.title", 1)) {
 		t.Errorf("the second /pending shows %q, want photo 1", c.Params["caption"])
 	}
 	// ❌ on photo 1 without a reason: none left.
 	org.pressData(r.cb("mod:ns:1"))
-	org.reply(&so, catalogueVI("mod.rejected", 1))
+	org.reply(&so, catalogueVI("contest.mod.rejected", 1))
 	org.say("/pending")
-	if got := org.next(&so).Params["text"]; got != catalogueVI("mod.none") {
-		t.Errorf("/pending with nothing waiting answered %q, want %q", got, catalogueVI("mod.none"))
+	if got := org.next(&so).Params["text"]; got != catalogueVI("contest.mod.none") {
+		t.Errorf("/pending with nothing waiting answered %q, want %q", got, catalogueVI("contest.mod.none"))
 	}
 }
 
@@ -856,9 +856,9 @@ func TestContestRulesPhotoSize(t *testing.T) {
 		want string
 		n    int // entries after it
 	}{
-		{"11 MB", 11 << 20, catalogueVI("ph.too_big_photo", 10), 0},
-		{"10 MB and a byte", 10<<20 + 1, catalogueVI("ph.too_big_photo", 10), 0},
-		{"exactly 10 MB", 10 << 20, catalogueVI("ph.received", "1"), 1},
+		{"11 MB", 11 << 20, catalogueVI("contest.ph.too_big_photo", 10), 0},
+		{"10 MB and a byte", 10<<20 + 1, catalogueVI("contest.ph.too_big_photo", 10), 0},
+		{"exactly 10 MB", 10 << 20, catalogueVI("contest.ph.received", "1"), 1},
 	} {
 		sent("big-"+strings.ReplaceAll(tc.name, " ", "-"), tc.size)
 		if got := lan.next(&sl).Params["text"]; !strings.Contains(got, tc.want) {

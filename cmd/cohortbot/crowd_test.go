@@ -282,9 +282,9 @@ func TestCrowdRegistersThenHearsTheAnnouncement(t *testing.T) {
 	seen := 0
 	o.say("/announce Chiều nay 14:00 khai mạc tại hội trường A")
 	o.reply(&seen, annAsk)
-	o.pressData("ann:a")
+	o.pressData("ann:a:")
 	o.reply(&seen, annPreview)
-	o.pressData("ann:send")
+	o.pressData("ann:send:")
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		got := 0

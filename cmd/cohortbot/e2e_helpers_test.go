@@ -7,22 +7,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // Texts the end-to-end tests look for, from the Vietnamese catalogue, so a
 // reworded catalogue entry fails here and not in a dozen places.
 var (
-	textHelp       = bot.Text(bot.VI, "help.title")
-	textRole       = bot.Text(bot.VI, "err.role")
-	textNotMember  = bot.Text(bot.VI, "err.not_member")
-	textStale      = bot.Text(bot.VI, "err.stale_button")
-	textFlood      = bot.Text(bot.VI, "err.flood")
+	textHelp       = tx(bot.VI, "help.title")
+	textRole       = tx(bot.VI, "err.role")
+	textNotMember  = tx(bot.VI, "err.not_member")
+	textStale      = tx(bot.VI, "err.stale_button")
+	textFlood      = tx(bot.VI, "err.flood")
 	textAskName    = "họ và tên đầy đủ"
 	textAskOrg     = "đơn vị"
 	textAskGroup   = "nhóm nào"
@@ -243,4 +243,21 @@ func (p *person) quiet(what string, cause func(), also ...int64) {
 			p.e.t.Errorf("%s: %d messages sent to chat %d, want none:\n%s", what, n-before[chat], chat, p.e.sentTexts(chat))
 		}
 	}
+}
+
+// catalogue is the bot's texts: the core's and every feature's.
+var catalogue = sync.OnceValue(func() bot.Catalogue {
+	c, err := features(nil).All.Catalogue()
+	if err != nil {
+		panic(err)
+	}
+	return c
+})
+
+// tx is a text of the bot's catalogue (bot.Catalogue.Text).
+func tx(l bot.Lang, key string, args ...any) string { return catalogue().Text(l, key, args...) }
+
+// txN is a text about n things (bot.Catalogue.TextN).
+func txN(l bot.Lang, key string, n int, args ...any) string {
+	return catalogue().TextN(l, key, n, args...)
 }

@@ -66,10 +66,10 @@ func TestHostileCommands(t *testing.T) {
 	d.say(text)
 	d.say("/start " + fitUnits("Mã mời 👩‍🔬 ", 4096-len("/start ")))
 	d.say("/help")
-	if got := d.next(&seen); got.Params["text"] != bot.Text(bot.VI, "start.about") {
+	if got := d.next(&seen); got.Params["text"] != tx(bot.VI, "start.about") {
 		t.Errorf("4096-unit text answered %q", truncateForLog(got.Params["text"]))
 	}
-	if got := d.next(&seen); got.Params["text"] != bot.Text(bot.VI, "invite.unknown") {
+	if got := d.next(&seen); got.Params["text"] != tx(bot.VI, "invite.unknown") {
 		t.Errorf("/start with a 4089-unit argument answered %q", truncateForLog(got.Params["text"]))
 	}
 	if got := d.next(&seen); !strings.Contains(got.Params["text"], textHelp) {
@@ -125,7 +125,7 @@ func TestHostileNames(t *testing.T) {
 	xseen := 0
 	x.say("/start " + c.Invites.Trainee)
 	x.reply(&xseen, textAskName)
-	nameRule := bot.Text(bot.VI, "reg.name_bad", 80)
+	nameRule := tx(bot.VI, "reg.name_bad", 80)
 	bad := []string{
 		string([]rune(strings.Repeat("Nguyễn Văn Anh ", 334))[:5000]),
 		"/ Nguyễn Văn Anh",
@@ -206,7 +206,7 @@ func TestHostileMessageKinds(t *testing.T) {
 		before[p.user.ID] = *e.member(c.ID, p.user.ID)
 	}
 	srv := e.serve()
-	unsupported := bot.Text(bot.VI, "err.unsupported")
+	unsupported := tx(bot.VI, "err.unsupported")
 
 	// Stickers, voice and contacts: the bot says what it reads.
 	p := people[0]
@@ -266,7 +266,7 @@ func TestHostileMessageKinds(t *testing.T) {
 	r.reply(&rseen, textHelp)
 	for _, chat := range []int64{group, supergroup} {
 		sent := e.tg.Sent(chat)
-		if len(sent) != 1 || sent[0].Params["text"] != bot.Text(bot.VI, "group.private_only") {
+		if len(sent) != 1 || sent[0].Params["text"] != tx(bot.VI, "group.private_only") {
 			t.Errorf("chat %d was sent:\n%s\nwant only the private-chat notice", chat, e.sentTexts(chat))
 		}
 	}
@@ -424,7 +424,7 @@ func TestFloodBurst(t *testing.T) {
 	for _, s := range e.tg.Sent(p.user.ID) {
 		got = append(got, s.Params["text"])
 	}
-	if len(got) != 3 || got[0] != bot.Text(bot.VI, "start.about") || !strings.HasPrefix(got[1], textHelp) || got[2] != textFlood {
+	if len(got) != 3 || got[0] != tx(bot.VI, "start.about") || !strings.HasPrefix(got[1], textHelp) || got[2] != textFlood {
 		t.Errorf("the burst was answered with:\n%s\nwant the answers to updates 5 and 10, then one flood notice", strings.Join(got, "\n---\n"))
 	}
 

@@ -40,7 +40,7 @@ func TestMemberMoveGroup(t *testing.T) {
 	o.press(e.messageID(o.user.ID, list), fmt.Sprintf("mb:v:telegram:%d", tr.user.ID))
 	view := o.reply(&seen, "Ngô Thị Thu")
 	o.press(e.messageID(o.user.ID, view), fmt.Sprintf("mb:g:telegram:%d", tr.user.ID))
-	pick := o.reply(&seen, bot.Text(bot.VI, "members.pick_group", "Ngô Thị Thu"))
+	pick := o.reply(&seen, tx(bot.VI, "members.pick_group", "Ngô Thị Thu"))
 	data := e.groupButton(pick, "Hải Phòng")
 	if want := fmt.Sprintf("mb:sg:2:telegram:%d", tr.user.ID); data != want {
 		t.Errorf("Hải Phòng button = %q, want %q", data, want)
@@ -58,16 +58,16 @@ func TestMemberMoveGroup(t *testing.T) {
 	}
 
 	o.press(e.messageID(o.user.ID, pick), data)
-	o.reply(&seen, bot.Text(bot.VI, "members.moved", "Ngô Thị Thu", "Hải Phòng"))
+	o.reply(&seen, tx(bot.VI, "members.moved", "Ngô Thị Thu", "Hải Phòng"))
 	if m := e.member(rc.c.ID, tr.user.ID); m.Group != "Hải Phòng" {
 		t.Errorf("group after the move = %q, want Hải Phòng", m.Group)
 	}
 	trSeen := 0
-	tr.reply(&trSeen, bot.Text(bot.VI, "members.moved_notice", "Hải Phòng"))
+	tr.reply(&trSeen, tx(bot.VI, "members.moved_notice", "Hải Phòng"))
 
 	// Someone not in the organiser's cohort cannot be moved from it.
-	e.alert(o.pressData("mb:sg:0:telegram:3999"), bot.Text(bot.VI, "members.gone"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:0:telegram:%d", outsider.user.ID)), bot.Text(bot.VI, "members.gone"))
+	e.alert(o.pressData("mb:sg:0:telegram:3999"), tx(bot.VI, "members.gone"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:0:telegram:%d", outsider.user.ID)), tx(bot.VI, "members.gone"))
 	if m := e.member(other.ID, outsider.user.ID); m.Group != "Lạng Sơn" {
 		t.Errorf("another cohort's member moved to %q", m.Group)
 	}
@@ -92,8 +92,8 @@ func TestMemberRoleToTrainee(t *testing.T) {
 	} {
 		id := tt.p.user.ID
 		o.pressData(fmt.Sprintf("mb:sr:t:telegram:%d", id))
-		asked := o.reply(&seen, bot.Text(bot.VI, "members.role_changed", tt.name, bot.Text(bot.VI, "role.trainee")))
-		if !strings.Contains(asked.Params["text"], bot.Text(bot.VI, "members.ask_group", tt.name)) {
+		asked := o.reply(&seen, tx(bot.VI, "members.role_changed", tt.name, tx(bot.VI, "role.trainee")))
+		if !strings.Contains(asked.Params["text"], tx(bot.VI, "members.ask_group", tt.name)) {
 			t.Errorf("role change to trainee does not ask for the group: %q", asked.Params["text"])
 		}
 		if m := e.member(rc.c.ID, id); m.Role != bot.Trainee || m.Group != "" {
@@ -102,26 +102,26 @@ func TestMemberRoleToTrainee(t *testing.T) {
 
 		o.say("/members")
 		list := o.reply(&seen, "Thành viên khóa")
-		label := tt.name + " · " + bot.Text(bot.VI, "role.trainee") + " · " + bot.Text(bot.VI, "members.group_missing")
+		label := tt.name + " · " + tx(bot.VI, "role.trainee") + " · " + tx(bot.VI, "members.group_missing")
 		if !slices.Contains(e.labels(list), label) {
 			t.Errorf("/members labels %q lack %q", e.labels(list), label)
 		}
 
 		o.press(e.messageID(o.user.ID, asked), e.groupButton(asked, tt.group))
-		o.reply(&seen, bot.Text(bot.VI, "members.moved", tt.name, tt.group))
+		o.reply(&seen, tx(bot.VI, "members.moved", tt.name, tt.group))
 		if m := e.member(rc.c.ID, id); m.Role != bot.Trainee || m.Group != tt.group {
 			t.Errorf("after picking the group: %+v", m)
 		}
 		o.say("/members")
 		list = o.reply(&seen, "Thành viên khóa")
-		if want := tt.name + " · " + bot.Text(bot.VI, "role.trainee") + " · " + tt.group; !slices.Contains(e.labels(list), want) {
+		if want := tt.name + " · " + tx(bot.VI, "role.trainee") + " · " + tt.group; !slices.Contains(e.labels(list), want) {
 			t.Errorf("/members labels %q lack %q", e.labels(list), want)
 		}
 	}
 
 	// A trainee made a lecturer is not asked for a group.
 	o.pressData(fmt.Sprintf("mb:sr:l:telegram:%d", rc.trainee.user.ID))
-	got := o.reply(&seen, bot.Text(bot.VI, "members.role_changed", "Ngô Thị Thu", bot.Text(bot.VI, "role.lecturer")))
+	got := o.reply(&seen, tx(bot.VI, "members.role_changed", "Ngô Thị Thu", tx(bot.VI, "role.lecturer")))
 	if len(buttons(t, got)) != 0 {
 		t.Errorf("role change to lecturer offers buttons %v", buttons(t, got))
 	}

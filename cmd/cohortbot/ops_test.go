@@ -43,8 +43,8 @@ func TestMain(m *testing.M) {
 // Texts of the registration the tests below look for.
 var (
 	opsPrivacy = "Nghị định 13/2023/NĐ-CP"
-	opsAskName = bot.Text(bot.VI, "reg.ask_name")
-	opsAskOrg  = bot.Text(bot.VI, "reg.ask_org")
+	opsAskName = tx(bot.VI, "reg.ask_name")
+	opsAskOrg  = tx(bot.VI, "reg.ask_org")
 )
 
 // TestPollingRestartAppliesEachUpdateOnce stops serve at a random point
@@ -575,7 +575,7 @@ func checkMenu(t *testing.T, what string, got []tgbotapi.BotCommand, names []str
 	var gotNames []string
 	for _, c := range got {
 		gotNames = append(gotNames, c.Command)
-		if want := bot.Text(lang, "cmd."+c.Command); c.Description != want {
+		if want := tx(lang, "cmd."+c.Command); c.Description != want {
 			t.Errorf("%s: /%s described %q, want %q", what, c.Command, c.Description, want)
 		}
 	}
@@ -604,7 +604,7 @@ func deleteCommands(t *testing.T, e *env, scope tgbotapi.BotCommandScope) {
 func TestMetrics(t *testing.T) {
 	e := newEnv(t)
 	s := e.serve()
-	help := bot.Text(bot.VI, "help.title")
+	help := tx(bot.VI, "help.title")
 
 	p := e.person(7001, "An", "Nguyễn", "vi")
 	seen := 0
@@ -696,7 +696,7 @@ func TestPollingSurvivesTelegramErrors(t *testing.T) {
 	p.say("/help")
 	s := e.serve()
 	seen := 0
-	p.reply(&seen, bot.Text(bot.VI, "help.title"))
+	p.reply(&seen, tx(bot.VI, "help.title"))
 
 	polls := e.tg.Calls("getUpdates")
 	if len(polls) < 3 || polls[0].Status != http.StatusTooManyRequests || polls[1].Status != http.StatusInternalServerError || !polls[2].OK() {

@@ -44,14 +44,14 @@ func TestInviteRefusals(t *testing.T) {
 		arg  string
 		want string
 	}{
-		{"unknown", "KhongCoMaNay42", bot.Text(bot.VI, "invite.unknown")},
-		{"too long", strings.Repeat("a", 33), bot.Text(bot.VI, "invite.unknown")},
-		{"far too long", strings.Repeat("Z9", 300), bot.Text(bot.VI, "invite.unknown")},
-		{"markup", "<script>alert(1)</script>", bot.Text(bot.VI, "invite.unknown")},
-		{"bad chars", c.Invites.Trainee + "'; DEL *", bot.Text(bot.VI, "invite.unknown")},
-		{"revoked", revoked.Code, bot.Text(bot.VI, "invite.revoked")},
-		{"used up", once.Code, bot.Text(bot.VI, "invite.used_up")},
-		{"expired", expired.Code, bot.Text(bot.VI, "invite.expired")},
+		{"unknown", "KhongCoMaNay42", tx(bot.VI, "invite.unknown")},
+		{"too long", strings.Repeat("a", 33), tx(bot.VI, "invite.unknown")},
+		{"far too long", strings.Repeat("Z9", 300), tx(bot.VI, "invite.unknown")},
+		{"markup", "<script>alert(1)</script>", tx(bot.VI, "invite.unknown")},
+		{"bad chars", c.Invites.Trainee + "'; DEL *", tx(bot.VI, "invite.unknown")},
+		{"revoked", revoked.Code, tx(bot.VI, "invite.revoked")},
+		{"used up", once.Code, tx(bot.VI, "invite.used_up")},
+		{"expired", expired.Code, tx(bot.VI, "invite.expired")},
 	}
 	// The env's helpers fail the test from its own goroutine, so the cases
 	// run in a loop rather than as subtests.
@@ -112,7 +112,7 @@ func TestOrganiserInviteSingleUse(t *testing.T) {
 	binh := e.person(2202, "Bình", "Vũ", "vi")
 	bseen := 0
 	binh.say("/start " + c.Invites.Organiser)
-	if got := binh.next(&bseen); got.Params["text"] != bot.Text(bot.VI, "invite.used_up") {
+	if got := binh.next(&bseen); got.Params["text"] != tx(bot.VI, "invite.used_up") {
 		t.Errorf("second person answered %q", got.Params["text"])
 	}
 	e.notMember(c.ID, binh.user.ID)
@@ -268,9 +268,9 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	}
 	// A group index out of range is refused and moves nobody; lecturers
 	// have no group to move to.
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:99:telegram:%d", tr)), bot.Text(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:-1:telegram:%d", tr)), bot.Text(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", lec)), bot.Text(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:99:telegram:%d", tr)), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:-1:telegram:%d", tr)), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", lec)), tx(bot.VI, "reg.group_bad"))
 	if m := e.member(rc.c.ID, tr); m.Group != "Lạng Sơn" {
 		t.Errorf("group after out-of-range moves = %q", m.Group)
 	}
@@ -330,7 +330,7 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	}
 	// An invite of another cohort cannot be revoked from this one.
 	other := e.createCohort(samplePlan)
-	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee), bot.Text(bot.VI, "invite.unknown"))
+	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee), tx(bot.VI, "invite.unknown"))
 	if inv := e.invite(other.Invites.Trainee); inv.Revoked {
 		t.Errorf("another cohort's invite was revoked")
 	}
@@ -369,7 +369,7 @@ func TestLeave(t *testing.T) {
 	// its "Yes" is gone.
 	askID := e.messageID(lan.user.ID, ask)
 	lan.press(askID, "leave:no")
-	kept := lan.reply(&seen, bot.Text(bot.VI, "leave.kept"))
+	kept := lan.reply(&seen, tx(bot.VI, "leave.kept"))
 	if kept.Method != "editMessageText" || kept.Params["message_id"] != fmt.Sprint(askID) {
 		t.Errorf("leave:no answered with %s of message %s, want an edit of %d", kept.Method, kept.Params["message_id"], askID)
 	}
@@ -403,7 +403,7 @@ func TestLeave(t *testing.T) {
 	// The last organiser is told why they cannot leave, and stays.
 	org.say("/leave")
 	oask := org.reply(&oseen, "Bạn chắc chắn muốn rời khóa")
-	e.alert(org.press(e.messageID(org.user.ID, oask), "leave:yes:"+c.ID), bot.Text(bot.VI, "members.last_organiser"))
+	e.alert(org.press(e.messageID(org.user.ID, oask), "leave:yes:"+c.ID), tx(bot.VI, "members.last_organiser"))
 	if m := e.member(c.ID, org.user.ID); m == nil || m.Role != bot.Organiser {
 		t.Errorf("last organiser after leaving: %+v", m)
 	}
@@ -467,7 +467,7 @@ func TestCancelAndRestartMidRegistration(t *testing.T) {
 	p.say("/start " + c.Invites.Trainee)
 	p.reply(&seen, textAskName)
 	p.say("/cancel")
-	p.reply(&seen, bot.Text(bot.VI, "cancel.registration"))
+	p.reply(&seen, tx(bot.VI, "cancel.registration"))
 	if n := rdb.Exists(context.Background(), convKey).Val(); n != 0 {
 		t.Errorf("conversation kept after /cancel")
 	}
@@ -539,7 +539,7 @@ func TestUsedOrganiserInviteAfterDemotionOrRemoval(t *testing.T) {
 	a.reply(&aseen, "đã xóa bạn khỏi khóa")
 
 	a.say("/start " + c.Invites.Organiser)
-	if got := a.next(&aseen); got.Params["text"] != bot.Text(bot.VI, "invite.used_up") {
+	if got := a.next(&aseen); got.Params["text"] != tx(bot.VI, "invite.used_up") {
 		t.Errorf("removed organiser's old invite answered %q", got.Params["text"])
 	}
 	e.notMember(c.ID, a.user.ID)

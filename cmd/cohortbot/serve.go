@@ -60,14 +60,10 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// A direct answer that cannot go within its update's deadline goes to
 	// the outbox, in order for its chat.
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
-	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct,
+	fs := features(st)
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
-		bot.WithOutbox(st), bot.WithSchedule(st),
-		bot.WithReplan(func(ctx context.Context, c *bot.Cohort) error {
-			_, _, err := scheduler.Sync(ctx, st, c, a.Clock())
-			return err
-		}),
-		bot.WithDone("photos", bot.PhotosDone(st)), bot.WithDigest(bot.ContestDigest(st)))
+		bot.WithOutbox(st), bot.WithSchedule(st))
 	worker.Report = b.DeliveryReport
 	worker.Limiters = map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter}
 	worker.Senders = map[bot.Platform]bot.Sender{bot.Telegram: tgSender}
@@ -78,7 +74,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	// The award ceremony's projector page, its JSON and the photos it
 	// shows, fetched from Telegram by the server (the token stays here).
-	galleryHandler := gallery.Handler(b, tg, a.Clock, log)
+	galleryHandler := gallery.Handler(fs.Contest, tg, a.Clock, log)
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
@@ -109,7 +105,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// Reminders of plans changed while the bot was down are planned again;
 	// the due items and the digests run from cron, claimed once whatever
 	// the number of replicas.
-	if err := scheduler.SyncAll(ctx, st, a.Clock()); err != nil {
+	if err := scheduler.SyncAll(ctx, st, fs.All, a.Clock()); err != nil {
 		log.Warn("plan reminders", "err", err)
 	}
 	sched := scheduler.New(ctx, loc, a.Clock, log)

@@ -86,7 +86,7 @@ func TestWebhook(t *testing.T) {
 	if code := postWebhook(t, e, hook, secret, help); code != http.StatusOK {
 		t.Fatalf("/help: status %d, want 200", code)
 	}
-	helpTitle := bot.Text(bot.VI, "help.title")
+	helpTitle := tx(bot.VI, "help.title")
 	lan.reply(&seen, helpTitle)
 	if got := textsTo(e, lan.user.ID); len(got) != 3 {
 		t.Errorf("messages to the user after a redelivered /start = %d, want 3 (notice, name question, help):\n%s",

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/timetable"
+	"github.com/cohortbot/cohortbot/store"
+)
+
+// featureSet is the program's features: the list the bot runs, and the
+// values other parts of the program read (the gallery reads the contest).
+type featureSet struct {
+	All     bot.Features
+	Contest *contest.Contest
+}
+
+// features builds the one list of the features the program runs: serve,
+// console, the management commands and every end-to-end test build the
+// bot and plan due items from it. Its order is the order of their routes
+// and of their lines in the organisers' digest.
+func features(st *store.Store) featureSet {
+	ct := contest.New(st)
+	return featureSet{
+		All: bot.Features{
+			announce.New(st).Feature(),
+			ct.Feature(),
+			timetable.New(st).Feature(),
+		},
+		Contest: ct,
+	}
+}
