@@ -258,6 +258,7 @@ func tail(s string, n int) string {
 // registration message arrives exactly once, and at most 1% of the sends
 // meet a 429; then an announcement reaches all 1,000 exactly once.
 func TestCrowdRegistersThenHearsTheAnnouncement(t *testing.T) {
+	t.Parallel() // each has its own Redis, fake and bot; they wait mostly on the fake's rate
 	c := newCrowdEnv(t, buildBinary(t))
 	c.start("replica-a", 100)
 	r := c.crowd(5_000_000, 1000)
@@ -313,6 +314,7 @@ func TestCrowdRegistersThenHearsTheAnnouncement(t *testing.T) {
 // replicas serve them. The others' answers come within 3 s at the 99th
 // percentile, and no update is handled twice.
 func TestFloodersDelayOnlyThemselves(t *testing.T) {
+	t.Parallel() // each has its own Redis, fake and bot; they wait mostly on the fake's rate
 	c := newCrowdEnv(t, buildBinary(t))
 	c.start("replica-a", 100)
 	c.start("replica-b", 100)
@@ -480,6 +482,7 @@ func BenchmarkCrowd(b *testing.B) {
 // every vote counts once. (The serve in the test process: the contest's
 // windows need the injected clock.)
 func TestCrowdOfVotersPagesThrough(t *testing.T) {
+	t.Parallel() // each has its own Redis, fake and bot; they wait mostly on the fake's rate
 	e := newEnv(t)
 	clk := &movableClock{t: hanoi(t, 2017, 8, 1, 10, 0)}
 	e.clock = clk.Now
