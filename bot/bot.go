@@ -45,6 +45,17 @@ type Store interface {
 	Member(ctx context.Context, cohort string, user UserKey) (*Member, error)
 	Members(ctx context.Context, cohort string) ([]*Member, error)
 	RemoveMember(ctx context.Context, cohort string, user UserKey) error
+	// PatchMember changes some fields of a member in one step: ErrNotFound
+	// when the member is gone (nothing is written), ErrLastOrganiser when
+	// it would demote the last organiser, ErrMemberChanged when expect is
+	// set and the member's role is no longer expect.
+	PatchMember(ctx context.Context, cohort string, user UserKey, p MemberPatch, expect Role) (*Member, error)
+	// Depart removes a member who leaves (removed false) or whom an
+	// organiser removes, keeping their Past; ErrLastOrganiser refuses the
+	// last organiser.
+	Depart(ctx context.Context, cohort string, user UserKey, removed bool, at time.Time) error
+	// Past is the former member's record, nil when there is none.
+	Past(ctx context.Context, cohort string, user UserKey) (*Past, error)
 
 	CreateInvite(ctx context.Context, inv *Invite) error
 	Invite(ctx context.Context, code string) (*Invite, error)

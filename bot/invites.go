@@ -28,12 +28,13 @@ func RandomCode(n int) string {
 	return string(buf)
 }
 
-// NewInvite makes an invite for the role: reusable for trainees and
-// lecturers, single use and expiring for organisers, unless uses and ttl
-// say otherwise (uses 0 and ttl 0 take those defaults).
+// NewInvite makes an invite for the role: reusable for trainees;
+// personal (single use, expiring in a week) for lecturers and organisers,
+// whose votes weigh more and who run the course, unless uses and ttl say
+// otherwise (uses 0 and ttl 0 take those defaults).
 func NewInvite(cohort string, role Role, uses int, ttl time.Duration, now time.Time) *Invite {
 	inv := &Invite{Code: RandomCode(12), Cohort: cohort, Role: role, Uses: -1, Created: now}
-	if role == Organiser {
+	if role != Trainee {
 		inv.Uses = 1
 		inv.Expires = now.Add(OrganiserInviteTTL)
 	}

@@ -111,6 +111,36 @@ var (
 // ErrNotFound is what the store returns for a missing record.
 var ErrNotFound = errors.New("not found")
 
+// Member changes the store refuses.
+var (
+	// ErrLastOrganiser: the change would leave the cohort without a
+	// registered organiser.
+	ErrLastOrganiser = errors.New("last organiser")
+	// ErrMemberChanged: the member's role changed since it was read.
+	ErrMemberChanged = errors.New("member changed meanwhile")
+)
+
+// MemberPatch is a change to some of a member's fields; nil fields stay.
+// An empty string clears a field.
+type MemberPatch struct {
+	Role       *Role
+	Name       *string
+	Org        *string
+	Group      *string
+	Registered *bool
+}
+
+// Past is what a cohort keeps of a former member, so that leaving and
+// coming back never yields another group, another role or a fresh start
+// after an organiser removed them.
+type Past struct {
+	User    UserKey
+	Role    Role
+	Group   string
+	Removed bool // by an organiser, not by themself
+	At      time.Time
+}
+
 // ErrUndelivered is the failure to send a direct answer or to queue it for
 // later (the store is away): the update is handled again.
 var ErrUndelivered = errors.New("answer not delivered")

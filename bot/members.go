@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"cmp"
 	"fmt"
 	"slices"
@@ -182,10 +183,17 @@ func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
 	if m.Group == groups[idx] {
 		return c.Answer(c.T("members.moved", OrDash(m.Name), m.Group), false)
 	}
-	m.Group = groups[idx]
-	if err := b.store.PutMember(c.Context, m); err != nil {
+	group := groups[idx]
+	moved, err := b.store.PatchMember(c.Context, m.Cohort, m.User, MemberPatch{Group: &group}, Trainee)
+	switch {
+	case IsNotFound(err):
+		return c.Refuse(c.T("members.gone"))
+	case errors.Is(err, ErrMemberChanged):
+		return c.Refuse(c.T("members.changed_meanwhile"))
+	case err != nil:
 		return fmt.Errorf("move member: %w", err)
 	}
+	m = moved
 	b.log.Info("member moved", "cohort", m.Cohort, "user", m.User, "group", m.Group, "by", c.U.User)
 	b.notify(c, m.User, func(l Lang) string { return Text(l, "members.moved_notice", m.Group) })
 	return c.Reply(c.T("members.moved", OrDash(m.Name), m.Group))
@@ -212,12 +220,22 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 			return c.Refuse(c.T("members.last_organiser"))
 		}
 	}
-	m.Role = role
-	if role != Trainee {
-		m.Group = ""
-	}
-	if err := b.store.PutMember(c.Context, m); err != nil {
+	changed, err := b.store.PatchMember(c.Context, m.Cohort, m.User, MemberPatch{Role: &role}, m.Role)
+	switch {
+	case IsNotFound(err):
+		return c.Refuse(c.T("members.gone"))
+	case errors.Is(err, ErrMemberChanged):
+		return c.Refuse(c.T("members.changed_meanwhile"))
+	case errors.Is(err, ErrLastOrganiser):
+		return c.Refuse(c.T("members.last_organiser"))
+	case err != nil:
 		return fmt.Errorf("change role: %w", err)
+	}
+	m = changed
+	// Whatever the person was doing belongs to the old role (a trainee's
+	// unfinished photo, an organiser's draft): it ends.
+	if err := b.store.ClearConv(c.Context, m.User); err != nil {
+		return fmt.Errorf("end the member's conversation: %w", err)
 	}
 	b.log.Info("member role changed", "cohort", m.Cohort, "user", m.User, "role", role, "by", c.U.User)
 	b.organiserMenu(c.Context, m.User, VI, role == Organiser)
@@ -242,7 +260,12 @@ func (b *Bot) removeMember(c *Context, m *Member) error {
 	if err := b.forgetMember(c, c.Cohort, m.User); err != nil {
 		return err
 	}
-	if err := b.store.RemoveMember(c.Context, m.Cohort, m.User); err != nil {
+	// Removed, not gone: they come back only through an organiser.
+	err := b.store.Depart(c.Context, m.Cohort, m.User, true, b.clock())
+	if errors.Is(err, ErrLastOrganiser) {
+		return c.Refuse(c.T("members.last_organiser"))
+	}
+	if err != nil {
 		return fmt.Errorf("remove member: %w", err)
 	}
 	b.log.Info("member removed", "cohort", m.Cohort, "user", m.User, "by", c.U.User)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -48,13 +49,17 @@ func (b *Bot) leaveConfirm(c *Context) error {
 	if err := b.forgetMember(c, c.Cohort, c.U.User); err != nil {
 		return err
 	}
-	if err := b.store.RemoveMember(c.Context, c.Cohort.ID, c.U.User); err != nil {
+	err := b.store.Depart(c.Context, c.Cohort.ID, c.U.User, false, b.clock())
+	if errors.Is(err, ErrLastOrganiser) {
+		return c.Refuse(c.T("members.last_organiser"))
+	}
+	if err != nil {
 		return fmt.Errorf("leave cohort: %w", err)
 	}
 	if err := c.EndConv(); err != nil {
 		return err
 	}
 	b.log.Info("member left", "cohort", c.Cohort.ID, "user", c.U.User)
-	_, err := c.Send(Message{Text: c.T("leave.done", c.Cohort.Name), Edit: c.U.Callback.MessageID})
+	_, err = c.Send(Message{Text: c.T("leave.done", c.Cohort.Name), Edit: c.U.Callback.MessageID})
 	return err
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,7 +55,8 @@ func (b *Bot) nextStep(c *Context, step string) string {
 	case stepName:
 		return stepOrg
 	case stepOrg:
-		if c.Member.Role == Trainee && len(c.Cohort.Plan.Groups) > 0 {
+		// A trainee back after leaving keeps the group they had.
+		if c.Member.Role == Trainee && c.Member.Group == "" && len(c.Cohort.Plan.Groups) > 0 {
 			return stepGroup
 		}
 	}
@@ -119,9 +121,23 @@ func (b *Bot) register(c *Context) error {
 	if next == "" {
 		m.Registered = true
 	}
-	if err := b.store.PutMember(c.Context, &m); err != nil {
+	// Only the answered fields are written, and only while the member is
+	// there with the role they registered under: an organiser's change
+	// meanwhile is kept, a removed member is not brought back.
+	saved, err := b.store.PatchMember(c.Context, m.Cohort, m.User,
+		MemberPatch{Name: &m.Name, Org: &m.Org, Group: &m.Group, Registered: &m.Registered}, c.Member.Role)
+	switch {
+	case IsNotFound(err):
+		return c.EndConv()
+	case errors.Is(err, ErrMemberChanged):
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("reg.role_changed"))
+	case err != nil:
 		return fmt.Errorf("save registration: %w", err)
 	}
+	m = *saved
 	c.Member = &m
 	if m.Registered {
 		if err := c.EndConv(); err != nil {

@@ -36,10 +36,27 @@ func (b *Bot) start(c *Context) error {
 	if err != nil && !IsNotFound(err) {
 		return fmt.Errorf("read member: %w", err)
 	}
-	// An invite vouches for its user once: someone whose role an organiser
-	// changed since they used it keeps that role.
-	if existing != nil && (existing.Role == inv.Role || existing.Invite == code) {
-		return b.rejoin(c, existing)
+	if existing != nil {
+		// One person, one role: an invite for another role changes
+		// nothing; organisers change roles with /members.
+		if existing.Role == inv.Role || existing.Invite == code {
+			return b.rejoin(c, existing)
+		}
+		return b.refuseOtherRole(c, existing.Role, inv.Cohort)
+	}
+	past, err := b.store.Past(c.Context, inv.Cohort, c.U.User)
+	if err != nil {
+		return err
+	}
+	// A shared link brings a former member back only as they were; a
+	// personal invite is an organiser's own decision.
+	if past != nil && !personal(inv) {
+		if past.Removed {
+			return c.Reply(c.T("start.removed"))
+		}
+		if past.Role != inv.Role {
+			return b.refuseOtherRole(c, past.Role, inv.Cohort)
+		}
 	}
 	now := b.clock()
 	inv, err = b.store.RedeemInvite(c.Context, code, c.U.User, now)
@@ -62,25 +79,12 @@ func (b *Bot) start(c *Context) error {
 	if err != nil {
 		return err
 	}
-	if existing != nil {
-		// A member given an invite for another role takes that role; the
-		// group only belongs to trainees.
-		existing.Role, existing.Invite = inv.Role, code
-		if inv.Role != Trainee {
-			existing.Group = ""
-		}
-		if err := b.store.PutMember(c.Context, existing); err != nil {
-			return fmt.Errorf("change role: %w", err)
-		}
-		if err := b.activate(c, cohort, existing); err != nil {
-			return err
-		}
-		if !existing.Registered {
-			return b.askStep(c)
-		}
-		return b.sendMenu(c, c.T("start.role_changed", c.T("role."+string(inv.Role)), cohort.Name))
-	}
 	m := &Member{User: c.U.User, Cohort: cohort.ID, Role: inv.Role, Joined: now, Invite: code}
+	if past != nil && m.Role == Trainee {
+		// Back after leaving: the group they had, which only organisers
+		// change, so that nobody votes for their own group's photos.
+		m.Group = past.Group
+	}
 	if err := b.store.PutMember(c.Context, m); err != nil {
 		return fmt.Errorf("add member: %w", err)
 	}
@@ -92,6 +96,20 @@ func (b *Bot) start(c *Context) error {
 		return err
 	}
 	return b.beginRegistration(c)
+}
+
+// personal reports whether an invite is for one person: single use, so
+// an organiser made it for someone in particular.
+func personal(inv *Invite) bool { return inv.Uses == 1 && inv.Used == 0 }
+
+// refuseOtherRole answers an invite for a role the person does not hold in
+// the cohort: nothing changes.
+func (b *Bot) refuseOtherRole(c *Context, role Role, cohort string) error {
+	name := cohort
+	if co, err := b.CohortAt(c.Context, cohort, 0); err == nil {
+		name = co.Name
+	}
+	return c.Reply(c.T("start.other_role", name, c.T("role."+string(role))))
 }
 
 // rejoin answers /start with an invite of a cohort the user is already in.

@@ -12,6 +12,8 @@
 //	{c:ID}:meta                   hash   name, plan (JSON), view_key, created, version, group_chat
 //	{c:ID}:members                hash   user key → member JSON
 //	{c:ID}:invites                set    invite codes of the cohort
+//	{c:ID}:past                   hash   user key → former member JSON: role, group, removed (by an organiser), at (ms);
+//	                                     what brings a returning person back as they were
 //	{c:ID}:ph:seq                 string last photo-contest entry number
 //	{c:ID}:ph:e                   hash   entry number → entry JSON (author, group, file, caption, category, ...)
 //	{c:ID}:ph:st                  hash   entry number → status: draft, pending, approved, rejected, withdrawn

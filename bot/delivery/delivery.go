@@ -186,12 +186,21 @@ func (l *Limiter) acquire(ctx context.Context, chat bot.ChatKey, cost int, p Pri
 		if err := sleep(ctx, slot.Wait, changed); err != nil {
 			return place{}, err
 		}
-		if slot.Reserved && gen <= slot.Gen {
+		if slot.Reserved && gen <= slot.Gen && time.Since(at) <= l.lateness() {
 			return place{}, nil
 		}
-		// Not reserved (the chat's or the queue's turn was later), or a 429
-		// paused sending meanwhile: ask again.
+		// Not reserved (the chat's or the queue's turn was later), a 429
+		// paused sending meanwhile, or this sender woke too late for its
+		// place (a loaded machine): ask again. Sending late would bunch
+		// with the sends after it into a burst the server answers with
+		// 429; the place missed stays a gap.
 	}
+}
+
+// lateness is how late after its place a send may still go: two
+// intervals at SEND_RATE.
+func (l *Limiter) lateness() time.Duration {
+	return 2 * time.Second / time.Duration(max(l.Rate, 1))
 }
 
 // slow records a 429 on the platform: every replica pauses for its

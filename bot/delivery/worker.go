@@ -231,13 +231,13 @@ func (w *Worker) later(ctx context.Context, j store.OutJob, pl place) {
 
 // onTime waits for the place a handed-over answer reserved, and reports
 // whether it may be used: no 429 paused sending since, and it has not
-// long passed (the place was given to nobody else, but a send long after
-// it would come on top of others' beyond what the burst absorbs).
+// passed by more than the limiter's lateness (a send long after its place
+// would bunch with the sends after it).
 func (w *Worker) onTime(ctx context.Context, lim *Limiter, j store.OutJob) bool {
 	if j.Slot.IsZero() {
 		return false
 	}
-	if time.Since(j.Slot) > 3*time.Second {
+	if time.Since(j.Slot) > lim.lateness() {
 		return false
 	}
 	gen, err := lim.Buckets.PauseGen(ctx, lim.Platform)
@@ -253,7 +253,7 @@ func (w *Worker) onTime(ctx context.Context, lim *Limiter, j store.OutJob) bool 
 		return false
 	}
 	local, _ = lim.watch()
-	return local == j.Gen
+	return local == j.Gen && time.Since(j.Slot) <= lim.lateness()
 }
 
 // failed records a failed send: a 429 or a temporary error is tried again

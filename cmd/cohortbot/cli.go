@@ -272,8 +272,8 @@ func (a *App) inviteCreate(ctx context.Context, cfg Config, args []string) error
 	fs := newFlags("invite create", a.Stderr)
 	cohort := fs.String("cohort", "", "cohort id")
 	roleName := fs.String("role", "", "trainee, lecturer or organiser")
-	uses := fs.Int("uses", 0, "how many people may use it (default: unlimited; 1 for organisers)")
-	expires := fs.Duration("expires", 0, "how long it stays valid, e.g. 48h (default: forever; 168h for organisers)")
+	uses := fs.Int("uses", 0, "how many people may use it (default: unlimited for trainees; 1 for lecturers and organisers)")
+	expires := fs.Duration("expires", 0, "how long it stays valid, e.g. 48h (default: forever for trainees; 168h for lecturers and organisers)")
 	asJSON := fs.Bool("json", false, "print one line of JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
