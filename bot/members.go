@@ -1,8 +1,8 @@
 package bot
 
 import (
-	"errors"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
