@@ -51,6 +51,9 @@ type Slot struct {
 	// Gen is the pause generation the slot was reserved under: a slot of
 	// an older generation than a later 429's must be reserved again.
 	Gen int64
+
+	// The chat's time before and after the reservation, for Release.
+	chatWas, chatSet string
 }
 
 // reserveScript reserves a send's place under both rates, the bot's and
@@ -89,10 +92,33 @@ if ahead > 0 and slot > now + ahead * gi then
 end
 gtat = gtat + cost * gi
 redis.call('SET', KEYS[1], string.format('%.3f', gtat), 'PX', math.ceil(gtat - now) + 1000)
-ctat = math.max(ctat, slot) + math.min(cost, cb) * ci
-redis.call('SET', KEYS[2], string.format('%.3f', ctat), 'PX', math.ceil(ctat - now) + 1000)
-return {1, math.ceil((slot - now) * 1000), gen}
+local was = redis.call('GET', KEYS[2]) or ''
+local set = string.format('%.3f', math.max(ctat, slot) + math.min(cost, cb) * ci)
+redis.call('SET', KEYS[2], set, 'PX', math.ceil(tonumber(set) - now) + 1000)
+return {1, math.ceil((slot - now) * 1000), gen, was, set}
 `)
+
+// releaseScript gives a chat back the turn a reservation took, when the
+// reservation is not used (a 429 paused sending, the sender woke too
+// late): unless the chat was reserved again since, its time goes back to
+// what it was. KEYS[1] chat; ARGV: the value the reservation set, the
+// value before ("" for none).
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+return 1
+`)
+
+// Release gives back the chat's turn of a slot that will not be used.
+func (s *Store) Release(ctx context.Context, p bot.Platform, chat bot.ChatKey, slot Slot) error {
+	if slot.chatSet == "" {
+		return nil
+	}
+	if err := releaseScript.Run(ctx, s.rdb, []string{limitKey(p, "c:"+chat.NativeID())}, slot.chatSet, slot.chatWas).Err(); err != nil {
+		return fmt.Errorf("release chat turn: %w", err)
+	}
+	return nil
+}
 
 // Reserve asks for a send's place to chat.
 func (s *Store) Reserve(ctx context.Context, p bot.Platform, chat bot.ChatKey, pace Pace) (Slot, error) {
@@ -105,14 +131,22 @@ func reserveArgs(pace Pace) []any {
 }
 
 func slotFrom(cmd *redis.Cmd) (Slot, error) {
-	res, err := cmd.Int64Slice()
+	res, err := cmd.Slice()
 	if err != nil {
 		return Slot{}, fmt.Errorf("rate limit: %w", err)
 	}
-	if len(res) != 3 {
+	if len(res) != 3 && len(res) != 5 {
 		return Slot{}, fmt.Errorf("rate limit: %d values", len(res))
 	}
-	return Slot{Reserved: res[0] == 1, Wait: time.Duration(res[1]) * time.Microsecond, Gen: res[2]}, nil
+	reserved, _ := res[0].(int64)
+	wait, _ := res[1].(int64)
+	gen, _ := res[2].(int64)
+	s := Slot{Reserved: reserved == 1, Wait: time.Duration(wait) * time.Microsecond, Gen: gen}
+	if len(res) == 5 {
+		s.chatWas, _ = res[3].(string)
+		s.chatSet, _ = res[4].(string)
+	}
+	return s, nil
 }
 
 func limiterKeys(p bot.Platform, chat bot.ChatKey) []string {
@@ -122,9 +156,10 @@ func limiterKeys(p bot.Platform, chat bot.ChatKey) []string {
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // slowScript records a 429: every replica's sending to the platform pauses
-// until its retry_after has passed, and the shared rate drops by a factor,
-// once per episode (the sends in flight when the first 429 came back get
-// theirs too). KEYS: pause, adapt. ARGV: retry ms, rate, factor, floor
+// until its retry_after has passed (bumping the pause generation, so that
+// places reserved before are reserved again), and the shared rate drops by
+// a factor, once per episode (the sends in flight when the first 429 came
+// back get theirs too, and change nothing). KEYS: pause, adapt, global. ARGV: retry ms, rate, factor, floor
 // rate, climb. Returns {gen, rate now (thousandths)}.
 var slowScript = redis.NewScript(`
 local t = redis.call('TIME')
@@ -132,10 +167,16 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local retry = tonumber(ARGV[1])
 local p = redis.call('HMGET', KEYS[1], 'until', 'gen')
 local gen = tonumber(p[2] or '0')
-if now + retry > tonumber(p[1] or '0') then
+local cur = tonumber(p[1] or '0')
+-- A new episode, or a much longer wait than the pause running: the 429s
+-- of the sends that were in flight when the first came back change nothing.
+if now >= cur or now + retry > cur + 1000 then
   gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
   redis.call('HSET', KEYS[1], 'until', string.format('%.3f', now + retry))
   redis.call('PEXPIRE', KEYS[1], math.ceil(retry) + 86400000)
+  -- Every place reserved before is void: places start again at the end
+  -- of the pause.
+  redis.call('SET', KEYS[3], string.format('%.3f', now + retry), 'PX', math.ceil(retry) + 1000)
 end
 local maxr, climb = tonumber(ARGV[2]), tonumber(ARGV[5])
 if climb <= 0 then climb = 0.01 end
@@ -162,7 +203,7 @@ type Slowdown struct {
 // the platform for retry and the shared rate goes down by factor (not
 // below floor), then climbs back by pace.Climb of pace.Rate a second.
 func (s *Store) Slow(ctx context.Context, p bot.Platform, retry time.Duration, pace Pace, factor, floor float64) (Slowdown, error) {
-	res, err := slowScript.Run(ctx, s.rdb, []string{limitKey(p, "pause"), limitKey(p, "adapt")},
+	res, err := slowScript.Run(ctx, s.rdb, []string{limitKey(p, "pause"), limitKey(p, "adapt"), limitKey(p, "all")},
 		retry.Milliseconds(), num(pace.Rate), num(factor), num(floor), num(pace.Climb)).Int64Slice()
 	if err != nil {
 		return Slowdown{}, fmt.Errorf("slow down: %w", err)

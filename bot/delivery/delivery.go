@@ -40,6 +40,7 @@ type Buckets interface {
 	ReserveUnlessHeld(ctx context.Context, p bot.Platform, chat bot.ChatKey, pace store.Pace) (store.Slot, bool, error)
 	Slow(ctx context.Context, p bot.Platform, retry time.Duration, pace store.Pace, factor, floor float64) (store.Slowdown, error)
 	PauseGen(ctx context.Context, p bot.Platform) (int64, error)
+	Release(ctx context.Context, p bot.Platform, chat bot.ChatKey, slot store.Slot) error
 }
 
 // Priority orders sends: direct answers before queued messages.
@@ -182,12 +183,22 @@ func (l *Limiter) acquire(ctx context.Context, chat bot.ChatKey, cost int, p Pri
 		if slot.Wait <= 0 && slot.Reserved {
 			return place{}, nil
 		}
-		gen, changed := l.watch()
+		_, changed := l.watch()
 		if err := sleep(ctx, slot.Wait, changed); err != nil {
 			return place{}, err
 		}
-		if slot.Reserved && gen <= slot.Gen && time.Since(at) <= l.lateness() {
+		// Woken at the place, or early by a 429 elsewhere (the generation
+		// moved): only a place still valid and on time is used.
+		if !slot.Reserved {
+			continue
+		}
+		if gen, _ := l.watch(); gen <= slot.Gen && !time.Now().Before(at) && time.Since(at) <= l.lateness() {
 			return place{}, nil
+		}
+		// The place goes unused: the chat's turn is given back, so the
+		// next reservation is not held behind it.
+		if err := l.Buckets.Release(ctx, l.Platform, chat, slot); err != nil {
+			l.log().Warn("release chat turn", "chat", chat, "err", err)
 		}
 		// Not reserved (the chat's or the queue's turn was later), a 429
 		// paused sending meanwhile, or this sender woke too late for its
