@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -608,5 +609,40 @@ func TestWorkerResumesAfterPart(t *testing.T) {
 	}
 	if n := len(r.tg.Messages(49)); n != 11 {
 		t.Errorf("chat 49 has %d messages, want 11", n)
+	}
+}
+
+// TestCrowdAgainstAStricterServer: 300 direct answers at once, the bot at
+// 100 a second and the server allowing only 50 with bursts of 5. The
+// limiter finds the server's pace from a handful of 429s (not one per
+// send): everyone gets their answer once.
+func TestCrowdAgainstAStricterServer(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 100)
+	r.tg.SetRateLimit(50)
+	direct := r.direct()
+	var wg sync.WaitGroup
+	for i := range 300 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			if _, err := direct.Send(ctx, bot.Message{Chat: userOf(int64(9000 + i)).PrivateChat(), Text: "Đã ghi nhận"}); err != nil {
+				t.Errorf("answer %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	counts := delivered(r.tg.Calls())
+	for i := range 300 {
+		if n := counts[int64(9000+i)]; n != 1 {
+			t.Errorf("chat %d got %d answers, want 1", 9000+i, n)
+		}
+	}
+	calls := len(r.tg.Calls("sendMessage"))
+	t.Logf("%d calls, %d answered 429", calls, r.tg.Count429())
+	if n := r.tg.Count429(); n > 15 {
+		t.Errorf("%d of %d sends answered 429, want a handful (at most 15)", n, calls)
 	}
 }
