@@ -117,10 +117,11 @@ func (b *Bot) groupChats(next HandlerFunc) HandlerFunc {
 	}
 }
 
-// menuButtons turns a menu button ("cmd:<name>:", MenuButton) into the
-// command it stands for, so it passes exactly the same route, role checks
-// and answers as the typed command. It is a middleware rather than a
-// route because the command's own route is the handler.
+// menuButtons turns a menu button ("cmd:<name>:", made by menuRows) into
+// the command it stands for, so it passes exactly the same route, role
+// checks and answers as the typed command. It is a middleware rather than
+// a route because the command's own route is the handler; data that names
+// no command, or carries more, is left to the fallback's "stale button".
 func (b *Bot) menuButtons(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
 		if d, ok := c.Button(); ok && d.Prefix == "cmd" && len(d.Args) == 0 && d.Cohort == "" {
