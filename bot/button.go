@@ -7,13 +7,15 @@ import (
 	"strings"
 )
 
-// ButtonData is what a feature's button carries, encoded in its data as
-// "prefix:action:arg…:cohort": the prefix the feature owns
-// (Feature.Buttons), what the press does, its arguments, and the cohort it
-// acts on ("" when none). A member of several courses may press a button
+// ButtonData is what every button carries, the core's and the features',
+// encoded in its data as "prefix:action:arg…:cohort": the prefix the core
+// or a feature owns (Feature.Buttons), what the press does, its
+// arguments, and the cohort it acts on ("" when none). A member of several courses may press a button
 // of any of them: the cohort lets a handler refuse a press meant for
 // another course than the active one. Everything it claims is re-checked
-// on the server.
+// on the server. Press handlers are routes matched on prefix and action
+// (Press), each followed by a catch-all CallbackPrefix route of the prefix
+// that answers any other press of it as stale.
 type ButtonData struct {
 	Prefix string
 	Action string
@@ -50,7 +52,7 @@ func Data(prefix, action, cohort string, args ...string) string {
 	return s
 }
 
-// ParseButton decodes a feature button's data; ok is false when it is not
+// ParseButton decodes a button's data; ok is false when it is not
 // in the codec's shape (another convention, or forged).
 func ParseButton(s string) (d ButtonData, ok bool) {
 	if len(s) > MaxButtonData {
@@ -95,3 +97,44 @@ func (c *Context) OtherCohort() bool {
 	d, _ := c.Button()
 	return c.Cohort == nil || d.Cohort != c.Cohort.ID
 }
+
+// UserArg puts a user key into a button argument, and ArgUser reads it
+// back. A key is "platform:id" and ":" separates the codec's parts, so
+// the separator is escaped ("%3A", and "%" itself as "%25"). The escape
+// reads back to exactly the key without reading anything, so the handler
+// reads the one member the button names and checks that they are still in
+// the cohort. An index into the member list would name someone else once
+// the list changed between the message and the press (a remove button
+// removing the wrong person), and a hash would need the whole list read
+// on every press to learn whom it names. The longest key in use, "zalo:"
+// and 20 hex digits, takes 27 bytes; the longest button that carries one,
+// "mb:sg:<group>:<user>:<cohort>", stays under 48 bytes with a group
+// index of three digits and an 8-character cohort id.
+func UserArg(u UserKey) string {
+	return strings.NewReplacer("%", "%25", ":", "%3A").Replace(string(u))
+}
+
+// ArgUser reads a user key made by UserArg; ok is false for an argument
+// that UserArg cannot have made.
+func ArgUser(s string) (UserKey, bool) {
+	u := strings.NewReplacer("%3A", ":", "%25", "%").Replace(s)
+	if s == "" || UserArg(UserKey(u)) != s {
+		return "", false
+	}
+	return UserKey(u), true
+}
+
+// pressArgs returns the pressed button's arguments when there are n of
+// them and the button names the active cohort (or, with anyCohort, any
+// cohort): anything else is a stale or forged press.
+func (c *Context) pressArgs(n int, anyCohort bool) ([]string, bool) {
+	d, ok := c.Button()
+	if !ok || len(d.Args) != n || (!anyCohort && c.OtherCohort()) {
+		return nil, false
+	}
+	return d.Args, true
+}
+
+// staleButton answers a core button that cannot act: an old message, or
+// forged data.
+func (b *Bot) staleButton(c *Context) error { return c.Refuse(c.T("err.stale_button")) }

@@ -27,7 +27,7 @@ func (b *Bot) cohortList(c *Context) error {
 		if id == c.Profile.Active {
 			label = "✅ " + label
 		}
-		rows = append(rows, []Button{{Text: Truncate(label, 60), Data: "co:" + id}})
+		rows = append(rows, []Button{{Text: Truncate(label, 60), Data: Data("co", "pick", id)}})
 	}
 	if len(rows) <= 1 {
 		name := ""
@@ -39,8 +39,14 @@ func (b *Bot) cohortList(c *Context) error {
 	return c.Reply(c.T("cohort.choose"), rows...)
 }
 
+// cohortPick makes the cohort the button names ("co:pick:<cohort>")
+// the active one, once the presser is found a member of it.
 func (b *Bot) cohortPick(c *Context) error {
-	id := strings.TrimPrefix(c.U.Callback.Data, "co:")
+	d, _ := c.Button()
+	if len(d.Args) != 0 || d.Cohort == "" {
+		return b.staleButton(c)
+	}
+	id := d.Cohort
 	m, err := b.store.Member(c.Context, id, c.U.User)
 	if IsNotFound(err) {
 		return c.Refuse(c.T("err.not_member"))

@@ -140,7 +140,7 @@ type memberGuess struct {
 	version int64
 }
 
-// loadSender runs Store.Load. A feature's button names the cohort it acts
+// loadSender runs Store.Load. A button names the cohort it acts
 // on, nearly always the active one, so that cohort's membership is read
 // in the same round trip; load uses it only when the cohort is the
 // active one, else reads the active one's as for any other update.
@@ -155,7 +155,7 @@ func (b *Bot) loadSender(ctx context.Context, u *Update) (Loaded, memberGuess, e
 }
 
 // load is the middleware that reads the sender's state in two round trips
-// (one for a feature's button of the active cohort), applies the flood limit
+// (one for a button of the active cohort), applies the flood limit
 // and picks the language.
 func (b *Bot) load(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
@@ -224,15 +224,15 @@ func pickLang(saved Lang, client string) Lang {
 	}
 }
 
-// cbCohort is the cohort a feature's button acts on (ButtonData), "" for
-// any other update. It is only a guess for the load middleware: handlers
-// check it against the active cohort.
+// cbCohort is the cohort a button of the core or a feature acts on
+// (ButtonData), "" for any other update. It is only a guess for the load
+// middleware: handlers check it against the active cohort.
 func (b *Bot) cbCohort(u *Update) string {
 	if u.Callback == nil {
 		return ""
 	}
 	d, ok := ParseButton(u.Callback.Data)
-	if owner := b.buttons[d.Prefix]; !ok || owner == "" || owner == "core" {
+	if !ok || b.buttons[d.Prefix] == "" {
 		return ""
 	}
 	return d.Cohort

@@ -2,7 +2,9 @@
 // the features plug into.
 //
 // The core owns the transport-neutral Update and Message, buttons and the
-// one button-data codec (button.go), roles, cohorts, members, profiles,
+// one button-data codec (button.go: every button, the core's and the
+// features', carries "prefix:action:arg…:cohort", and every press is a
+// route matched on prefix and action), roles, cohorts, members, profiles,
 // invites and conversations, the Context of an update, the router and its
 // middleware (recover, errors, timeout, gate, load, flood, roles), the
 // routing of files (files.go: the conversation's flow first, then the kind

@@ -108,7 +108,7 @@ func TestRefusalTextNewCohort(t *testing.T) {
 func TestProfileOrgTooLong(t *testing.T) {
 	b, send, demo, st := consoleBot(t)
 	lan := b.User("lan")
-	lan.Press("pf:org")
+	lan.Press("pf:org:" + demo.Cohort.ID)
 	ask := send.Last()
 	if len(ask.Buttons) != 0 {
 		t.Fatalf("the organisation question has buttons %v", ask.Buttons)

@@ -105,16 +105,16 @@ func (b *Bot) inviteList(c *Context, edit bool) error {
 		if link := InviteLink(b.cfg.BotUsername, inv.Code); link != "" {
 			sb.WriteString("\n" + link)
 		}
-		rows = append(rows, []Button{{Text: c.T("btn.revoke", inv.Code), Data: "iv:x:" + inv.Code}})
+		rows = append(rows, []Button{{Text: c.T("btn.revoke", inv.Code), Data: Data("iv", "x", c.Cohort.ID, inv.Code)}})
 	}
 	if active == 0 {
 		sb.WriteString("\n\n" + c.T("invites.none"))
 	}
-	rows = append(rows, []Button{
-		{Text: c.T("btn.new_invite", c.T("role.trainee")), Data: "iv:n:t"},
-		{Text: c.T("btn.new_invite", c.T("role.lecturer")), Data: "iv:n:l"},
-		{Text: c.T("btn.new_invite", c.T("role.organiser")), Data: "iv:n:o"},
-	})
+	var create []Button
+	for _, r := range Roles {
+		create = append(create, Button{Text: c.T("btn.new_invite", c.T("role."+string(r))), Data: Data("iv", "n", c.Cohort.ID, string(r[0]))})
+	}
+	rows = append(rows, create)
 	msg := Message{Text: sb.String(), Buttons: rows}
 	if edit && c.U.Callback != nil {
 		msg.Edit = c.U.Callback.MessageID
@@ -138,47 +138,55 @@ func (b *Bot) inviteUses(c *Context, inv *Invite) string {
 	return s
 }
 
-// inviteAction revokes or creates an invite from the organiser's buttons.
-func (b *Bot) inviteAction(c *Context) error {
-	data := strings.TrimPrefix(c.U.Callback.Data, "iv:")
-	switch {
-	case strings.HasPrefix(data, "x:"):
-		code := strings.TrimPrefix(data, "x:")
-		inv, err := b.store.Invite(c.Context, code)
-		if IsNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
-			return c.Refuse(c.T("invite.unknown"))
-		}
-		if err != nil {
-			return fmt.Errorf("read invite: %w", err)
-		}
-		if err := b.store.RevokeInvite(c.Context, code); err != nil {
-			return fmt.Errorf("revoke invite: %w", err)
-		}
-		b.log.Info("invite revoked", "cohort", c.Cohort.ID, "code", code, "by", c.U.User)
-		if err := c.Answer(c.T("invite.revoked_ok", code), false); err != nil {
-			return err
-		}
-		return b.inviteList(c, true)
-	case strings.HasPrefix(data, "n:"):
-		var role Role
-		for _, r := range Roles {
-			if data == "n:"+string(r[0]) {
-				role = r
-			}
-		}
-		if role == "" {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		inv := NewInvite(c.Cohort.ID, role, 0, 0, b.clock())
-		if err := b.store.CreateInvite(c.Context, inv); err != nil {
-			return fmt.Errorf("create invite: %w", err)
-		}
-		b.log.Info("invite created", "cohort", c.Cohort.ID, "role", role, "by", c.U.User)
-		text := c.T("invite.created", c.T("role."+string(role)), inv.Code, b.inviteUses(c, inv))
-		if link := InviteLink(b.cfg.BotUsername, inv.Code); link != "" {
-			text += "\n" + link
-		}
-		return c.Reply(text)
+// inviteRevoke revokes an invite of the organiser's cohort from its
+// button ("iv:x:<code>:<cohort>").
+func (b *Bot) inviteRevoke(c *Context) error {
+	args, ok := c.pressArgs(1, false)
+	if !ok {
+		return b.staleButton(c)
 	}
-	return c.Refuse(c.T("err.stale_button"))
+	code := args[0]
+	inv, err := b.store.Invite(c.Context, code)
+	if IsNotFound(err) || (err == nil && inv.Cohort != c.Cohort.ID) {
+		return c.Refuse(c.T("invite.unknown"))
+	}
+	if err != nil {
+		return fmt.Errorf("read invite: %w", err)
+	}
+	if err := b.store.RevokeInvite(c.Context, code); err != nil {
+		return fmt.Errorf("revoke invite: %w", err)
+	}
+	b.log.Info("invite revoked", "cohort", c.Cohort.ID, "code", code, "by", c.U.User)
+	if err := c.Answer(c.T("invite.revoked_ok", code), false); err != nil {
+		return err
+	}
+	return b.inviteList(c, true)
+}
+
+// inviteCreate makes a new invite for the organiser's cohort from its
+// button ("iv:n:<role's initial>:<cohort>").
+func (b *Bot) inviteCreate(c *Context) error {
+	args, ok := c.pressArgs(1, false)
+	if !ok {
+		return b.staleButton(c)
+	}
+	var role Role
+	for _, r := range Roles {
+		if args[0] == string(r[0]) {
+			role = r
+		}
+	}
+	if role == "" {
+		return b.staleButton(c)
+	}
+	inv := NewInvite(c.Cohort.ID, role, 0, 0, b.clock())
+	if err := b.store.CreateInvite(c.Context, inv); err != nil {
+		return fmt.Errorf("create invite: %w", err)
+	}
+	b.log.Info("invite created", "cohort", c.Cohort.ID, "role", role, "by", c.U.User)
+	text := c.T("invite.created", c.T("role."+string(role)), inv.Code, b.inviteUses(c, inv))
+	if link := InviteLink(b.cfg.BotUsername, inv.Code); link != "" {
+		text += "\n" + link
+	}
+	return c.Reply(text)
 }

@@ -29,14 +29,14 @@ func (b *Bot) membersPage(c *Context, page int, edit bool) error {
 	text := c.T("members.title", c.Cohort.Name, len(all), counts[Trainee], counts[Lecturer], counts[Organiser])
 	var rows [][]Button
 	for _, m := range all[min(page*membersPerPage, len(all)):min((page+1)*membersPerPage, len(all))] {
-		rows = append(rows, []Button{{Text: memberLabel(c, m), Data: "mb:v:" + string(m.User)}})
+		rows = append(rows, []Button{{Text: memberLabel(c, m), Data: memberData("v", c, m)}})
 	}
 	var nav []Button
 	if page > 0 {
-		nav = append(nav, Button{Text: "◀ " + strconv.Itoa(page), Data: "mb:p:" + strconv.Itoa(page-1)})
+		nav = append(nav, Button{Text: "◀ " + strconv.Itoa(page), Data: Data("mb", "p", c.Cohort.ID, strconv.Itoa(page-1))})
 	}
 	if page < pages-1 {
-		nav = append(nav, Button{Text: strconv.Itoa(page+2) + " ▶", Data: "mb:p:" + strconv.Itoa(page+1)})
+		nav = append(nav, Button{Text: strconv.Itoa(page+2) + " ▶", Data: Data("mb", "p", c.Cohort.ID, strconv.Itoa(page+1))})
 	}
 	if len(nav) > 0 {
 		rows = append(rows, nav)
@@ -78,76 +78,89 @@ func groupMissing(c *Context, m *Member) bool {
 	return m.Role == Trainee && m.Group == "" && len(c.Cohort.Plan.Groups) > 0
 }
 
-// memberGroupButtons offers the plan's groups for m. The data names the
-// group by its index and the member ("mb:sg:<idx>:<user>"); the press is
+// memberData is the data of a button on member m: "mb:<action>:<arg>…:
+// <user>:<cohort>", the member last (UserArg) so every member button
+// reads the same way.
+func memberData(action string, c *Context, m *Member, args ...string) string {
+	return Data("mb", action, c.Cohort.ID, append(args, UserArg(m.User))...)
+}
+
+// membergroupButtons offers the plan's groups for m. The data names the
+// group by its index ("mb:sg:<idx>:<user>:<cohort>"); the press is
 // checked again like every member button.
 func membergroupButtons(c *Context, m *Member) [][]Button {
 	var rows [][]Button
 	for i, g := range c.Cohort.Plan.Groups {
-		rows = append(rows, []Button{{Text: g, Data: "mb:sg:" + strconv.Itoa(i) + ":" + string(m.User)}})
+		rows = append(rows, []Button{{Text: g, Data: memberData("sg", c, m, strconv.Itoa(i))}})
 	}
 	return rows
 }
 
-// memberAction handles the organiser's buttons on a member. Every press is
-// checked again: the member must still be in the organiser's cohort.
-func (b *Bot) memberAction(c *Context) error {
-	parts := strings.SplitN(strings.TrimPrefix(c.U.Callback.Data, "mb:"), ":", 3)
-	if parts[0] == "p" && len(parts) == 2 {
-		page, err := strconv.Atoi(parts[1])
-		if err != nil {
-			return c.Refuse(c.T("err.stale_button"))
-		}
-		return b.membersPage(c, page, true)
+// membersPress turns the page of the member list ("mb:p:<page>:<cohort>").
+func (b *Bot) membersPress(c *Context) error {
+	args, ok := c.pressArgs(1, false)
+	if !ok {
+		return b.staleButton(c)
 	}
-	var arg string
-	var user UserKey
-	switch {
-	case len(parts) == 3 && (parts[0] == "sg" || parts[0] == "sr"):
-		// "sg:<idx>:<platform>:<id>" splits as ["sg", idx, "platform:id"].
-		arg, user = parts[1], UserKey(parts[2])
-	case len(parts) == 3:
-		user = UserKey(parts[1] + ":" + parts[2])
-	default:
-		return c.Refuse(c.T("err.stale_button"))
-	}
-	m, err := b.store.Member(c.Context, c.Cohort.ID, user)
-	if IsNotFound(err) {
-		return c.Refuse(c.T("members.gone"))
-	}
+	page, err := strconv.Atoi(args[0])
 	if err != nil {
-		return fmt.Errorf("read member %s: %w", user, err)
+		return b.staleButton(c)
 	}
-	switch parts[0] {
-	case "v":
-		return b.memberView(c, m)
-	case "g":
-		if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
-			return c.Refuse(c.T("members.no_group"))
-		}
-		return c.Reply(c.T("members.pick_group", m.Name), membergroupButtons(c, m)...)
-	case "sg":
-		return b.moveMember(c, m, arg)
-	case "r":
-		var row []Button
-		for _, r := range Roles {
-			row = append(row, Button{Text: c.T("role." + string(r)), Data: "mb:sr:" + string(r[0]) + ":" + string(m.User)})
-		}
-		return c.Reply(c.T("members.pick_role", m.Name), row)
-	case "sr":
-		return b.changeRole(c, m, arg)
-	case "x":
-		return c.Reply(c.T("members.confirm_remove", OrDash(m.Name)), []Button{
-			{Text: c.T("btn.remove_yes"), Data: "mb:xx:" + string(m.User)},
-			{Text: c.T("btn.no"), Data: "mb:v:" + string(m.User)},
-		})
-	case "xx":
-		return b.removeMember(c, m)
-	}
-	return c.Refuse(c.T("err.stale_button"))
+	return b.membersPage(c, page, true)
 }
 
-func (b *Bot) memberView(c *Context, m *Member) error {
+// memberPress is the organiser's press of a button on a member with n
+// arguments before the member (memberData). Every press is checked again:
+// the button must be of the organiser's active cohort, and the member
+// still in it.
+func (b *Bot) memberPress(n int, h func(c *Context, m *Member, args []string) error) HandlerFunc {
+	return func(c *Context) error {
+		args, ok := c.pressArgs(n+1, false)
+		if !ok {
+			return b.staleButton(c)
+		}
+		user, ok := ArgUser(args[n])
+		if !ok {
+			return b.staleButton(c)
+		}
+		m, err := b.store.Member(c.Context, c.Cohort.ID, user)
+		if IsNotFound(err) {
+			return c.Refuse(c.T("members.gone"))
+		}
+		if err != nil {
+			return fmt.Errorf("read member %s: %w", user, err)
+		}
+		return h(c, m, args[:n])
+	}
+}
+
+// askMemberGroup offers the groups m can be moved to.
+func (b *Bot) askMemberGroup(c *Context, m *Member, _ []string) error {
+	if m.Role != Trainee || len(c.Cohort.Plan.Groups) == 0 {
+		return c.Refuse(c.T("members.no_group"))
+	}
+	return c.Reply(c.T("members.pick_group", m.Name), membergroupButtons(c, m)...)
+}
+
+// askMemberRole offers the roles m can be given ("mb:sr:<role's
+// initial>:<user>:<cohort>").
+func (b *Bot) askMemberRole(c *Context, m *Member, _ []string) error {
+	var row []Button
+	for _, r := range Roles {
+		row = append(row, Button{Text: c.T("role." + string(r)), Data: memberData("sr", c, m, string(r[0]))})
+	}
+	return c.Reply(c.T("members.pick_role", m.Name), row)
+}
+
+// confirmRemove asks before removing m; "No" shows m again.
+func (b *Bot) confirmRemove(c *Context, m *Member, _ []string) error {
+	return c.Reply(c.T("members.confirm_remove", OrDash(m.Name)), []Button{
+		{Text: c.T("btn.remove_yes"), Data: memberData("xx", c, m)},
+		{Text: c.T("btn.no"), Data: memberData("v", c, m)},
+	})
+}
+
+func (b *Bot) memberView(c *Context, m *Member, _ []string) error {
 	lines := []string{
 		c.T("profile.name", OrDash(m.Name)),
 		c.T("profile.org", OrDash(m.Org)),
@@ -168,14 +181,14 @@ func (b *Bot) memberView(c *Context, m *Member) error {
 	}
 	var row []Button
 	if m.Role == Trainee && len(c.Cohort.Plan.Groups) > 0 {
-		row = append(row, Button{Text: c.T("btn.move_group"), Data: "mb:g:" + string(m.User)})
+		row = append(row, Button{Text: c.T("btn.move_group"), Data: memberData("g", c, m)})
 	}
-	row = append(row, Button{Text: c.T("btn.change_role"), Data: "mb:r:" + string(m.User)})
-	return c.Reply(strings.Join(lines, "\n"), row, []Button{{Text: c.T("btn.remove"), Data: "mb:x:" + string(m.User)}})
+	row = append(row, Button{Text: c.T("btn.change_role"), Data: memberData("r", c, m)})
+	return c.Reply(strings.Join(lines, "\n"), row, []Button{{Text: c.T("btn.remove"), Data: memberData("x", c, m)}})
 }
 
-func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
-	idx, err := strconv.Atoi(arg)
+func (b *Bot) moveMember(c *Context, m *Member, args []string) error {
+	idx, err := strconv.Atoi(args[0])
 	groups := c.Cohort.Plan.Groups
 	if err != nil || idx < 0 || idx >= len(groups) || m.Role != Trainee {
 		return c.Refuse(c.T("reg.group_bad"))
@@ -199,10 +212,10 @@ func (b *Bot) moveMember(c *Context, m *Member, arg string) error {
 	return c.Reply(c.T("members.moved", OrDash(m.Name), m.Group))
 }
 
-func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
+func (b *Bot) changeRole(c *Context, m *Member, args []string) error {
 	var role Role
 	for _, r := range Roles {
-		if string(r[0]) == arg {
+		if string(r[0]) == args[0] {
 			role = r
 		}
 	}
@@ -248,7 +261,7 @@ func (b *Bot) changeRole(c *Context, m *Member, arg string) error {
 	return c.Reply(text)
 }
 
-func (b *Bot) removeMember(c *Context, m *Member) error {
+func (b *Bot) removeMember(c *Context, m *Member, _ []string) error {
 	if m.Role == Organiser {
 		if last, err := b.lastOrganiser(c, m); err != nil || last {
 			if err != nil {

@@ -10,7 +10,7 @@ func (b *Bot) privacy(c *Context) error {
 	if c.Member == nil {
 		return c.Reply(text)
 	}
-	return c.Reply(text, []Button{{Text: c.T("btn.leave"), Data: "leave:ask"}})
+	return c.Reply(text, []Button{{Text: c.T("btn.leave"), Data: Data("leave", "ask", "")}})
 }
 
 // leave asks for confirmation before deleting the member's data. "Yes"
@@ -19,23 +19,23 @@ func (b *Bot) privacy(c *Context) error {
 // from that one too.
 func (b *Bot) leave(c *Context) error {
 	return c.Reply(c.T("leave.confirm", c.Cohort.Name), []Button{
-		{Text: c.T("btn.leave_yes"), Data: "leave:yes:" + c.Cohort.ID},
-		{Text: c.T("btn.no"), Data: "leave:no"},
+		{Text: c.T("btn.leave_yes"), Data: Data("leave", "yes", c.Cohort.ID)},
+		{Text: c.T("btn.no"), Data: Data("leave", "no", "")},
 	})
 }
 
+// leaveKept answers "No": the answer replaces the question, so its
+// "Yes" cannot be pressed later.
+func (b *Bot) leaveKept(c *Context) error {
+	_, err := c.Send(Message{Text: c.T("leave.kept"), Edit: c.U.Callback.MessageID})
+	return err
+}
+
+// leaveConfirm is "Yes" ("leave:yes:<cohort>"), which counts only for the
+// cohort it asked about.
 func (b *Bot) leaveConfirm(c *Context) error {
-	switch c.U.Callback.Data {
-	case "leave:ask":
-		return b.leave(c)
-	case "leave:no":
-		// The answer replaces the question, so its "Yes" cannot be
-		// pressed later.
-		_, err := c.Send(Message{Text: c.T("leave.kept"), Edit: c.U.Callback.MessageID})
-		return err
-	case "leave:yes:" + c.Cohort.ID:
-	default:
-		return c.Refuse(c.T("err.stale_button"))
+	if _, ok := c.pressArgs(0, false); !ok {
+		return b.staleButton(c)
 	}
 	if c.Member.Role == Organiser {
 		last, err := b.lastOrganiser(c, c.Member)

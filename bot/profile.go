@@ -12,8 +12,8 @@ const (
 
 func (b *Bot) profile(c *Context) error {
 	return c.Reply(b.profileText(c), []Button{
-		{Text: c.T("btn.edit_name"), Data: "pf:name"},
-		{Text: c.T("btn.edit_org"), Data: "pf:org"},
+		{Text: c.T("btn.edit_name"), Data: Data("pf", "name", c.Cohort.ID)},
+		{Text: c.T("btn.edit_org"), Data: Data("pf", "org", c.Cohort.ID)},
 	})
 }
 
@@ -32,20 +32,22 @@ func (b *Bot) profileText(c *Context) string {
 	return strings.Join(lines, "\n")
 }
 
-func (b *Bot) profileEdit(c *Context) error {
-	switch c.U.Callback.Data {
-	case "pf:name":
-		if err := c.SetConv(flowProfile, stepName, nil); err != nil {
+// profileEdit is a press of "edit name" or "edit organisation"
+// ("pf:name:<cohort>", "pf:org:<cohort>"): it asks for the field of the
+// membership the profile showed, so a profile of another course is stale.
+func (b *Bot) profileEdit(step string) HandlerFunc {
+	return func(c *Context) error {
+		if _, ok := c.pressArgs(0, false); !ok {
+			return b.staleButton(c)
+		}
+		if err := c.SetConv(flowProfile, step, nil); err != nil {
 			return err
 		}
-		return c.Reply(c.T("profile.ask_name", c.Member.Name))
-	case "pf:org":
-		if err := c.SetConv(flowProfile, stepOrg, nil); err != nil {
-			return err
+		if step == stepName {
+			return c.Reply(c.T("profile.ask_name", c.Member.Name))
 		}
 		return c.Reply(c.T("profile.ask_org", OrDash(c.Member.Org)))
 	}
-	return c.Refuse(c.T("err.stale_button"))
 }
 
 func (b *Bot) profileInput(c *Context) error {

@@ -32,13 +32,13 @@ func (b *Bot) askStep(c *Context) error {
 	}
 	switch c.Conv.Step {
 	case stepOrg:
-		return c.Reply(c.T("reg.ask_org"), []Button{{Text: c.T("btn.skip"), Data: "reg:skip"}})
+		return c.Reply(c.T("reg.ask_org"), []Button{{Text: c.T("btn.skip"), Data: Data("reg", "skip", c.Cohort.ID)}})
 	case stepGroup:
-		return c.Reply(c.T("reg.ask_group"), b.groupButtons(c, "reg:g:")...)
+		return c.Reply(c.T("reg.ask_group"), b.groupButtons(c)...)
 	default:
 		var rows [][]Button
 		if name := CleanName(c.U.UserName); name != "" {
-			rows = append(rows, []Button{{Text: Truncate(name, 40), Data: "reg:pn"}})
+			rows = append(rows, []Button{{Text: Truncate(name, 40), Data: Data("reg", "pn", c.Cohort.ID)}})
 		}
 		return c.Reply(c.T("reg.ask_name"), rows...)
 	}
@@ -63,16 +63,96 @@ func (b *Bot) nextStep(c *Context, step string) string {
 	return ""
 }
 
-func (b *Bot) groupButtons(c *Context, prefix string) [][]Button {
+// groupButtons offers the plan's groups ("reg:g:<index>:<cohort>").
+func (b *Bot) groupButtons(c *Context) [][]Button {
 	var rows [][]Button
 	for i, g := range c.Cohort.Plan.Groups {
-		rows = append(rows, []Button{{Text: g, Data: prefix + strconv.Itoa(i)}})
+		rows = append(rows, []Button{{Text: g, Data: Data("reg", "g", c.Cohort.ID, strconv.Itoa(i))}})
 	}
 	return rows
 }
 
-// register takes one answer of the registration conversation.
+// register takes one typed answer (or /skip) of the registration
+// conversation.
 func (b *Bot) register(c *Context) error {
+	return b.registerAnswer(c, func(m *Member) (bool, error) {
+		switch c.Conv.Step {
+		case stepName:
+			name, ok := validName(c.U.Text)
+			if !ok {
+				return true, c.Refuse(c.T("reg.name_bad", maxNameRunes))
+			}
+			m.Name = name
+		case stepOrg:
+			if c.U.Command == "skip" {
+				m.Org = ""
+				break
+			}
+			org, ok := ValidOrg(c.U.Text)
+			if !ok {
+				return true, c.Refuse(c.T("reg.org_bad", maxOrgRunes))
+			}
+			m.Org = org
+		case stepGroup:
+			g, ok := b.typedGroup(c)
+			if !ok {
+				return true, c.Refuse(c.T("reg.group_bad"))
+			}
+			m.Group = g
+		default:
+			return true, b.askStep(c)
+		}
+		return false, nil
+	})
+}
+
+// registerPress is a press of a registration button with n arguments: it
+// counts only in the step that asked it and for the cohort being
+// registered for ("reg:<action>:<arg>…:<cohort>"), else it is stale.
+func (b *Bot) registerPress(step string, n int, apply func(c *Context, m *Member, args []string) (bool, error)) HandlerFunc {
+	return func(c *Context) error {
+		return b.registerAnswer(c, func(m *Member) (bool, error) {
+			args, ok := c.pressArgs(n, false)
+			if !ok || c.Conv.Step != step {
+				return true, b.staleButton(c)
+			}
+			return apply(c, m, args)
+		})
+	}
+}
+
+// ownName is "use my name" ("reg:pn:<cohort>"): the name the platform
+// gives, checked like a typed one.
+func (b *Bot) ownName(c *Context, m *Member, _ []string) (bool, error) {
+	name, ok := validName(c.U.UserName)
+	if !ok {
+		return true, c.Refuse(c.T("reg.name_bad", maxNameRunes))
+	}
+	m.Name = name
+	return false, nil
+}
+
+// skipOrg is "skip" at the organisation step ("reg:skip:<cohort>").
+func (b *Bot) skipOrg(_ *Context, m *Member, _ []string) (bool, error) {
+	m.Org = ""
+	return false, nil
+}
+
+// groupPress picks a group by its index in the plan ("reg:g:<index>:<cohort>").
+func (b *Bot) groupPress(c *Context, m *Member, args []string) (bool, error) {
+	groups := c.Cohort.Plan.Groups
+	idx, err := strconv.Atoi(args[0])
+	if err != nil || idx < 0 || idx >= len(groups) {
+		return true, c.Refuse(c.T("reg.group_bad"))
+	}
+	m.Group = groups[idx]
+	return false, nil
+}
+
+// registerAnswer applies one answer to the registration conversation:
+// apply fills the current step's field of m, or answers and refuses. The
+// member is then saved and asked the next step, or registered.
+func (b *Bot) registerAnswer(c *Context, apply func(m *Member) (refused bool, err error)) error {
 	if c.Member == nil || c.Cohort == nil || c.Member.Registered {
 		// The membership went away (removed, cohort deleted) or is complete.
 		return c.EndConv()
@@ -81,41 +161,8 @@ func (b *Bot) register(c *Context) error {
 		return b.askStep(c)
 	}
 	m := *c.Member
-	switch c.Conv.Step {
-	case stepName:
-		name := c.U.Text
-		if c.U.Callback != nil {
-			if c.U.Callback.Data != "reg:pn" {
-				return c.Refuse(c.T("err.stale_button"))
-			}
-			name = c.U.UserName
-		}
-		name, ok := validName(name)
-		if !ok {
-			return c.Refuse(c.T("reg.name_bad", maxNameRunes))
-		}
-		m.Name = name
-	case stepOrg:
-		switch {
-		case c.U.Command == "skip", c.U.Callback != nil && c.U.Callback.Data == "reg:skip":
-			m.Org = ""
-		case c.U.Callback != nil:
-			return c.Refuse(c.T("err.stale_button"))
-		default:
-			org, ok := ValidOrg(c.U.Text)
-			if !ok {
-				return c.Refuse(c.T("reg.org_bad", maxOrgRunes))
-			}
-			m.Org = org
-		}
-	case stepGroup:
-		g, ok := b.pickGroup(c, "reg:g:")
-		if !ok {
-			return c.Refuse(c.T("reg.group_bad"))
-		}
-		m.Group = g
-	default:
-		return b.askStep(c)
+	if refused, err := apply(&m); refused || err != nil {
+		return err
 	}
 	next := b.nextStep(c, c.Conv.Step)
 	if next == "" {
@@ -164,37 +211,13 @@ func (b *Bot) registeredText(c *Context) string {
 	return text
 }
 
-// registerStale answers a registration button pressed outside the
-// conversation (an old message).
-func (b *Bot) registerStale(c *Context) error { return c.Refuse(c.T("err.stale_button")) }
-
-// pickGroup reads a group choice from a button (prefix + index) or from
-// typed text (the group's name, or its number in the list).
-func (b *Bot) pickGroup(c *Context, prefix string) (string, bool) {
-	groups := c.Cohort.Plan.Groups
-	var idx int
-	var err error
-	switch {
-	case c.U.Callback != nil:
-		s, ok := strings.CutPrefix(c.U.Callback.Data, prefix)
-		if !ok {
-			return "", false
+// typedGroup reads a group choice from typed text: the group's name.
+func (b *Bot) typedGroup(c *Context) (string, bool) {
+	t := strings.TrimSpace(c.U.Text)
+	for _, g := range c.Cohort.Plan.Groups {
+		if strings.EqualFold(g, t) {
+			return g, true
 		}
-		idx, err = strconv.Atoi(s)
-		if err != nil {
-			return "", false
-		}
-	default:
-		t := strings.TrimSpace(c.U.Text)
-		for _, g := range groups {
-			if strings.EqualFold(g, t) {
-				return g, true
-			}
-		}
-		return "", false
 	}
-	if idx < 0 || idx >= len(groups) {
-		return "", false
-	}
-	return groups[idx], true
+	return "", false
 }

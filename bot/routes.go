@@ -1,7 +1,5 @@
 package bot
 
-import "strings"
-
 // routes installs every feature's routes. Order matters: the first match
 // wins, so commands come before conversations, and conversations before
 // the fallbacks.
@@ -16,24 +14,52 @@ func (b *Bot) routes() *Router {
 	r.Handle(Command("help"), b.help)
 	r.Handle(Command("menu"), b.menu)
 	r.Handle(Command("lang"), b.lang)
-	r.Handle(CallbackPrefix("lang:"), b.langPick)
+	for _, l := range []Lang{VI, EN} {
+		r.Handle(Press("lang", string(l)), b.langPress(l))
+	}
+	r.Handle(CallbackPrefix("lang:"), b.staleButton)
 	r.Handle(Command("privacy"), b.privacy)
 	r.Handle(Command("cohort"), b.cohortList)
-	r.Handle(CallbackPrefix("co:"), b.cohortPick)
+	r.Handle(Press("co", "pick"), b.cohortPick)
+	r.Handle(CallbackPrefix("co:"), b.staleButton)
 	r.Handle(Command("newcohort"), b.newCohort)
-	r.Handle(And(InFlow(flowRegister), Or(IsKind(KindText), Command("skip"), CallbackPrefix("reg:"))), b.register)
-	r.Handle(CallbackPrefix("reg:"), b.registerStale)
+
+	// Registration (register.go): typed answers, then each button of the
+	// step that asks it; a registration button anywhere else is stale.
+	inReg := InFlow(flowRegister)
+	r.Handle(And(inReg, Or(IsKind(KindText), Command("skip"))), b.register)
+	r.Handle(And(inReg, Press("reg", "pn")), b.registerPress(stepName, 0, b.ownName))
+	r.Handle(And(inReg, Press("reg", "skip")), b.registerPress(stepOrg, 0, b.skipOrg))
+	r.Handle(And(inReg, Press("reg", "g")), b.registerPress(stepGroup, 1, b.groupPress))
+	r.Handle(CallbackPrefix("reg:"), b.staleButton)
 
 	r.Handle(Command("leave"), b.leave, RequireMember)
-	r.Handle(CallbackPrefix("leave:"), b.leaveConfirm, RequireMember)
+	r.Handle(Press("leave", "ask"), b.leave, RequireMember)
+	r.Handle(Press("leave", "no"), b.leaveKept, RequireMember)
+	r.Handle(Press("leave", "yes"), b.leaveConfirm, RequireMember)
+	r.Handle(CallbackPrefix("leave:"), b.staleButton, RequireMember)
 	r.Handle(Command("profile"), b.profile, RequireMember)
-	r.Handle(CallbackPrefix("pf:"), b.profileEdit, RequireMember)
+	r.Handle(Press("pf", "name"), b.profileEdit(stepName), RequireMember)
+	r.Handle(Press("pf", "org"), b.profileEdit(stepOrg), RequireMember)
+	r.Handle(CallbackPrefix("pf:"), b.staleButton, RequireMember)
 	r.Handle(And(InFlow(flowProfile), Or(IsKind(KindText), Command("skip"))), b.profileInput, RequireMember)
 
+	// The organisers' member list (members.go): every button but the
+	// page names a member as its last argument (UserArg).
 	r.Handle(Command("members"), b.members, organiser)
-	r.Handle(CallbackPrefix("mb:"), b.memberAction, organiser)
+	r.Handle(Press("mb", "p"), b.membersPress, organiser)
+	r.Handle(Press("mb", "v"), b.memberPress(0, b.memberView), organiser)
+	r.Handle(Press("mb", "g"), b.memberPress(0, b.askMemberGroup), organiser)
+	r.Handle(Press("mb", "sg"), b.memberPress(1, b.moveMember), organiser)
+	r.Handle(Press("mb", "r"), b.memberPress(0, b.askMemberRole), organiser)
+	r.Handle(Press("mb", "sr"), b.memberPress(1, b.changeRole), organiser)
+	r.Handle(Press("mb", "x"), b.memberPress(0, b.confirmRemove), organiser)
+	r.Handle(Press("mb", "xx"), b.memberPress(0, b.removeMember), organiser)
+	r.Handle(CallbackPrefix("mb:"), b.staleButton, organiser)
 	r.Handle(Command("invites"), b.invites, organiser)
-	r.Handle(CallbackPrefix("iv:"), b.inviteAction, organiser)
+	r.Handle(Press("iv", "x"), b.inviteRevoke, organiser)
+	r.Handle(Press("iv", "n"), b.inviteCreate, organiser)
+	r.Handle(CallbackPrefix("iv:"), b.staleButton, organiser)
 
 	// The features, in the order of their list.
 	g := &RouteGroup{r}
@@ -91,14 +117,16 @@ func (b *Bot) groupChats(next HandlerFunc) HandlerFunc {
 	}
 }
 
-// menuButtons turns a menu button ("cmd:<name>") into the command it
-// stands for, so it passes exactly the same checks as the typed command.
+// menuButtons turns a menu button ("cmd:<name>:", made by menuRows) into
+// the command it stands for, so it passes exactly the same route, role
+// checks and answers as the typed command. It is a middleware rather than
+// a route because the command's own route is the handler; data that names
+// no command, or carries more, is left to the fallback's "stale button".
 func (b *Bot) menuButtons(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
-		if cb := c.U.Callback; cb != nil && strings.HasPrefix(cb.Data, "cmd:") {
-			name := strings.TrimPrefix(cb.Data, "cmd:")
-			if _, ok := commandSpec(name); ok {
-				c.U.Command = name
+		if d, ok := c.Button(); ok && d.Prefix == "cmd" && len(d.Args) == 0 && d.Cohort == "" {
+			if _, ok := commandSpec(d.Action); ok {
+				c.U.Command = d.Action
 			}
 		}
 		return next(c)

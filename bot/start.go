@@ -207,7 +207,7 @@ func (b *Bot) menuRows(c *Context) [][]Button {
 	if c.Member == nil || !c.Member.Registered {
 		return nil
 	}
-	btn := func(name string) Button { return Button{Text: c.T("btn." + name), Data: "cmd:" + name} }
+	btn := func(name string) Button { return Button{Text: c.T("btn." + name), Data: Data("cmd", name, "")} }
 	rows := [][]Button{
 		{btn("schedule"), btn("deadlines")},
 		{btn("profile"), btn("help")},
@@ -236,19 +236,20 @@ func (b *Bot) lang(c *Context) error {
 		return b.setLang(c, EN)
 	}
 	return c.Reply(c.T("lang.choose"), []Button{
-		{Text: "🇻🇳 Tiếng Việt", Data: "lang:vi"},
-		{Text: "🇬🇧 English", Data: "lang:en"},
+		{Text: "🇻🇳 Tiếng Việt", Data: Data("lang", string(VI), "")},
+		{Text: "🇬🇧 English", Data: Data("lang", string(EN), "")},
 	})
 }
 
-func (b *Bot) langPick(c *Context) error {
-	switch strings.TrimPrefix(c.U.Callback.Data, "lang:") {
-	case "vi":
-		return b.setLang(c, VI)
-	case "en":
-		return b.setLang(c, EN)
+// langPress is a press of a language button ("lang:<lang>:"): the
+// language is the user's, so the button names no cohort.
+func (b *Bot) langPress(l Lang) HandlerFunc {
+	return func(c *Context) error {
+		if _, ok := c.pressArgs(0, true); !ok {
+			return b.staleButton(c)
+		}
+		return b.setLang(c, l)
 	}
-	return c.Refuse(c.T("err.stale_button"))
 }
 
 func (b *Bot) setLang(c *Context, l Lang) error {

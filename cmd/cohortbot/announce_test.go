@@ -282,7 +282,7 @@ func TestAnnounceAudiences(t *testing.T) {
 
 	// A trainee's forged presses are refused and send nothing.
 	trSeen := len(e.tg.Sent(a.t1.user.ID))
-	for _, data := range []string{"ann:send:", "ann:a:", "ann:gp:0:", "ann:rp:t:", "ann:when:", "ann:at:", "ann:x:t1:", "lk:off:", "cmd:announce"} {
+	for _, data := range []string{"ann:send:", "ann:a:", "ann:gp:0:", "ann:rp:t:", "ann:when:", "ann:at:", "ann:x:t1:", "lk:off:", "cmd:announce:"} {
 		e.alert(a.t1.pressData(data), textRole)
 	}
 	a.t1.say("/announce Học viên giả làm Ban tổ chức")

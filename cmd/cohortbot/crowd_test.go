@@ -182,7 +182,7 @@ func (r *crowdRun) answer(p *attendee, call telegramtest.Call) bool {
 			r.c.tg.PushUpdate(telegramtest.TextMessage(p.user, p.user.ID, "/skip"))
 		case "group":
 			ms := r.c.tg.Messages(p.user.ID)
-			u := telegramtest.CallbackQuery(p.user, p.user.ID, ms[len(ms)-1].MessageID, fmt.Sprintf("reg:g:%d", p.user.ID%int64(r.groups)))
+			u := telegramtest.CallbackQuery(p.user, p.user.ID, ms[len(ms)-1].MessageID, fmt.Sprintf("reg:g:%d:%s", p.user.ID%int64(r.groups), r.c.cohort.ID))
 			u.CallbackQuery.ID = fmt.Sprintf("cb-%d", p.user.ID)
 			r.c.tg.PushUpdate(u)
 		case "done":

@@ -209,7 +209,11 @@ func (p *person) register(seen *int, code, name string, group int) telegramtest.
 		case strings.Contains(text, textRegistered):
 			return c
 		case strings.Contains(text, textAskGroup):
-			p.press(p.e.messageID(p.user.ID, c), fmt.Sprintf("reg:g:%d", group))
+			data := buttons(p.e.t, c)
+			if group < 0 || group >= len(data) {
+				p.e.t.Fatalf("registration of %d: no group %d among %q", p.user.ID, group, data)
+			}
+			p.press(p.e.messageID(p.user.ID, c), data[group])
 		default:
 			p.e.t.Fatalf("registration of %d: unexpected %q", p.user.ID, text)
 		}
@@ -260,4 +264,13 @@ func tx(l bot.Lang, key string, args ...any) string { return catalogue().Text(l,
 // txN is a text about n things (bot.Catalogue.TextN).
 func txN(l bot.Lang, key string, n int, args ...any) string {
 	return catalogue().TextN(l, key, n, args...)
+}
+
+// mbData is the data of the organisers' button on a member
+// ("mb:<action>:<arg>…:<user>:<cohort>"), the member's key escaped as
+// bot.UserArg escapes it. It is written out here, not built with the
+// bot's own codec, so that a change of the format fails these tests.
+func mbData(cohort, action string, user int64, args ...string) string {
+	parts := append(append([]string{"mb", action}, args...), fmt.Sprintf("telegram%%3A%d", user), cohort)
+	return strings.Join(parts, ":")
 }

@@ -158,7 +158,7 @@ func TestHostileNames(t *testing.T) {
 	const org = `Sở <i>Công</i> Thương & *Cần* _Thơ_ \`
 	p.say(org)
 	groups := p.reply(&seen, textAskGroup)
-	p.press(e.messageID(p.user.ID, groups), "reg:g:5")
+	p.press(e.messageID(p.user.ID, groups), "reg:g:5:"+c.ID)
 	done := p.reply(&seen, textRegistered)
 	if !strings.Contains(done.Params["text"], name) {
 		t.Errorf("done = %q, want the name %q verbatim", done.Params["text"], name)
@@ -325,8 +325,8 @@ func TestHostileCallbacks(t *testing.T) {
 		{"lang:xx", textStale},
 		{"leave:maybe", textStale},
 		{"pf:", textStale},
-		{"co:nonexistent", textNotMember},
-		{"co:../{c:x}", textNotMember},
+		{"co:nonexistent", textStale},
+		{"co:../{c:x}", textStale},
 		{"mb:", textRole},
 		{"iv:", textRole},
 		{"cmd:nonexistent", textStale},
@@ -361,13 +361,85 @@ func TestHostileCallbacks(t *testing.T) {
 		return id
 	}
 	e.alert(inline("zz:garbage"), textStale)
-	e.answered(inline("cmd:help"))
+	e.answered(inline("cmd:help:"))
 	p.reply(&seen, textHelp)
 	if after := *e.member(c.ID, p.user.ID); after != before {
 		t.Errorf("member changed: %+v, was %+v", after, before)
 	}
 	p.say("/help")
 	p.reply(&seen, textHelp)
+	assertNoAPIErrors(t, e)
+}
+
+// TestHostileCoreButtons: the core's own buttons (bot.ButtonData) pressed
+// with forged or stale data, outside their conversation, naming another
+// cohort, with the wrong arguments or in the shape they had before the
+// codec, get the clear refusal and change nothing. They are a second
+// person's presses so that neither passes the flood limit.
+func TestHostileCoreButtons(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	p := e.seed(c.ID, 6311, bot.Trainee, "Lâm Văn Đức", "Đà Nẵng")
+	before := *e.member(c.ID, p.user.ID)
+	e.serve()
+
+	tests := []struct {
+		data string
+		want string
+	}{
+		{"reg:g:-1:" + c.ID, textStale},
+		{"reg:g:abc:" + c.ID, textStale},
+		{"reg:pn:" + c.ID, textStale},
+		{"reg:skip:" + c.ID, textStale},
+		{"lang:xx:", textStale},
+		{"lang:en", textStale},
+		{"leave:maybe:" + c.ID, textStale},
+		{"leave:yes:nonexistent", textStale},
+		{"leave:yes:x:" + c.ID, textStale},
+		{"leave:yes:", textStale},
+		{"pf:name", textStale},
+		{"pf:name:nonexistent", textStale},
+		{"pf:org:x:" + c.ID, textStale},
+		{"pf:age:" + c.ID, textStale},
+		{"co:" + c.ID, textStale},
+		{"co:pick:", textStale},
+		{"co:pick:x:" + c.ID, textStale},
+		{"co:pick:nonexistent", textNotMember},
+		{"co:pick:../{c}x", textNotMember},
+		{"mb:xx:telegram%3A6311:" + c.ID, textRole},
+		{"iv:n:o:" + c.ID, textRole},
+		{"cmd:nonexistent:", textStale},
+		{"cmd:help:x:", textStale},
+		{"cmd:help:" + c.ID, textStale},
+		{"cmd:help", textStale},
+	}
+	var ids []string
+	for _, tt := range tests {
+		ids = append(ids, p.pressData(tt.data))
+	}
+	for i, tt := range tests {
+		a := e.answered(ids[i])
+		if a.Params["show_alert"] != "true" || a.Params["text"] != tt.want {
+			t.Errorf("press %q answered alert=%q %q, want an alert %q", tt.data, a.Params["show_alert"], a.Params["text"], tt.want)
+		}
+	}
+	if n := len(e.tg.Sent(p.user.ID)); n != 0 {
+		t.Errorf("forged core presses sent %d messages:\n%s", n, e.sentTexts(p.user.ID))
+	}
+	if after := *e.member(c.ID, p.user.ID); after != before {
+		t.Errorf("member changed: %+v, was %+v", after, before)
+	}
+	if prof := e.profile(p.user.ID); prof.Active != c.ID || prof.Lang != "" || !slices.Equal(prof.Cohorts, []string{c.ID}) {
+		t.Errorf("profile changed: %+v", prof)
+	}
+	// No conversation was started: a text is not taken as a new name.
+	seen := 0
+	p.say("Tên Giả Mạo")
+	p.reply(&seen, tx(bot.VI, "err.not_understood"))
+	if after := *e.member(c.ID, p.user.ID); after != before {
+		t.Errorf("member changed after a text: %+v, was %+v", after, before)
+	}
 	assertNoAPIErrors(t, e)
 }
 
@@ -392,7 +464,7 @@ func TestFloodBurst(t *testing.T) {
 		case 5, 31, 36:
 			p.say(fmt.Sprintf("tin nhắn %d 👋", i))
 		case 10:
-			presses[i] = p.pressData("cmd:help")
+			presses[i] = p.pressData("cmd:help:")
 		default:
 			presses[i] = p.pressData(fmt.Sprintf("x:%d", i))
 		}

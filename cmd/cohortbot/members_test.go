@@ -37,12 +37,12 @@ func TestMemberMoveGroup(t *testing.T) {
 	seen := 0
 	o.say("/members")
 	list := o.reply(&seen, "Thành viên khóa")
-	o.press(e.messageID(o.user.ID, list), fmt.Sprintf("mb:v:telegram:%d", tr.user.ID))
+	o.press(e.messageID(o.user.ID, list), mbData(rc.c.ID, "v", tr.user.ID))
 	view := o.reply(&seen, "Ngô Thị Thu")
-	o.press(e.messageID(o.user.ID, view), fmt.Sprintf("mb:g:telegram:%d", tr.user.ID))
+	o.press(e.messageID(o.user.ID, view), mbData(rc.c.ID, "g", tr.user.ID))
 	pick := o.reply(&seen, tx(bot.VI, "members.pick_group", "Ngô Thị Thu"))
 	data := e.groupButton(pick, "Hải Phòng")
-	if want := fmt.Sprintf("mb:sg:2:telegram:%d", tr.user.ID); data != want {
+	if want := mbData(rc.c.ID, "sg", tr.user.ID, "2"); data != want {
 		t.Errorf("Hải Phòng button = %q, want %q", data, want)
 	}
 	for _, d := range buttons(t, pick) {
@@ -66,10 +66,32 @@ func TestMemberMoveGroup(t *testing.T) {
 	tr.reply(&trSeen, tx(bot.VI, "members.moved_notice", "Hải Phòng"))
 
 	// Someone not in the organiser's cohort cannot be moved from it.
-	e.alert(o.pressData("mb:sg:0:telegram:3999"), tx(bot.VI, "members.gone"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:0:telegram:%d", outsider.user.ID)), tx(bot.VI, "members.gone"))
+	e.alert(o.pressData(mbData(rc.c.ID, "sg", 3999, "0")), tx(bot.VI, "members.gone"))
+	e.alert(o.pressData(mbData(rc.c.ID, "sg", outsider.user.ID, "0")), tx(bot.VI, "members.gone"))
 	if m := e.member(other.ID, outsider.user.ID); m.Group != "Lạng Sơn" {
 		t.Errorf("another cohort's member moved to %q", m.Group)
+	}
+
+	// Forged or stale data moves nobody: a button naming another cohort
+	// than the organiser's active one, a member key that UserArg cannot
+	// have made, the wrong number of arguments, the data of before the
+	// codec.
+	for _, data := range []string{
+		mbData(other.ID, "sg", tr.user.ID, "0"),
+		mbData(other.ID, "xx", tr.user.ID),
+		mbData("", "sg", tr.user.ID, "0"),
+		fmt.Sprintf("mb:sg:0:telegram:%d:%s", tr.user.ID, rc.c.ID),
+		fmt.Sprintf("mb:sg:0:telegram%%3a%d:%s", tr.user.ID, rc.c.ID),
+		mbData(rc.c.ID, "sg", tr.user.ID),
+		mbData(rc.c.ID, "xx", tr.user.ID, "0"),
+		mbData(rc.c.ID, "zz", tr.user.ID),
+		fmt.Sprintf("mb:sg:0:telegram:%d", tr.user.ID),
+		fmt.Sprintf("mb:xx:telegram:%d", tr.user.ID),
+	} {
+		e.alert(o.pressData(data), textStale)
+	}
+	if m := e.member(rc.c.ID, tr.user.ID); m == nil || m.Group != "Hải Phòng" {
+		t.Errorf("after forged presses the trainee is %+v, want still in Hải Phòng", m)
 	}
 }
 
@@ -91,7 +113,7 @@ func TestMemberRoleToTrainee(t *testing.T) {
 		{rc.org2, "Mạc Thị Hương", "Cần Thơ"},
 	} {
 		id := tt.p.user.ID
-		o.pressData(fmt.Sprintf("mb:sr:t:telegram:%d", id))
+		o.pressData(mbData(rc.c.ID, "sr", id, "t"))
 		asked := o.reply(&seen, tx(bot.VI, "members.role_changed", tt.name, tx(bot.VI, "role.trainee")))
 		if !strings.Contains(asked.Params["text"], tx(bot.VI, "members.ask_group", tt.name)) {
 			t.Errorf("role change to trainee does not ask for the group: %q", asked.Params["text"])
@@ -120,7 +142,7 @@ func TestMemberRoleToTrainee(t *testing.T) {
 	}
 
 	// A trainee made a lecturer is not asked for a group.
-	o.pressData(fmt.Sprintf("mb:sr:l:telegram:%d", rc.trainee.user.ID))
+	o.pressData(mbData(rc.c.ID, "sr", rc.trainee.user.ID, "l"))
 	got := o.reply(&seen, tx(bot.VI, "members.role_changed", "Ngô Thị Thu", tx(bot.VI, "role.lecturer")))
 	if len(buttons(t, got)) != 0 {
 		t.Errorf("role change to lecturer offers buttons %v", buttons(t, got))

@@ -518,9 +518,9 @@ func TestCommandMenus(t *testing.T) {
 	seen := 0
 	org.say("/start " + c.Invites.Organiser)
 	ask := org.reply(&seen, opsAskName)
-	org.press(e.messageID(org.user.ID, ask), "reg:pn")
+	org.press(e.messageID(org.user.ID, ask), "reg:pn:"+c.ID)
 	q := org.reply(&seen, opsAskOrg)
-	org.press(e.messageID(org.user.ID, q), "reg:skip")
+	org.press(e.messageID(org.user.ID, q), "reg:skip:"+c.ID)
 	org.reply(&seen, "Đăng ký xong")
 	organisers := menuNames(bot.MenuCommands(true))
 	checkMenu(t, "organiser chat after registration", e.tg.Commands(chat, ""), organisers, bot.VI)

@@ -205,20 +205,20 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	}
 
 	forged := []string{
-		fmt.Sprintf("mb:v:telegram:%d", lec),
-		fmt.Sprintf("mb:sr:o:telegram:%d", tr), // promote oneself
-		fmt.Sprintf("mb:sr:t:telegram:%d", org),
-		fmt.Sprintf("mb:sg:0:telegram:%d", tr), // change one's own group
-		fmt.Sprintf("mb:sg:99:telegram:%d", tr),
-		fmt.Sprintf("mb:xx:telegram:%d", lec),
-		fmt.Sprintf("mb:xx:telegram:%d", org),
-		"mb:p:0",
-		"iv:n:o",
-		"iv:n:t",
-		"iv:x:" + rc.c.Invites.Trainee,
-		"cmd:members",
-		"cmd:invites",
-		"cmd:announce",
+		mbData(rc.c.ID, "v", lec),
+		mbData(rc.c.ID, "sr", tr, "o"), // promote oneself
+		mbData(rc.c.ID, "sr", org, "t"),
+		mbData(rc.c.ID, "sg", tr, "0"), // change one's own group
+		mbData(rc.c.ID, "sg", tr, "99"),
+		mbData(rc.c.ID, "xx", lec),
+		mbData(rc.c.ID, "xx", org),
+		"mb:p:0:" + rc.c.ID,
+		"iv:n:o:" + rc.c.ID,
+		"iv:n:t:" + rc.c.ID,
+		"iv:x:" + rc.c.Invites.Trainee + ":" + rc.c.ID,
+		"cmd:members:",
+		"cmd:invites:",
+		"cmd:announce:",
 	}
 	var ids []string
 	for _, data := range forged {
@@ -257,25 +257,25 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	o.say("/members")
 	list := o.reply(&seen, "Thành viên khóa")
 	for _, id := range []int64{org, rc.org2.user.ID, tr, lec} {
-		if !hasButton(t, list, fmt.Sprintf("mb:v:telegram:%d", id)) {
+		if !hasButton(t, list, mbData(rc.c.ID, "v", id)) {
 			t.Errorf("/members has no button for %d: %v", id, buttons(t, list))
 		}
 	}
-	o.press(e.messageID(org, list), fmt.Sprintf("mb:v:telegram:%d", tr))
+	o.press(e.messageID(org, list), mbData(rc.c.ID, "v", tr))
 	view := o.reply(&seen, "Ngô Thị Thu")
-	if !hasButton(t, view, fmt.Sprintf("mb:g:telegram:%d", tr)) || !hasButton(t, view, fmt.Sprintf("mb:x:telegram:%d", tr)) {
+	if !hasButton(t, view, mbData(rc.c.ID, "g", tr)) || !hasButton(t, view, mbData(rc.c.ID, "x", tr)) {
 		t.Errorf("member view buttons %v", buttons(t, view))
 	}
 	// A group index out of range is refused and moves nobody; lecturers
 	// have no group to move to.
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:99:telegram:%d", tr)), tx(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:-1:telegram:%d", tr)), tx(bot.VI, "reg.group_bad"))
-	e.alert(o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", lec)), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(mbData(rc.c.ID, "sg", tr, "99")), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(mbData(rc.c.ID, "sg", tr, "-1")), tx(bot.VI, "reg.group_bad"))
+	e.alert(o.pressData(mbData(rc.c.ID, "sg", lec, "2")), tx(bot.VI, "reg.group_bad"))
 	if m := e.member(rc.c.ID, tr); m.Group != "Lạng Sơn" {
 		t.Errorf("group after out-of-range moves = %q", m.Group)
 	}
 
-	o.pressData(fmt.Sprintf("mb:sg:2:telegram:%d", tr))
+	o.pressData(mbData(rc.c.ID, "sg", tr, "2"))
 	o.reply(&seen, "Đã chuyển Ngô Thị Thu sang nhóm Hải Phòng")
 	trSeen := 0
 	rc.trainee.reply(&trSeen, "chuyển bạn sang nhóm Hải Phòng")
@@ -283,13 +283,13 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 		t.Errorf("group after move = %q", m.Group)
 	}
 
-	o.pressData(fmt.Sprintf("mb:sr:o:telegram:%d", tr))
+	o.pressData(mbData(rc.c.ID, "sr", tr, "o"))
 	o.reply(&seen, "Vai trò của Ngô Thị Thu giờ là Ban tổ chức")
 	if m := e.member(rc.c.ID, tr); m.Role != bot.Organiser || m.Group != "" {
 		t.Errorf("after promotion: %+v", m)
 	}
 
-	o.pressData(fmt.Sprintf("mb:xx:telegram:%d", lec))
+	o.pressData(mbData(rc.c.ID, "xx", lec))
 	o.reply(&seen, "Đã xóa Đinh Văn Hải khỏi khóa")
 	e.notMember(rc.c.ID, lec)
 	lseen := 0
@@ -300,10 +300,10 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	seen2 := 0
 	o2.say("/invites")
 	invs := o2.reply(&seen2, "Mã mời của khóa")
-	if !hasButton(t, invs, "iv:n:t") || !hasButton(t, invs, "iv:x:"+rc.c.Invites.Trainee) {
+	if !hasButton(t, invs, "iv:n:t:"+rc.c.ID) || !hasButton(t, invs, "iv:x:"+rc.c.Invites.Trainee+":"+rc.c.ID) {
 		t.Errorf("/invites buttons %v", buttons(t, invs))
 	}
-	o2.press(e.messageID(o2.user.ID, invs), "iv:n:t")
+	o2.press(e.messageID(o2.user.ID, invs), "iv:n:t:"+rc.c.ID)
 	created := o2.reply(&seen2, "Đã tạo mã mời")
 	all, err := st.Invites(ctx, rc.c.ID)
 	if err != nil {
@@ -321,7 +321,7 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	if inv := e.invite(code); inv.Role != bot.Trainee || inv.Revoked {
 		t.Errorf("new invite = %+v", inv)
 	}
-	id := o2.pressData("iv:x:" + code)
+	id := o2.pressData("iv:x:" + code + ":" + rc.c.ID)
 	if a := e.answered(id); !strings.Contains(a.Params["text"], "Đã thu hồi mã "+code) {
 		t.Errorf("revoke answered %q", a.Params["text"])
 	}
@@ -330,7 +330,24 @@ func TestRoleRefusalForgedButtons(t *testing.T) {
 	}
 	// An invite of another cohort cannot be revoked from this one.
 	other := e.createCohort(samplePlan)
-	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee), tx(bot.VI, "invite.unknown"))
+	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee+":"+rc.c.ID), tx(bot.VI, "invite.unknown"))
+	// Nor from a button that names the other cohort, nor with the data
+	// of before the codec; nor is any invite made by such a press.
+	mine, err := st.Invites(ctx, rc.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee+":"+other.ID), textStale)
+	e.alert(o2.pressData("iv:x:"+other.Invites.Trainee), textStale)
+	e.alert(o2.pressData("iv:n:t:"+other.ID), textStale)
+	e.alert(o2.pressData("iv:n:t"), textStale)
+	e.alert(o2.pressData("iv:n:q:"+rc.c.ID), textStale)
+	if all, err := st.Invites(ctx, other.ID); err != nil || len(all) != 3 {
+		t.Errorf("the other cohort's invites after forged presses: %v, %v", deref(all), err)
+	}
+	if all, err := st.Invites(ctx, rc.c.ID); err != nil || len(all) != len(mine) {
+		t.Errorf("invites after forged presses: %v, %v; want %v", deref(all), err, deref(mine))
+	}
 	if inv := e.invite(other.Invites.Trainee); inv.Revoked {
 		t.Errorf("another cohort's invite was revoked")
 	}
@@ -362,13 +379,13 @@ func TestLeave(t *testing.T) {
 	lan.say("/leave")
 	ask := lan.reply(&seen, "Bạn chắc chắn muốn rời khóa")
 	yes := "leave:yes:" + c.ID
-	if !hasButton(t, ask, yes) || !hasButton(t, ask, "leave:no") {
+	if !hasButton(t, ask, yes) || !hasButton(t, ask, "leave:no:") {
 		t.Fatalf("/leave buttons %v", buttons(t, ask))
 	}
 	// "No" keeps everything and answers in place of the question, so
 	// its "Yes" is gone.
 	askID := e.messageID(lan.user.ID, ask)
-	lan.press(askID, "leave:no")
+	lan.press(askID, "leave:no:")
 	kept := lan.reply(&seen, tx(bot.VI, "leave.kept"))
 	if kept.Method != "editMessageText" || kept.Params["message_id"] != fmt.Sprint(askID) {
 		t.Errorf("leave:no answered with %s of message %s, want an edit of %d", kept.Method, kept.Params["message_id"], askID)
@@ -495,7 +512,7 @@ func TestCancelAndRestartMidRegistration(t *testing.T) {
 
 	p.say("Sở Công Thương Thanh Hóa")
 	groups := p.reply(&seen, textAskGroup)
-	p.press(e.messageID(p.user.ID, groups), "reg:g:3")
+	p.press(e.messageID(p.user.ID, groups), "reg:g:3:"+c.ID)
 	done := p.reply(&seen, textRegistered)
 	if !strings.Contains(done.Params["text"], "Bùi Thị Nga") {
 		t.Errorf("done = %q", done.Params["text"])
@@ -524,7 +541,7 @@ func TestUsedOrganiserInviteAfterDemotionOrRemoval(t *testing.T) {
 	a.register(&aseen, c.Invites.Organiser, "Phan Thảo Vy", 0)
 	bseen := 0
 
-	b.pressData(fmt.Sprintf("mb:sr:t:telegram:%d", a.user.ID))
+	b.pressData(mbData(c.ID, "sr", a.user.ID, "t"))
 	b.reply(&bseen, "Vai trò của Phan Thảo Vy giờ là Học viên")
 	a.reply(&aseen, "đổi vai trò của bạn thành Học viên")
 
@@ -534,7 +551,7 @@ func TestUsedOrganiserInviteAfterDemotionOrRemoval(t *testing.T) {
 		t.Fatalf("demoted organiser used the old invite (answered %q) and is now %+v", got.Params["text"], m)
 	}
 
-	b.pressData(fmt.Sprintf("mb:xx:telegram:%d", a.user.ID))
+	b.pressData(mbData(c.ID, "xx", a.user.ID))
 	b.reply(&bseen, "Đã xóa Phan Thảo Vy khỏi khóa")
 	a.reply(&aseen, "đã xóa bạn khỏi khóa")
 

@@ -18,19 +18,19 @@ func TestRegistrationVietnamese(t *testing.T) {
 	lan.say("/start " + c.Invites.Trainee)
 	lan.reply(&seen, "Nghị định 13/2023/NĐ-CP")
 	ask := lan.reply(&seen, "họ và tên đầy đủ")
-	if !hasButton(t, ask, "reg:pn") {
+	if !hasButton(t, ask, "reg:pn:"+c.ID) {
 		t.Fatalf("name question has no profile-name button: %v", buttons(t, ask))
 	}
 	lan.say("  Lê   Thị Lan  ")
 	lan.reply(&seen, "đơn vị")
 	lan.say("Sở Công Thương Lạng Sơn")
 	groups := lan.reply(&seen, "nhóm nào")
-	if got := buttons(t, groups); len(got) != 6 || got[1] != "reg:g:1" {
+	if got := buttons(t, groups); len(got) != 6 || got[1] != "reg:g:1:"+c.ID {
 		t.Fatalf("group buttons = %v", got)
 	}
-	lan.press(e.messageID(lan.user.ID, groups), "reg:g:1")
+	lan.press(e.messageID(lan.user.ID, groups), "reg:g:1:"+c.ID)
 	done := lan.reply(&seen, "Đăng ký xong")
-	if !strings.Contains(done.Params["text"], "Lê Thị Lan") || !hasButton(t, done, "cmd:schedule") {
+	if !strings.Contains(done.Params["text"], "Lê Thị Lan") || !hasButton(t, done, "cmd:schedule:") {
 		t.Fatalf("done message = %q buttons %v", done.Params["text"], buttons(t, done))
 	}
 
@@ -58,9 +58,9 @@ func TestRegistrationEnglish(t *testing.T) {
 	tom.say("/start " + c.Invites.Lecturer)
 	tom.reply(&seen, "Personal data notice")
 	ask := tom.reply(&seen, "full name")
-	tom.press(e.messageID(tom.user.ID, ask), "reg:pn")
+	tom.press(e.messageID(tom.user.ID, ask), "reg:pn:"+c.ID)
 	org := tom.reply(&seen, "organisation")
-	tom.press(e.messageID(tom.user.ID, org), "reg:skip")
+	tom.press(e.messageID(tom.user.ID, org), "reg:skip:"+c.ID)
 	done := tom.reply(&seen, "Registered!")
 	if !strings.Contains(done.Params["text"], "Tom Nguyen") || !strings.Contains(done.Params["text"], "Lecturer") {
 		t.Fatalf("done = %q", done.Params["text"])
