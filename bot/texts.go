@@ -56,3 +56,21 @@ func (b *Bot) Text(lang Lang, key string, args ...any) string {
 func (b *Bot) TextN(lang Lang, key string, n int, args ...any) string {
 	return b.texts.TextN(lang, key, n, args...)
 }
+
+// OrCore returns the catalogue's entry for key in lang when the catalogue
+// has the key, else the core's: a feature's own texts first, then the
+// texts every feature shares (buttons, errors).
+func (c Catalogue) OrCore(lang Lang, key string, args ...any) string {
+	if _, ok := c[VI][key]; ok {
+		return c.Text(lang, key, args...)
+	}
+	return Text(lang, key, args...)
+}
+
+// OrCoreN is OrCore for a text about n things (Catalogue.TextN).
+func (c Catalogue) OrCoreN(lang Lang, key string, n int, args ...any) string {
+	if _, ok := c[VI][key]; ok {
+		return c.TextN(lang, key, n, args...)
+	}
+	return TextN(lang, key, n, args...)
+}

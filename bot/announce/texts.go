@@ -6,17 +6,7 @@ import "github.com/cohortbot/cohortbot/bot"
 func texts() bot.Catalogue { return bot.Catalogue{bot.VI: textsVI, bot.EN: textsEN} }
 
 // tx is a text in lang: the announce's own, or the core's.
-func tx(l bot.Lang, key string, args ...any) string {
-	if _, ok := textsVI[key]; ok {
-		return texts().Text(l, key, args...)
-	}
-	return bot.Text(l, key, args...)
-}
+func tx(l bot.Lang, key string, args ...any) string { return texts().OrCore(l, key, args...) }
 
 // txN is tx for a text about n things (bot.Catalogue.TextN).
-func txN(l bot.Lang, key string, n int, args ...any) string {
-	if _, ok := textsVI[key]; ok {
-		return texts().TextN(l, key, n, args...)
-	}
-	return bot.TextN(l, key, n, args...)
-}
+func txN(l bot.Lang, key string, n int, args ...any) string { return texts().OrCoreN(l, key, n, args...) }
