@@ -9,4 +9,6 @@ func texts() bot.Catalogue { return bot.Catalogue{bot.VI: textsVI, bot.EN: texts
 func tx(l bot.Lang, key string, args ...any) string { return texts().OrCore(l, key, args...) }
 
 // txN is tx for a text about n things (bot.Catalogue.TextN).
-func txN(l bot.Lang, key string, n int, args ...any) string { return texts().OrCoreN(l, key, n, args...) }
+func txN(l bot.Lang, key string, n int, args ...any) string {
+	return texts().OrCoreN(l, key, n, args...)
+}
