@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // and a few clients send WebP
+
+	"github.com/cohortbot/cohortbot/bot"
 )
 
 const (
@@ -19,27 +21,26 @@ const (
 	// jpegQuality keeps photos sharp on a big screen at a fraction of the
 	// original's size.
 	jpegQuality = 88
-	// maxPixels refuses images that would take too much memory to decode
-	// (a small PNG can claim a huge canvas).
-	maxPixels = 40_000_000
 )
 
-// errNotImage is returned for a file that is not a photo we can decode.
-var errNotImage = errors.New("not a jpeg, png or webp image")
+// errNotImage is returned for a file that is not a photo we can decode
+// within the budget: such a file is remembered and never decoded again.
+var errNotImage = errors.New("not a photo that can be shown")
 
 // clean decodes a photo and encodes it again as a JPEG, so that nothing of
 // the original file but its pixels survives: no EXIF, no GPS position, no
 // camera serial, no comment, no XMP. A JPEG's EXIF orientation is applied
 // to the pixels first, since the tag that told viewers to rotate is gone.
 // Photos larger than side are scaled down; transparency becomes white.
+//
+// The caller has checked the picture with bot.CheckImage and holds its
+// cost in the decoding budget.
 func clean(raw []byte, side int) ([]byte, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(raw))
+	info, err := bot.CheckImage(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errNotImage, err)
+		return nil, fmt.Errorf("%w: %w", errNotImage, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
-		return nil, fmt.Errorf("%w: %dx%d is too large", errNotImage, cfg.Width, cfg.Height)
-	}
+	format := info.Format
 	src, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotImage, err)
