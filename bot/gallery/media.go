@@ -187,6 +187,30 @@ func (m *media) release(cost int64) {
 	m.budgetMu.Unlock()
 }
 
+// Photos is the gallery's cleaning of photos, for the contest too: an
+// entry sent as a file is shown to everyone as the same cleaned copy the
+// projector page serves, made within the same decoding budget.
+type Photos struct{ m *media }
+
+// NewPhotos returns the photos fetched with f (which may be nil when
+// only Clean is used).
+func NewPhotos(f Fetcher) *Photos { return &Photos{m: newMedia(f, defaultCacheBytes)} }
+
+// Fetch downloads a platform file.
+func (p *Photos) Fetch(ctx context.Context, fileID string) ([]byte, error) {
+	if p.m.fetch == nil {
+		return nil, errors.New("fetch photo: no fetcher configured")
+	}
+	return p.m.fetch.Fetch(ctx, fileID)
+}
+
+// Clean re-encodes a picture without its metadata, at a projector's size.
+func (p *Photos) Clean(ctx context.Context, raw []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	return p.m.clean(ctx, raw)
+}
+
 func (h *handler) serveMedia(w http.ResponseWriter, r *http.Request) {
 	commonHeaders(w)
 	c := h.cohort(w, r)

@@ -61,6 +61,10 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// the outbox, in order for its chat.
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
 	fs := features(st)
+	// Entries sent as files are checked by their bytes and shown as the
+	// gallery's cleaned copy, within the gallery's decoding budget.
+	photos := gallery.NewPhotos(tg)
+	fs.Contest.UsePhotos(photos)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
@@ -74,7 +78,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	// The award ceremony's projector page, its JSON and the photos it
 	// shows, fetched from Telegram by the server (the token stays here).
-	galleryHandler := gallery.Handler(fs.Contest, tg, a.Clock, log)
+	galleryHandler := gallery.Handler(fs.Contest, photos, a.Clock, log)
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
