@@ -30,6 +30,9 @@ type App struct {
 	// Ready, when set, receives the HTTP server's address once serve
 	// listens (tests).
 	Ready chan<- string
+	// MetricsReady, when set, receives the metrics server's address once
+	// it listens (tests).
+	MetricsReady chan<- string
 }
 
 const usage = `cohortbot — the training cohort chatbot

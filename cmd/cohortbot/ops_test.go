@@ -600,10 +600,15 @@ func deleteCommands(t *testing.T, e *env, scope tgbotapi.BotCommandScope) {
 }
 
 // TestMetrics reads /metrics after updates and sends, one of them to a
-// user who blocked the bot.
+// user who blocked the bot. It is served on METRICS_ADDR only, never on
+// the public HTTP_ADDR.
 func TestMetrics(t *testing.T) {
 	e := newEnv(t)
+	e.vars["METRICS_ADDR"] = "127.0.0.1:0"
 	s := e.serve()
+	if code, _ := httpGet(t, s.url("/metrics")); code != http.StatusNotFound {
+		t.Errorf("/metrics on HTTP_ADDR = %d, want 404", code)
+	}
 	help := tx(bot.VI, "help.title")
 
 	p := e.person(7001, "An", "Nguyễn", "vi")
@@ -664,7 +669,10 @@ func TestMetrics(t *testing.T) {
 // printed) to value.
 func scrapeMetrics(t *testing.T, s *server) map[string]float64 {
 	t.Helper()
-	code, body := httpGet(t, s.url("/metrics"))
+	if s.metrics == "" {
+		t.Fatal("no metrics server: METRICS_ADDR unset?")
+	}
+	code, body := httpGet(t, "http://"+s.metrics+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics = %d", code)
 	}
@@ -774,4 +782,17 @@ func closedPort(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// TestMetricsNotPublic: without METRICS_ADDR, /metrics is served nowhere,
+// least of all on the public HTTP_ADDR.
+func TestMetricsNotPublic(t *testing.T) {
+	e := newEnv(t)
+	s := e.serve()
+	if code, _ := httpGet(t, s.url("/metrics")); code != http.StatusNotFound {
+		t.Errorf("/metrics on HTTP_ADDR = %d, want 404", code)
+	}
+	if s.metrics != "" {
+		t.Errorf("a metrics server listens on %s without METRICS_ADDR", s.metrics)
+	}
 }
