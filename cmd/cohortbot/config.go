@@ -28,13 +28,13 @@ type Config struct {
 	// MetricsAddr is where /metrics listens; empty: not served at all
 	// (never on the public HTTPAddr).
 	MetricsAddr string
-	SendRate      int
-	SendBurst     int
-	Shutdown      time.Duration
-	Replica       string
-	Admins        map[bot.UserKey]bool
-	LogLevel      slog.Level
-	LogFormat     string
+	SendRate    int
+	SendBurst   int
+	Shutdown    time.Duration
+	Replica     string
+	Admins      map[bot.UserKey]bool
+	LogLevel    slog.Level
+	LogFormat   string
 }
 
 var (
