@@ -742,6 +742,10 @@ func TestServeRefusesToStart(t *testing.T) {
 		{name: "no redis", unset: []string{"REDIS_URL"}, wantCode: 2, wantMsg: "console"},
 		{name: "redis down", set: map[string]string{"REDIS_URL": "redis://" + closed + "/0"}, wantCode: 1, wantMsg: "redis"},
 		{name: "no token", unset: []string{"TELEGRAM_TOKEN"}, wantCode: 2, wantMsg: "TELEGRAM_TOKEN"},
+		// A mistyped REDIS_URL is named without its password (issue 10).
+		{name: "mistyped redis url", set: map[string]string{"REDIS_URL": "redis://default:" + redisPassword + "@localhost:63x79/0"}, wantCode: 2, wantMsg: "REDIS_URL redis://default:xxxxx@localhost:63x79/0"},
+		{name: "redis url without scheme", set: map[string]string{"REDIS_URL": "redis//default:" + redisPassword + "@localhost:6379"}, wantCode: 2, wantMsg: "xxxxx"},
+		{name: "redis with password down", set: map[string]string{"REDIS_URL": "redis://default:" + redisPassword + "@" + closed + "/0"}, wantCode: 1, wantMsg: "redis"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -767,10 +771,16 @@ func TestServeRefusesToStart(t *testing.T) {
 				if strings.Contains(out, secret) || strings.Contains(out, e.tg.Token()) {
 					t.Errorf("output shows the token:\n%s", out)
 				}
+				if strings.Contains(out, redisPassword) {
+					t.Errorf("output shows the Redis password:\n%s", out)
+				}
 			}
 		})
 	}
 }
+
+// redisPassword is a password in REDIS_URL that must never be printed.
+const redisPassword = "Redis-Pa55w0rd-of-the-ministry"
 
 // closedPort returns a local address nothing listens on.
 func closedPort(t *testing.T) string {
