@@ -442,6 +442,14 @@ func (s *Store) SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, e
 	return s.updateMeta(ctx, id, "plan", raw, "name", p.Name)
 }
 
+// SetViewKey replaces the cohort's view key (the projector page's): the
+// old one stops working at the next request, on every replica, since
+// the gallery reads the cohort from Redis on each.
+func (s *Store) SetViewKey(ctx context.Context, id, key string) error {
+	_, err := s.updateMeta(ctx, id, "view_key", key)
+	return err
+}
+
 // SetGroupChat links a platform group chat to the cohort.
 func (s *Store) SetGroupChat(ctx context.Context, id string, chat bot.ChatKey) error {
 	_, err := s.updateMeta(ctx, id, "group_chat", string(chat))

@@ -43,6 +43,7 @@ Usage:
   cohortbot cohort create --plan FILE [--json] | --name NAME [--json]
   cohortbot cohort list
   cohortbot cohort delete ID
+  cohortbot cohort rotate-key ID                a new view key; the old one stops working at once
   cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--json]
   cohortbot invite revoke CODE
   cohortbot plan check FILE
