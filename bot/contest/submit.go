@@ -302,27 +302,61 @@ func isHEIF(raw []byte) bool {
 // for the upload (the console), the draft stays a file.
 func (b *Contest) showCleaned(c *bot.Context, n int64, raw []byte) error {
 	ds, err := b.drafts(c, []int64{n})
-	if err != nil || len(ds) == 0 || !ds[0].Document {
+	if err != nil || len(ds) == 0 || !ds[0].Document || b.photos == nil {
 		return err
 	}
-	if b.photos == nil {
-		return nil
+	f, err := b.cleanCopy(c, n, raw)
+	if err != nil || f == nil {
+		return err
 	}
+	return b.editDrafts(c, []int64{n}, func(d *Entry) { d.FileID, d.Document = f.ID, false })
+}
+
+// cleanCopy cleans a picture and uploads it to the author's chat; it
+// returns the platform's file of the copy, nil where the platform keeps
+// none (the console) or the upload was handed to the outbox.
+func (b *Contest) cleanCopy(c *bot.Context, n int64, raw []byte) (*bot.File, error) {
 	clean, err := b.photos.Clean(c.Context, raw)
 	if err != nil {
-		return fmt.Errorf("clean entry %d: %w", n, err)
+		return nil, fmt.Errorf("clean entry %d: %w", n, err)
 	}
 	sent, err := c.Send(bot.Message{Photo: &bot.File{Name: "photo.jpg", Bytes: clean},
 		Text: c.T("contest.ph.cleaned", strconv.FormatInt(n, 10))})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sent.Photo == nil || sent.Photo.ID == "" {
+		return nil, nil
+	}
+	return sent.Photo, nil
+}
+
+// cleanBeforeSubmit makes sure no draft still holding its original file
+// (its cleaned copy could not be made or uploaded when it arrived) is
+// submitted as it is: the copy is made now, or the submission fails and
+// the author may try again.
+func (b *Contest) cleanBeforeSubmit(c *bot.Context, ds []*Entry) error {
+	if b.photos == nil || c.U.Platform == bot.Console {
 		return nil
 	}
-	return b.editDrafts(c, []int64{n}, func(d *Entry) {
-		d.FileID, d.Document = sent.Photo.ID, false
-	})
+	for _, d := range ds {
+		if !d.Document {
+			continue
+		}
+		raw, err := b.photos.Fetch(c.Context, d.FileID)
+		if err != nil {
+			return fmt.Errorf("read entry %d to clean it: %w", d.N, err)
+		}
+		f, err := b.cleanCopy(c, d.N, raw)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			return fmt.Errorf("entry %d: the cleaned copy got no file id; not submitting the original", d.N)
+		}
+		d.FileID, d.Document = f.ID, false
+	}
+	return nil
 }
 
 // cleanCaption tidies a caption like a name (one line, no control
@@ -574,6 +608,9 @@ func (b *Contest) submit(c *bot.Context, ds []*Entry, enterprise string) error {
 	to := EntryApproved
 	if pc.Moderation {
 		to = EntryPending
+	}
+	if err := b.cleanBeforeSubmit(c, ds); err != nil {
+		return err
 	}
 	// A photo of the album that arrived after the category was chosen
 	// takes the album's.

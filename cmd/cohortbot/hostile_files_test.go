@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -118,6 +119,33 @@ func TestHostileContestFiles(t *testing.T) {
 			}
 		}
 	}
+	// Telegram answers the upload of the cleaned copy with a 429: it is
+	// sent again, and the original still goes to nobody.
+	e.tg.FailNext("sendPhoto", 1, http.StatusTooManyRequests, "", 1)
+	send(lan, "exif2", "Le-Thi-Lan_2.jpg", "image/jpeg", withGPS(smallJPEG(t), secret))
+	lan.reply(&sl, "Đã nhận ảnh số 2")
+	lan.say("Khói thải")
+	ask = lan.reply(&sl, "Ảnh số 2 thuộc loại")
+	lan.pressOn(ask, cb("ph:cat:2:1"))
+	lan.reply(&sl, "doanh nghiệp nào")
+	lan.say("/skip")
+	lan.reply(&sl, "Đã ghi nhận ảnh dự thi số 2")
+	en2 := e.snapshot(c.ID).Entries[1]
+	if en2.Document || en2.FileID == "exif2" {
+		t.Errorf("entry 2 %+v, want the cleaned photo", *en2)
+	}
+	mod2 := org.reply(&so, "Ảnh dự thi số 2 chờ duyệt")
+	if mod2.Method != "sendPhoto" || mod2.Params["photo"] != en2.FileID {
+		t.Errorf("organisers got %s %v for entry 2, want the cleaned photo %s", mod2.Method, mod2.Params["photo"], en2.FileID)
+	}
+	for _, id := range []int64{org.user.ID, lan.user.ID, ann.user.ID} {
+		for _, call := range e.tg.Sent(id) {
+			if call.Params["document"] == "exif2" || call.Params["photo"] == "exif2" {
+				t.Errorf("the original file went to %d: %s %v", id, call.Method, call.Params)
+			}
+		}
+	}
+
 	// The same file again is the same entry (deduplicated by the original).
 	refuse(lan, "the same file twice", "Bạn đã gửi ảnh này rồi (ảnh số 1)", func() {
 		lan.push(telegramtest.Document(lan.user, lan.user.ID, "exif1", "uq-exif1", "copy.jpg", "image/jpeg", 2000))
