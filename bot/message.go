@@ -39,6 +39,10 @@ type Answer struct {
 type Sent struct {
 	Chat      ChatKey
 	MessageID int64
+	// Photo is the platform's file of an uploaded photo, to send it again
+	// by id (Telegram); nil when the platform keeps none or the message
+	// was handed to the outbox.
+	Photo *File
 }
 
 // Sender delivers direct answers. Adapters implement it; the delivery layer

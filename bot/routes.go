@@ -91,9 +91,7 @@ func (b *Bot) routes() *Router {
 // edited messages, commands addressed to another bot, channel posts.
 func (b *Bot) gate(next HandlerFunc) HandlerFunc {
 	return func(c *Context) error {
-		u := c.U
-		switch {
-		case u.Kind == KindEdited, u.ForOtherBot, u.ChatType == Channel, u.User == "":
+		if c.U.Ignored() {
 			return nil
 		}
 		return next(c)

@@ -151,5 +151,14 @@ type Callback struct {
 	MessageID int64  `json:"m,omitempty"` // the message that carried the button
 }
 
+// Ignored reports whether the bot drops the update before anything is
+// loaded, whatever its state (the router's gate): edited messages,
+// commands for another bot, channel posts and updates without a sender.
+// Handling such an update twice changes nothing, so its dedupe marker
+// may be short-lived.
+func (u *Update) Ignored() bool {
+	return u.Kind == KindEdited || u.ForOtherBot || u.ChatType == Channel || u.User == ""
+}
+
 // IsPrivate reports whether the update came from a private chat.
 func (u *Update) IsPrivate() bool { return u.ChatType == Private }

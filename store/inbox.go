@@ -18,20 +18,31 @@ import (
 // Telegram keeps undelivered updates for 24 hours, so a week is ample.
 const seenTTL = 7 * 24 * time.Hour
 
+// ignoredSeenTTL is how long the id of an update the bot ignores
+// (bot.Update.Ignored: edited messages, channel posts, commands for other
+// bots) is remembered. Handling one twice changes nothing, so its marker
+// only has to absorb a platform's redelivery burst. Whether an update is
+// ignored depends on its content alone, so a real update delivered again
+// is always deduplicated for the full seenTTL.
+const ignoredSeenTTL = time.Hour
+
 // recordScript appends each update not seen before to the inbox stream,
 // with its sender, and to its sender's list of pending updates, which keeps
 // one person's updates in order across replicas; in the same step it
 // stores the next polling offset. KEYS: the stream, the offset key (or the
 // stream again when there is none), then per update its seen marker and
 // its sender's list (the stream again when it has no sender); ARGV: seen
-// TTL seconds, offset (or ""), then per update its JSON document and its
-// sender.
+// TTL seconds, offset (or ""), the seen TTL of ignored updates, then per
+// update its JSON document, its sender and "1" when it is ignored.
 var recordScript = redis.NewScript(`
 local added = 0
 for i = 3, #KEYS, 2 do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    local id = redis.call('XADD', KEYS[1], '*', 'u', ARGV[i], 'k', ARGV[i+1])
-    if ARGV[i+1] ~= '' then redis.call('RPUSH', KEYS[i+1], id) end
+  local a = 4 + 3 * (i - 3) / 2
+  local ttl = ARGV[1]
+  if ARGV[a+2] == '1' then ttl = ARGV[3] end
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ttl) then
+    local id = redis.call('XADD', KEYS[1], '*', 'u', ARGV[a], 'k', ARGV[a+1])
+    if ARGV[a+1] ~= '' then redis.call('RPUSH', KEYS[i+1], id) end
     added = added + 1
   end
 end
@@ -45,9 +56,9 @@ return added
 // confirmed to the platform.
 func (s *Store) Record(ctx context.Context, p bot.Platform, updates []bot.Update, offset int64) (int, error) {
 	keys := make([]string, 0, 2*len(updates)+2)
-	args := make([]any, 0, 2*len(updates)+2)
+	args := make([]any, 0, 3*len(updates)+3)
 	keys = append(keys, keyInbox, offsetKey(p))
-	args = append(args, int64(seenTTL/time.Second), "")
+	args = append(args, int64(seenTTL/time.Second), "", int64(ignoredSeenTTL/time.Second))
 	if offset > 0 {
 		args[1] = strconv.FormatInt(offset, 10)
 	}
@@ -61,7 +72,11 @@ func (s *Store) Record(ctx context.Context, p bot.Platform, updates []bot.Update
 			order = orderKey(u)
 		}
 		keys = append(keys, seenKey(p, updates[i].ID), order)
-		args = append(args, raw, string(updates[i].User))
+		ignored := "0"
+		if updates[i].Ignored() {
+			ignored = "1"
+		}
+		args = append(args, raw, string(updates[i].User), ignored)
 	}
 	n, err := recordScript.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -372,5 +373,49 @@ func TestPendingInboxIsOwnOnly(t *testing.T) {
 	}
 	if got, _ := st.PendingInbox(ctx, "replica-a", "0", 100); len(got) != 0 {
 		t.Errorf("after ack, PendingInbox(a) = %d entries", len(got))
+	}
+}
+
+// TestRecordIgnoredShortDedupe: an update the bot ignores (an edited
+// message, a channel post, a command for another bot) keeps its dedupe
+// marker for an hour, a real one for a week, in the same batch; both are
+// deduplicated when delivered again.
+func TestRecordIgnoredShortDedupe(t *testing.T) {
+	t.Parallel()
+	st, _ := MustStore(t)
+	ctx := MustContext(t)
+	real := textUpdate(bot.Telegram, 101)
+	edited := textUpdate(bot.Telegram, 102)
+	edited.Kind = bot.KindEdited
+	channel := textUpdate(bot.Telegram, 103)
+	channel.ChatType = bot.Channel
+	other := textUpdate(bot.Telegram, 104)
+	other.Kind, other.Command, other.ForOtherBot = bot.KindCommand, "help", true
+	command := textUpdate(bot.Telegram, 105)
+	command.Kind, command.Command = bot.KindCommand, "vote"
+	batch := []bot.Update{real, edited, channel, other, command}
+	if n, err := st.Record(ctx, bot.Telegram, batch, 106); err != nil || n != 5 {
+		t.Fatalf("Record = %d, %v; want 5", n, err)
+	}
+	for _, tc := range []struct {
+		id       int64
+		min, max time.Duration
+	}{
+		{101, 24 * time.Hour, 7 * 24 * time.Hour},
+		{102, time.Minute, time.Hour},
+		{103, time.Minute, time.Hour},
+		{104, time.Minute, time.Hour},
+		{105, 24 * time.Hour, 7 * 24 * time.Hour},
+	} {
+		ttl, err := st.Client().TTL(ctx, "{in}:seen:telegram:"+strconv.FormatInt(tc.id, 10)).Result()
+		if err != nil || ttl < tc.min || ttl > tc.max {
+			t.Errorf("update %d: seen TTL = %v, %v; want between %v and %v", tc.id, ttl, err, tc.min, tc.max)
+		}
+	}
+	if n, err := st.Record(ctx, bot.Telegram, batch, 106); err != nil || n != 0 {
+		t.Errorf("the batch again: Record = %d, %v; want 0", n, err)
+	}
+	if n, err := st.InboxBacklog(ctx); err != nil || n != 5 {
+		t.Errorf("InboxBacklog = %d, %v; want 5", n, err)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
@@ -45,9 +47,52 @@ func Open(redisURL string, clusterAddrs []string) (*Store, error) {
 	}
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		// The parser's errors quote the URL, password included: say what
+		// is wrong with the password replaced.
+		msg := strings.ReplaceAll(err.Error(), redisURL, RedactURL(redisURL))
+		if pw := urlPassword(redisURL); len(pw) >= 4 { // a shorter one would garble the message
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+		return nil, fmt.Errorf("parse REDIS_URL %s: %s", RedactURL(redisURL), msg)
 	}
 	return New(redis.NewClient(opt)), nil
+}
+
+// RedactURL returns a Redis URL with its password replaced by xxxxx, even
+// when the URL does not parse.
+func RedactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	if pw, at := rawPassword(raw); pw != "" {
+		return raw[:at-len(pw)] + "xxxxx" + raw[at:]
+	}
+	return raw
+}
+
+// urlPassword is the password of a URL that may not parse, or "".
+func urlPassword(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		pw, _ := u.User.Password()
+		return pw
+	}
+	pw, _ := rawPassword(raw)
+	return pw
+}
+
+// rawPassword finds a password in something that looks like
+// user:password@host, scheme or not, and where its "@" is.
+func rawPassword(raw string) (pw string, at int) {
+	at = strings.LastIndexByte(raw, '@')
+	if at < 0 {
+		return "", 0
+	}
+	userinfo := raw[:at]
+	if i := strings.LastIndexByte(userinfo, '/'); i >= 0 {
+		userinfo = userinfo[i+1:]
+	}
+	_, pw, _ = strings.Cut(userinfo, ":")
+	return pw, at
 }
 
 // Client exposes the Redis client to the packages that share it
@@ -395,6 +440,14 @@ func (s *Store) SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, e
 		return 0, fmt.Errorf("encode plan: %w", err)
 	}
 	return s.updateMeta(ctx, id, "plan", raw, "name", p.Name)
+}
+
+// SetViewKey replaces the cohort's view key (the projector page's): the
+// old one stops working at the next request, on every replica, since
+// the gallery reads the cohort from Redis on each.
+func (s *Store) SetViewKey(ctx context.Context, id, key string) error {
+	_, err := s.updateMeta(ctx, id, "view_key", key)
+	return err
 }
 
 // SetGroupChat links a platform group chat to the cohort.

@@ -11,12 +11,26 @@ import (
 // Contest is the photo contest: submissions, moderation, the vote and
 // its results.
 type Contest struct {
-	core  *bot.Bot
-	store Store
+	core   *bot.Bot
+	store  Store
+	photos Photos
 }
 
 // NewContest returns the contest on its store.
 func New(st Store) *Contest { return &Contest{store: st} }
+
+// Photos downloads a platform file and makes the cleaned copy of a
+// picture that everyone is shown: re-encoded, without EXIF, GPS or file
+// name, within the decoding budget. cmd gives the gallery's.
+type Photos interface {
+	Fetch(ctx context.Context, fileID string) ([]byte, error)
+	Clean(ctx context.Context, raw []byte) ([]byte, error)
+}
+
+// UsePhotos sets where entries sent as files are read and cleaned; call
+// it before the bot starts. Without it a file's bytes are read from the
+// update only (the console carries them).
+func (b *Contest) UsePhotos(p Photos) { b.photos = p }
 
 // Feature plugs the contest into the core.
 func (b *Contest) Feature() bot.Feature {

@@ -5,6 +5,7 @@ import "github.com/cohortbot/cohortbot/bot"
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"path"
 	"slices"
 	"strconv"
@@ -111,6 +112,19 @@ func (b *Contest) contestFile(c *bot.Context) error {
 	default:
 		return c.Reply(c.T(problem))
 	}
+	// A file's name and declared type only routed it here: its bytes say
+	// what it is, and whether it can be shown within the decoding budget.
+	var raw []byte
+	if doc {
+		var refusal string
+		raw, refusal, err = b.documentBytes(c, f)
+		if err != nil {
+			return err
+		}
+		if refusal != "" {
+			return c.Reply(refusal)
+		}
+	}
 	e := &Entry{
 		Cohort: c.Cohort.ID, Author: c.U.User, Group: c.Member.Group, FileID: f.ID, UniqueID: f.UniqueID,
 		Album: c.U.Album, Caption: cleanCaption(c.U.Text), Created: now, Document: doc,
@@ -151,6 +165,12 @@ func (b *Contest) contestFile(c *bot.Context) error {
 		b.core.Log().Info("contest entry drafted", "cohort", c.Cohort.ID, "entry", n, "user", c.U.User, "album", e.Album)
 	default:
 		return fmt.Errorf("submit entry: unexpected %q", res.Status)
+	}
+
+	if doc {
+		if err := b.showCleaned(c, n, raw); err != nil {
+			return err
+		}
 	}
 
 	if conv != nil && (sameAlbum || slices.Contains(convEntries(conv), n)) {
@@ -224,6 +244,119 @@ func entryFile(u *bot.Update) (f *bot.File, doc bool, problem string) {
 		return nil, false, "contest.ph.too_big"
 	}
 	return d, true, ""
+}
+
+// documentBytes reads a picture sent as a file and checks it by its
+// bytes: a JPEG or PNG whose decoding fits the budget. It returns the
+// refusal to show the author otherwise.
+func (b *Contest) documentBytes(c *bot.Context, f *bot.File) (raw []byte, refusal string, err error) {
+	raw = f.Bytes
+	if raw == nil {
+		if b.photos == nil {
+			return nil, "", errors.New("read entry file: no photo fetcher configured")
+		}
+		if raw, err = b.photos.Fetch(c.Context, f.ID); err != nil {
+			return nil, "", fmt.Errorf("read entry file: %w", err)
+		}
+	}
+	if len(raw) > maxEntryBytes {
+		return nil, c.T("contest.ph.too_big", maxEntryBytes>>20), nil
+	}
+	info, err := bot.CheckImage(raw)
+	switch {
+	case errors.Is(err, bot.ErrImageTooCostly):
+		b.core.Log().Warn("contest file refused: too costly to decode", "user", c.U.User, "format", info.Format,
+			"width", info.Width, "height", info.Height, "cost_mb", info.Cost>>20)
+		return nil, c.T("contest.ph.too_costly", info.Width, info.Height, strings.ToUpper(info.Format)), nil
+	case err != nil:
+		if isHEIF(raw) {
+			return nil, c.T("contest.ph.heic"), nil
+		}
+		if strings.HasPrefix(http.DetectContentType(raw), "image/") {
+			return nil, c.T("contest.ph.bad_format"), nil
+		}
+		return nil, c.T("contest.ph.not_image_bytes"), nil
+	case info.Format != "jpeg" && info.Format != "png":
+		return nil, c.T("contest.ph.bad_format"), nil
+	}
+	return raw, "", nil
+}
+
+// isHEIF reports whether bytes are an ISO media file of a HEIF brand.
+func isHEIF(raw []byte) bool {
+	if len(raw) < 12 || string(raw[4:8]) != "ftyp" {
+		return false
+	}
+	switch string(raw[8:12]) {
+	case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif":
+		return true
+	}
+	return false
+}
+
+// showCleaned shows the author the cleaned copy of a draft sent as a
+// file, and makes that copy the entry's picture: voters, organisers and
+// everyone after the results see it, never the original file with its
+// EXIF, GPS position and file name. A draft already switched (this update
+// again after a crash) is left as it is. Where the platform keeps no id
+// for the upload (the console), the draft stays a file.
+func (b *Contest) showCleaned(c *bot.Context, n int64, raw []byte) error {
+	ds, err := b.drafts(c, []int64{n})
+	if err != nil || len(ds) == 0 || !ds[0].Document || b.photos == nil {
+		return err
+	}
+	f, err := b.cleanCopy(c, n, raw)
+	if err != nil || f == nil {
+		return err
+	}
+	return b.editDrafts(c, []int64{n}, func(d *Entry) { d.FileID, d.Document = f.ID, false })
+}
+
+// cleanCopy cleans a picture and uploads it to the author's chat; it
+// returns the platform's file of the copy, nil where the platform keeps
+// none (the console) or the upload was handed to the outbox.
+func (b *Contest) cleanCopy(c *bot.Context, n int64, raw []byte) (*bot.File, error) {
+	clean, err := b.photos.Clean(c.Context, raw)
+	if err != nil {
+		return nil, fmt.Errorf("clean entry %d: %w", n, err)
+	}
+	sent, err := c.Send(bot.Message{Photo: &bot.File{Name: "photo.jpg", Bytes: clean},
+		Text: c.T("contest.ph.cleaned", strconv.FormatInt(n, 10))})
+	if err != nil {
+		return nil, err
+	}
+	if sent.Photo == nil || sent.Photo.ID == "" {
+		return nil, nil
+	}
+	return sent.Photo, nil
+}
+
+// cleanBeforeSubmit makes sure no draft still holding its original file
+// (its cleaned copy could not be made or uploaded when it arrived) is
+// submitted as it is: the copy is made now, or the submission fails and
+// the author may try again.
+func (b *Contest) cleanBeforeSubmit(c *bot.Context, ds []*Entry) error {
+	if b.photos == nil || c.U.Platform == bot.Console {
+		return nil
+	}
+	for _, d := range ds {
+		if !d.Document {
+			continue
+		}
+		raw, err := b.photos.Fetch(c.Context, d.FileID)
+		if err != nil {
+			return fmt.Errorf("read entry %d to clean it: %w", d.N, err)
+		}
+		f, err := b.cleanCopy(c, d.N, raw)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			return fmt.Errorf("entry %d: the cleaned copy got no file id; not submitting the original", d.N)
+		}
+		d.FileID, d.Document = f.ID, false
+	}
+	return nil
 }
 
 // cleanCaption tidies a caption like a name (one line, no control
@@ -475,6 +608,9 @@ func (b *Contest) submit(c *bot.Context, ds []*Entry, enterprise string) error {
 	to := EntryApproved
 	if pc.Moderation {
 		to = EntryPending
+	}
+	if err := b.cleanBeforeSubmit(c, ds); err != nil {
+		return err
 	}
 	// A photo of the album that arrived after the category was chosen
 	// takes the album's.

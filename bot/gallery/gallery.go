@@ -63,6 +63,7 @@ type handler struct {
 }
 
 // Handler serves the gallery page, the leaderboard JSON and the photos.
+// f may be a *Photos shared with the contest.
 // The page is public to whoever holds the view key, so it always shows
 // what a non-organiser may see: hidden totals stay hidden.
 func Handler(src Source, f Fetcher, clock func() time.Time, log *slog.Logger) http.Handler {
@@ -72,7 +73,12 @@ func Handler(src Source, f Fetcher, clock func() time.Time, log *slog.Logger) ht
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{src: src, clock: clock, log: log, page: newPage(), media: newMedia(f, defaultCacheBytes)}
+	h := &handler{src: src, clock: clock, log: log, page: newPage()}
+	if p, ok := f.(*Photos); ok {
+		h.media = p.m // one decoding budget for the page and the contest
+	} else {
+		h.media = newMedia(f, defaultCacheBytes)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(PagePattern, h.servePage)
 	mux.HandleFunc(LeaderboardPattern, h.serveLeaderboard)

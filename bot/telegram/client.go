@@ -460,8 +460,15 @@ func (c *Client) sendFile(ctx context.Context, chatID int64, m bot.Message, mark
 		return bot.Sent{}, err
 	}
 	sent := bot.Sent{Chat: m.Chat, MessageID: int64(msg.MessageID)}
+	if n := len(msg.Photo); n > 0 {
+		// The largest size is the photo as sent.
+		p := msg.Photo[n-1]
+		sent.Photo = &bot.File{ID: p.FileID, UniqueID: p.FileUniqueID, Width: p.Width, Height: p.Height, Size: int64(p.FileSize)}
+	}
 	if rest != "" {
-		return c.Send(ctx, bot.Message{Chat: m.Chat, Text: rest, Buttons: m.Buttons})
+		more, err := c.Send(ctx, bot.Message{Chat: m.Chat, Text: rest, Buttons: m.Buttons})
+		more.Photo = sent.Photo
+		return more, err
 	}
 	return sent, nil
 }

@@ -30,6 +30,9 @@ type App struct {
 	// Ready, when set, receives the HTTP server's address once serve
 	// listens (tests).
 	Ready chan<- string
+	// MetricsReady, when set, receives the metrics server's address once
+	// it listens (tests).
+	MetricsReady chan<- string
 }
 
 const usage = `cohortbot — the training cohort chatbot
@@ -40,6 +43,7 @@ Usage:
   cohortbot cohort create --plan FILE [--json] | --name NAME [--json]
   cohortbot cohort list
   cohortbot cohort delete ID
+  cohortbot cohort rotate-key ID                a new view key; the old one stops working at once
   cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--json]
   cohortbot invite revoke CODE
   cohortbot plan check FILE

@@ -67,7 +67,7 @@ func (a *App) botUsername(ctx context.Context, cfg Config) (string, error) {
 
 func (a *App) cohort(ctx context.Context, cfg Config, args []string) error {
 	if len(args) == 0 {
-		return badUsage("usage: cohortbot cohort create|list|delete")
+		return badUsage("usage: cohortbot cohort create|list|delete|rotate-key")
 	}
 	switch args[0] {
 	case "create":
@@ -93,8 +93,40 @@ func (a *App) cohort(ctx context.Context, cfg Config, args []string) error {
 		}
 		fmt.Fprintf(a.Stdout, "deleted cohort %s\n", args[1])
 		return nil
+	case "rotate-key":
+		return a.cohortRotateKey(ctx, cfg, args[1:])
 	}
 	return badUsage("unknown cohort command %q", args[0])
+}
+
+// cohortRotateKey gives a cohort a new view key; the old one stops
+// working at once (a projector address that leaked is closed).
+func (a *App) cohortRotateKey(ctx context.Context, cfg Config, args []string) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return badUsage("usage: cohortbot cohort rotate-key ID")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	id := args[0]
+	if _, err := st.Cohort(ctx, id); errors.Is(err, store.ErrNotFound) {
+		return badUsage("no cohort %q", id)
+	} else if err != nil {
+		return err
+	}
+	key := bot.RandomCode(24)
+	if err := st.SetViewKey(ctx, id, key); errors.Is(err, store.ErrNotFound) {
+		return badUsage("no cohort %q", id)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "new view key of cohort %s: %s\n", id, key)
+	if cfg.PublicURL != "" {
+		fmt.Fprintf(a.Stdout, "  gallery:  %s\n", galleryURL(cfg.PublicURL, id, key))
+	}
+	return nil
 }
 
 // cohortJSON is the one-line output of cohort create --json (DESIGN.md).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -508,5 +509,50 @@ func TestUsage(t *testing.T) {
 	delete(e.vars, "REDIS_URL")
 	if code, _, errs := e.run("cohort", "list"); code != 2 || !strings.Contains(errs, "REDIS_URL") {
 		t.Errorf("cohort list without Redis: exit %d\n%s", code, errs)
+	}
+}
+
+// TestCohortRotateKey: `cohort rotate-key ID` gives the projector page a
+// new view key; the running server refuses the old one at the next
+// request, and serves the new one.
+func TestCohortRotateKey(t *testing.T) {
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	s := e.serve()
+	page := func(key string) string { return s.url("/c/" + c.ID + "/gallery?key=" + key) }
+	board := func(key string) string { return s.url("/api/c/" + c.ID + "/leaderboard?key=" + key) }
+	for _, u := range []string{page(c.ViewKey), board(c.ViewKey)} {
+		if code, _ := httpGet(t, u); code != http.StatusOK {
+			t.Fatalf("before rotating: %s = %d", u, code)
+		}
+	}
+	code, out, errs := e.run("cohort", "rotate-key", c.ID)
+	if code != 0 {
+		t.Fatalf("rotate-key exit %d: %s%s", code, out, errs)
+	}
+	_, newKey, ok := strings.Cut(strings.TrimSpace(out), ": ")
+	if !ok || newKey == "" || newKey == c.ViewKey || strings.ContainsAny(newKey, " \n") {
+		t.Fatalf("rotate-key printed %q", out)
+	}
+	for _, u := range []string{page(c.ViewKey), board(c.ViewKey)} {
+		if code, _ := httpGet(t, u); code != http.StatusNotFound {
+			t.Errorf("old key after rotating: %s = %d, want 404", u, code)
+		}
+	}
+	for _, u := range []string{page(newKey), board(newKey)} {
+		if code, _ := httpGet(t, u); code != http.StatusOK {
+			t.Errorf("new key: %s = %d, want 200", u, code)
+		}
+	}
+	if got := e.store(); got != nil {
+		co, err := got.Cohort(context.Background(), c.ID)
+		if err != nil || co.ViewKey != newKey {
+			t.Errorf("stored view key = %v, %v; want %q", co, err, newKey)
+		}
+	}
+	for _, args := range [][]string{{"cohort", "rotate-key"}, {"cohort", "rotate-key", "nosuchcohort"}, {"cohort", "rotate-key", c.ID, "extra"}} {
+		if code, _, _ := e.run(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
 	}
 }

@@ -25,13 +25,16 @@ type Config struct {
 	ZaloSecret    string
 	PublicURL     string
 	HTTPAddr      string
-	SendRate      int
-	SendBurst     int
-	Shutdown      time.Duration
-	Replica       string
-	Admins        map[bot.UserKey]bool
-	LogLevel      slog.Level
-	LogFormat     string
+	// MetricsAddr is where /metrics listens; empty: not served at all
+	// (never on the public HTTPAddr).
+	MetricsAddr string
+	SendRate    int
+	SendBurst   int
+	Shutdown    time.Duration
+	Replica     string
+	Admins      map[bot.UserKey]bool
+	LogLevel    slog.Level
+	LogFormat   string
 }
 
 var (
@@ -53,6 +56,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ZaloSecret:    getenv("ZALO_WEBHOOK_SECRET"),
 		PublicURL:     strings.TrimRight(strings.TrimSpace(getenv("PUBLIC_URL")), "/"),
 		HTTPAddr:      strings.TrimSpace(getenv("HTTP_ADDR")),
+		MetricsAddr:   strings.TrimSpace(getenv("METRICS_ADDR")),
 		SendRate:      30,
 		SendBurst:     delivery.DefaultBurst,
 		Shutdown:      20 * time.Second,

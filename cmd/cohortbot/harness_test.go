@@ -140,6 +140,8 @@ type server struct {
 	cancel context.CancelFunc
 	done   chan int
 	log    *syncBuffer
+	// metrics is the address of METRICS_ADDR's server, when set.
+	metrics string
 }
 
 // serve starts `cohortbot serve` in the test process and waits until it
@@ -148,12 +150,18 @@ func (e *env) serve() *server {
 	e.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
+	metricsReady := make(chan string, 1)
 	logs := &syncBuffer{}
-	app := &App{Stdin: strings.NewReader(""), Stdout: logs, Stderr: logs, Getenv: e.getenv, Clock: e.clock, Ready: ready}
+	app := &App{Stdin: strings.NewReader(""), Stdout: logs, Stderr: logs, Getenv: e.getenv, Clock: e.clock, Ready: ready,
+		MetricsReady: metricsReady}
 	s := &server{t: e.t, env: e, cancel: cancel, done: make(chan int, 1), log: logs}
 	go func() { s.done <- app.Run(ctx, []string{"serve"}) }()
 	select {
 	case s.addr = <-ready:
+		select {
+		case s.metrics = <-metricsReady:
+		default:
+		}
 	case code := <-s.done:
 		cancel()
 		e.t.Fatalf("serve exited with %d before listening:\n%s", code, logs)

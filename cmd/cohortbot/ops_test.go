@@ -600,10 +600,15 @@ func deleteCommands(t *testing.T, e *env, scope tgbotapi.BotCommandScope) {
 }
 
 // TestMetrics reads /metrics after updates and sends, one of them to a
-// user who blocked the bot.
+// user who blocked the bot. It is served on METRICS_ADDR only, never on
+// the public HTTP_ADDR.
 func TestMetrics(t *testing.T) {
 	e := newEnv(t)
+	e.vars["METRICS_ADDR"] = "127.0.0.1:0"
 	s := e.serve()
+	if code, _ := httpGet(t, s.url("/metrics")); code != http.StatusNotFound {
+		t.Errorf("/metrics on HTTP_ADDR = %d, want 404", code)
+	}
 	help := tx(bot.VI, "help.title")
 
 	p := e.person(7001, "An", "Nguyễn", "vi")
@@ -664,7 +669,10 @@ func TestMetrics(t *testing.T) {
 // printed) to value.
 func scrapeMetrics(t *testing.T, s *server) map[string]float64 {
 	t.Helper()
-	code, body := httpGet(t, s.url("/metrics"))
+	if s.metrics == "" {
+		t.Fatal("no metrics server: METRICS_ADDR unset?")
+	}
+	code, body := httpGet(t, "http://"+s.metrics+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics = %d", code)
 	}
@@ -734,6 +742,10 @@ func TestServeRefusesToStart(t *testing.T) {
 		{name: "no redis", unset: []string{"REDIS_URL"}, wantCode: 2, wantMsg: "console"},
 		{name: "redis down", set: map[string]string{"REDIS_URL": "redis://" + closed + "/0"}, wantCode: 1, wantMsg: "redis"},
 		{name: "no token", unset: []string{"TELEGRAM_TOKEN"}, wantCode: 2, wantMsg: "TELEGRAM_TOKEN"},
+		// A mistyped REDIS_URL is named without its password (issue 10).
+		{name: "mistyped redis url", set: map[string]string{"REDIS_URL": "redis://default:" + redisPassword + "@localhost:63x79/0"}, wantCode: 2, wantMsg: "REDIS_URL redis://default:xxxxx@localhost:63x79/0"},
+		{name: "redis url without scheme", set: map[string]string{"REDIS_URL": "redis//default:" + redisPassword + "@localhost:6379"}, wantCode: 2, wantMsg: "xxxxx"},
+		{name: "redis with password down", set: map[string]string{"REDIS_URL": "redis://default:" + redisPassword + "@" + closed + "/0"}, wantCode: 1, wantMsg: "redis"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -759,10 +771,16 @@ func TestServeRefusesToStart(t *testing.T) {
 				if strings.Contains(out, secret) || strings.Contains(out, e.tg.Token()) {
 					t.Errorf("output shows the token:\n%s", out)
 				}
+				if strings.Contains(out, redisPassword) {
+					t.Errorf("output shows the Redis password:\n%s", out)
+				}
 			}
 		})
 	}
 }
+
+// redisPassword is a password in REDIS_URL that must never be printed.
+const redisPassword = "Redis-Pa55w0rd-of-the-ministry"
 
 // closedPort returns a local address nothing listens on.
 func closedPort(t *testing.T) string {
@@ -774,4 +792,17 @@ func closedPort(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
+}
+
+// TestMetricsNotPublic: without METRICS_ADDR, /metrics is served nowhere,
+// least of all on the public HTTP_ADDR.
+func TestMetricsNotPublic(t *testing.T) {
+	e := newEnv(t)
+	s := e.serve()
+	if code, _ := httpGet(t, s.url("/metrics")); code != http.StatusNotFound {
+		t.Errorf("/metrics on HTTP_ADDR = %d, want 404", code)
+	}
+	if s.metrics != "" {
+		t.Errorf("a metrics server listens on %s without METRICS_ADDR", s.metrics)
+	}
 }

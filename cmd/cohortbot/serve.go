@@ -61,6 +61,10 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// the outbox, in order for its chat.
 	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
 	fs := features(st)
+	// Entries sent as files are checked by their bytes and shown as the
+	// gallery's cleaned copy, within the gallery's decoding budget.
+	photos := gallery.NewPhotos(tg)
+	fs.Contest.UsePhotos(photos)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
@@ -68,13 +72,15 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	worker.Limiters = map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter}
 	worker.Senders = map[bot.Platform]bot.Sender{bot.Telegram: tgSender}
 
-	routes := web.Routes{Ready: st.Ping, Metrics: met.Handler(), Extra: map[string]http.Handler{}}
+	// /metrics is not on the public port: it names counts of the bot's
+	// traffic that are nobody's business outside the operators.
+	routes := web.Routes{Ready: st.Ping, Extra: map[string]http.Handler{}}
 	if cfg.Webhook() {
 		routes.Extra["POST "+telegram.WebhookPath] = telegram.Webhook(st, cfg.WebhookSecret, tg.Username(), log)
 	}
 	// The award ceremony's projector page, its JSON and the photos it
 	// shows, fetched from Telegram by the server (the token stays here).
-	galleryHandler := gallery.Handler(fs.Contest, tg, a.Clock, log)
+	galleryHandler := gallery.Handler(fs.Contest, photos, a.Clock, log)
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
@@ -82,6 +88,24 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		metricsSrv = web.Server(cfg.MetricsAddr, web.Handler(web.Routes{Metrics: met.Handler()}))
+		go func() {
+			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Warn("metrics server", "err", err)
+			}
+		}()
+		log.Info("metrics", "addr", mln.Addr().String())
+		if a.MetricsReady != nil {
+			a.MetricsReady <- mln.Addr().String()
+		}
 	}
 	if a.Ready != nil {
 		a.Ready <- ln.Addr().String()
@@ -161,6 +185,11 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// intake drains, then the scheduler's running jobs finish.
 	if err := srv.Shutdown(shutdown); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if metricsSrv != nil {
+		if err := metricsSrv.Shutdown(shutdown); err != nil {
+			log.Warn("metrics shutdown", "err", err)
+		}
 	}
 	wg.Wait()
 	select {
