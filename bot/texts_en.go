@@ -18,7 +18,7 @@ var textsEN = map[string]string{
 	"invite.created":    "New %s invite: %s\n%s",
 	"invite.revoked_ok": "Invite %s revoked.",
 
-	"reg.privacy":   "Welcome to «%s» (role: %s).\n\n🔒 Personal data notice (Decree 13/2023/NĐ-CP): the bot keeps your full name, organisation, group, chat account id and what you send to the course (contest photos, reports, votes, attendance) to run the course and issue certificates. Only the organisers can see it, and it is deleted with the course. See /privacy at any time, and delete your data with /leave.",
+	"reg.privacy":   "Welcome to «%s» (role: %s).\n\n🤖 This is the organisers' automated assistant: a machine answers, not a person.\n🔒 Personal data notice (Law on Personal Data Protection No. 91/2025/QH15 and Decree 356/2025/NĐ-CP): the bot keeps your full name, organisation, group, chat account id and what you send to the course (contest photos, reports, votes, attendance) to run the course and issue certificates. Only the organisers can see it, and it is deleted with the course. See /privacy at any time, and delete your data with /leave.",
 	"reg.ask_name":  "Please type your full name as it should be printed on the certificate (e.g. Nguyễn Thị Lan Anh).",
 	"reg.name_bad":  "A name needs 2 to %d characters with letters. Please type your full name again.",
 	"reg.ask_org":   "Which organisation do you work for? (e.g. Lạng Sơn Department of Industry and Trade). Press «Skip» to leave it out.",
@@ -108,7 +108,7 @@ var textsEN = map[string]string{
 	"cohort.only":     "You are in one course: «%s».",
 	"cohort.switched": "Switched to «%s».",
 
-	"privacy.text":  "🔒 Personal data (Decree 13/2023/NĐ-CP)\n\nThe bot keeps: your full name, organisation, group, role, chat account id, language, and what you send to the course (contest photos, reports, votes, scores, attendance).\nWhy: to run the course, remind you, rank and issue certificates.\nWho sees it: the course organisers. Who voted for what and who gave which score is visible to organisers only. Photos shown on the web have their location data (EXIF, GPS) removed.\nHow long: until the course is deleted.\nYour rights: /profile to see and edit, /leave to delete all your data from the course.",
+	"privacy.text":  "🔒 Personal data (Law on Personal Data Protection No. 91/2025/QH15, Decree 356/2025/NĐ-CP)\n\nThis is the organisers' automated assistant, not a person.\nThe bot keeps: your full name, organisation, group, role, chat account id, language, and what you send to the course (contest photos, reports, votes, scores, attendance).\nWhy: to run the course, remind you, rank and issue certificates.\nWho sees it: the course organisers. Who voted for what and who gave which score is visible to organisers only. Photos shown on the web have their location data (EXIF, GPS) removed.\nHow long: until the course is deleted. When you leave, the bot keeps only the role and group you had (no name), so that nobody who leaves can come back in another group.\nYour rights: /profile to see and edit, /leave to delete all your data from the course.",
 	"leave.confirm": "Do you really want to leave «%s» and delete your data? This cannot be undone.",
 	"leave.done":    "Your data has been deleted from «%s». Thank you for taking part.",
 	"leave.kept":    "Your data is kept.",

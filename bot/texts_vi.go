@@ -18,7 +18,7 @@ var textsVI = map[string]string{
 	"invite.created":    "Đã tạo mã mời %s: %s\n%s",
 	"invite.revoked_ok": "Đã thu hồi mã %s.",
 
-	"reg.privacy":   "Chào mừng bạn đến với khóa «%s» (vai trò: %s).\n\n🔒 Thông báo về dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): bot lưu họ tên, đơn vị công tác, nhóm, mã tài khoản chat và những gì bạn gửi cho khóa học (ảnh dự thi, báo cáo, phiếu bình chọn, điểm danh) để tổ chức khóa học và cấp giấy chứng nhận. Dữ liệu chỉ Ban tổ chức xem được và được xóa khi khóa học bị xóa. Bạn có thể xem lại bằng /privacy và tự xóa dữ liệu của mình bằng /leave.",
+	"reg.privacy":   "Chào mừng bạn đến với khóa «%s» (vai trò: %s).\n\n🤖 Đây là trợ lý tự động của Ban tổ chức: tin nhắn do máy trả lời, không phải người.\n🔒 Thông báo về dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP): bot lưu họ tên, đơn vị công tác, nhóm, mã tài khoản chat và những gì bạn gửi cho khóa học (ảnh dự thi, báo cáo, phiếu bình chọn, điểm danh) để tổ chức khóa học và cấp giấy chứng nhận. Dữ liệu chỉ Ban tổ chức xem được và được xóa khi khóa học bị xóa. Bạn có thể xem lại bằng /privacy và tự xóa dữ liệu của mình bằng /leave.",
 	"reg.ask_name":  "Vui lòng nhập họ và tên đầy đủ, có dấu, đúng như sẽ in trên giấy chứng nhận (ví dụ: Nguyễn Thị Lan Anh).",
 	"reg.name_bad":  "Họ tên cần từ 2 đến %d ký tự và có chữ cái. Vui lòng nhập lại họ tên đầy đủ.",
 	"reg.ask_org":   "Bạn công tác ở đơn vị nào? (ví dụ: Sở Công Thương Lạng Sơn). Bấm «Bỏ qua» nếu không muốn khai.",
@@ -108,7 +108,7 @@ var textsVI = map[string]string{
 	"cohort.only":     "Bạn đang tham gia một khóa: «%s».",
 	"cohort.switched": "Đã chuyển sang khóa «%s».",
 
-	"privacy.text":  "🔒 Dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP)\n\nBot lưu: họ tên, đơn vị, nhóm, vai trò, mã tài khoản chat, ngôn ngữ, và những gì bạn gửi cho khóa học (ảnh dự thi, báo cáo, phiếu bình chọn, điểm chấm, điểm danh).\nMục đích: tổ chức khóa học, nhắc lịch, xếp hạng và cấp giấy chứng nhận.\nAi xem được: Ban tổ chức khóa học. Ai bình chọn cho ảnh nào, ai chấm điểm bao nhiêu chỉ Ban tổ chức xem được. Ảnh đưa lên web đã được xóa thông tin vị trí (EXIF, GPS).\nThời gian lưu: đến khi khóa học bị xóa.\nQuyền của bạn: gõ /profile để xem và sửa, /leave để xóa toàn bộ dữ liệu của bạn khỏi khóa.",
+	"privacy.text":  "🔒 Dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15, Nghị định 356/2025/NĐ-CP)\n\nĐây là trợ lý tự động của Ban tổ chức, không phải người.\nBot lưu: họ tên, đơn vị, nhóm, vai trò, mã tài khoản chat, ngôn ngữ, và những gì bạn gửi cho khóa học (ảnh dự thi, báo cáo, phiếu bình chọn, điểm chấm, điểm danh).\nMục đích: tổ chức khóa học, nhắc lịch, xếp hạng và cấp giấy chứng nhận.\nAi xem được: Ban tổ chức khóa học. Ai bình chọn cho ảnh nào, ai chấm điểm bao nhiêu chỉ Ban tổ chức xem được. Ảnh đưa lên web đã được xóa thông tin vị trí (EXIF, GPS).\nThời gian lưu: đến khi khóa học bị xóa. Khi bạn rời khóa, bot chỉ giữ vai trò và nhóm bạn từng thuộc (không có tên) để người rời khóa không thể vào lại một nhóm khác.\nQuyền của bạn: gõ /profile để xem và sửa, /leave để xóa toàn bộ dữ liệu của bạn khỏi khóa.",
 	"leave.confirm": "Bạn chắc chắn muốn rời khóa «%s» và xóa dữ liệu của mình? Việc này không hoàn tác được.",
 	"leave.done":    "Đã xóa dữ liệu của bạn khỏi khóa «%s». Cảm ơn bạn đã tham gia.",
 	"leave.kept":    "Dữ liệu của bạn được giữ nguyên.",

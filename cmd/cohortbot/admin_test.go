@@ -38,5 +38,5 @@ func TestAdminCreatesCohortInChat(t *testing.T) {
 		t.Errorf("a non-admin created a cohort: %d cohorts", len(cs))
 	}
 	other.say("/start " + m[1])
-	other.reply(&seenOther, "Nghị định 13/2023/NĐ-CP")
+	other.reply(&seenOther, "Nghị định 356/2025/NĐ-CP")
 }

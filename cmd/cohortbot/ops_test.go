@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 
 // Texts of the registration the tests below look for.
 var (
-	opsPrivacy = "Nghị định 13/2023/NĐ-CP"
+	opsPrivacy = "Nghị định 356/2025/NĐ-CP"
 	opsAskName = tx(bot.VI, "reg.ask_name")
 	opsAskOrg  = tx(bot.VI, "reg.ask_org")
 )

@@ -16,7 +16,7 @@ func TestRegistrationVietnamese(t *testing.T) {
 	lan := e.person(1001, "Lan", "Lê Thị", "vi")
 	seen := 0
 	lan.say("/start " + c.Invites.Trainee)
-	lan.reply(&seen, "Nghị định 13/2023/NĐ-CP")
+	lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
 	ask := lan.reply(&seen, "họ và tên đầy đủ")
 	if !hasButton(t, ask, "reg:pn:"+c.ID) {
 		t.Fatalf("name question has no profile-name button: %v", buttons(t, ask))

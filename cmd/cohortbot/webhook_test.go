@@ -69,7 +69,7 @@ func TestWebhook(t *testing.T) {
 		t.Fatalf("right secret: status %d, want 200\n%s", code, s.log)
 	}
 	seen := 0
-	lan.reply(&seen, "Nghị định 13/2023/NĐ-CP")
+	lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
 	lan.reply(&seen, "họ và tên đầy đủ")
 	if _, err := st.Member(context.Background(), c.ID, "telegram:4001"); err != nil {
 		t.Fatalf("member after webhook /start: %v", err)
