@@ -370,6 +370,11 @@ func (d *Direct) Send(ctx context.Context, m bot.Message) (bot.Sent, error) {
 			}
 			s, err := d.Sender.Send(ctx, part)
 			if err == nil {
+				// The photo a message uploaded (its first part) stays known
+				// when a long caption's rest followed as text.
+				if s.Photo == nil {
+					s.Photo = sent.Photo
+				}
 				sent = s
 				break
 			}
