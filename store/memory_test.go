@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,18 +17,12 @@ import (
 
 // The memory figures of docs/BENCHMARKS.md, measured on a real Redis with
 // INFO memory (used_memory) before and after. They take a while, so they
-// run only when asked:
+// are benchmarks, run with the others (one run each is the measurement):
 //
-//	COHORTBOT_MEASURE_MEMORY=1 go test -run 'TestMemoryPer' -v -count=1 ./store/
-
-func measuring(t *testing.T) {
-	if os.Getenv("COHORTBOT_MEASURE_MEMORY") == "" {
-		t.Skip("set COHORTBOT_MEASURE_MEMORY=1 to measure Redis memory")
-	}
-}
+//	go test -run '^$' -bench 'MemoryPer' -benchtime 1x -v ./store/
 
 // usedMemory is Redis's used_memory, in bytes.
-func usedMemory(t *testing.T, rdb redis.UniversalClient) int64 {
+func usedMemory(t testing.TB, rdb redis.UniversalClient) int64 {
 	t.Helper()
 	info, err := rdb.Info(context.Background(), "memory").Result()
 	if err != nil {
@@ -48,7 +41,7 @@ func usedMemory(t *testing.T, rdb redis.UniversalClient) int64 {
 	return 0
 }
 
-func keyUsage(t *testing.T, rdb redis.UniversalClient, key string) int64 {
+func keyUsage(t testing.TB, rdb redis.UniversalClient, key string) int64 {
 	n, err := rdb.MemoryUsage(context.Background(), key).Result()
 	if err != nil {
 		t.Fatalf("MEMORY USAGE %s: %v", key, err)
@@ -56,11 +49,16 @@ func keyUsage(t *testing.T, rdb redis.UniversalClient, key string) int64 {
 	return n
 }
 
-// TestMemoryPer10kUpdates records 10,000 private-chat updates from 1,000
+// BenchmarkMemoryPer10kUpdates records 10,000 private-chat updates from 1,000
 // people as polling does (batches of 100), then handles and acknowledges
 // them; and 10,000 ignored ones (edited messages).
-func TestMemoryPer10kUpdates(t *testing.T) {
-	measuring(t)
+func BenchmarkMemoryPer10kUpdates(b *testing.B) {
+	for range b.N {
+		memoryPer10kUpdates(b)
+	}
+}
+
+func memoryPer10kUpdates(t testing.TB) {
 	st, _ := MustStore(t)
 	rdb := st.Client()
 	ctx := context.Background()
@@ -114,10 +112,15 @@ func TestMemoryPer10kUpdates(t *testing.T) {
 	fmt.Printf("MEMORY updates_queued=%d updates_handled=%d ignored_queued=%d\n", queued-base, handled-base, ignored-handled)
 }
 
-// TestMemoryPer100kVotes casts 100,050 votes: 667 voters in 4 groups
+// BenchmarkMemoryPer100kVotes casts 100,050 votes: 667 voters in 4 groups
 // each vote for the 150 of 200 approved photos not of their own group.
-func TestMemoryPer100kVotes(t *testing.T) {
-	measuring(t)
+func BenchmarkMemoryPer100kVotes(b *testing.B) {
+	for range b.N {
+		memoryPer100kVotes(b)
+	}
+}
+
+func memoryPer100kVotes(t testing.TB) {
 	st, _ := MustStore(t)
 	rdb := st.Client()
 	const cohort, entries, voters = "memv0001", 200, 667
