@@ -127,7 +127,7 @@ func TestIntakeNobodyWaitsBehindAFlooder(t *testing.T) {
 			t.Fatalf("after the restart the flooder got %d answers, want 40", send.count(bot.ChatKey(flooder)))
 		}
 	}
-	time.Sleep(100 * time.Millisecond)
+	stop() // Run has returned: nothing more is sent
 	if n := send.count(bot.ChatKey(flooder)); n != 40 {
 		t.Errorf("the flooder's 40 updates got %d answers: some were handled twice", n)
 	}

@@ -155,7 +155,7 @@ func (r *crowdRun) drive(within time.Duration) time.Duration {
 				left--
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		r.c.waitMore(r.from, deadline)
 	}
 	return time.Since(start)
 }
@@ -286,21 +286,21 @@ func TestCrowdRegistersThenHearsTheAnnouncement(t *testing.T) {
 	o.pressData("ann:a:")
 	o.reply(&seen, annPreview)
 	o.pressData("ann:send:")
+	reached := map[int64]bool{}
 	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		got := 0
-		for id := range r.people {
-			if len(received(c.env, id, "khai mạc tại hội trường A")) > 0 {
-				got++
+	for from := 0; len(reached) < len(r.people); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the announcement reached %d of %d", len(reached), len(r.people))
+		}
+		calls, n := c.tg.CallsFrom(from)
+		for _, call := range calls {
+			if call.Method == "sendMessage" && call.OK() && r.people[call.ChatID()] != nil &&
+				strings.Contains(call.Params["text"], "khai mạc tại hội trường A") {
+				reached[call.ChatID()] = true
 			}
 		}
-		if got == len(r.people) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the announcement reached %d of %d", got, len(r.people))
-		}
-		time.Sleep(200 * time.Millisecond)
+		from = n
+		c.waitMore(from, deadline)
 	}
 	for id := range r.people {
 		if n := len(received(c.env, id, "khai mạc tại hội trường A")); n != 1 {
@@ -391,6 +391,14 @@ func TestFloodersDelayOnlyThemselves(t *testing.T) {
 			t.Errorf("%d asked /help %d times and got %d answers", p.user.ID, want, got)
 		}
 	}
+}
+
+// waitMore waits until the fake records a call after the first n, or the
+// deadline passes (the caller checks its own progress).
+func (e *env) waitMore(n int, deadline time.Time) {
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	_ = e.tg.WaitMore(ctx, n)
 }
 
 // awaits waits for the next message to the person containing want, and
@@ -575,7 +583,7 @@ func TestCrowdOfVotersPagesThrough(t *testing.T) {
 				done++
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		e.waitMore(from, deadline)
 	}
 	sends, tooMany := 0, 0
 	for _, call := range e.tg.Calls()[len(start):] {

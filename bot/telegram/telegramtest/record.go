@@ -179,3 +179,24 @@ func (s *Server) CallsFrom(from int) ([]Call, int) {
 	}
 	return slices.Clone(s.calls[from:]), len(s.calls)
 }
+
+// WaitMore blocks until more than n calls are recorded, or ctx is done: a
+// test that follows the traffic with CallsFrom waits for the next call
+// without copying every call on each change.
+func (s *Server) WaitMore(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		more, changed := len(s.calls) > n, s.changed
+		s.mu.Unlock()
+		if more {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.done:
+			return errors.New("server closed")
+		}
+	}
+}
