@@ -13,7 +13,7 @@ import (
 )
 
 // coreButtons are the button prefixes the core owns.
-var coreButtons = []string{"cmd", "lang", "co", "reg", "leave", "pf", "mb", "iv"}
+var coreButtons = []string{"cmd", "lang", "co", "cs", "reg", "leave", "pf", "mb", "iv"}
 
 // pressed returns the data of the button whose data matches, among the
 // buttons of the last message.
@@ -98,6 +98,10 @@ func TestCoreButtonsOnCodec(t *testing.T) {
 	// A newcomer registers with the buttons.
 	moi := h.User("moi")
 	moi.Handle(bot.Update{Kind: bot.KindCommand, Command: "start", Args: demo.Invites[bot.Trainee].Code, UserName: "Mai Thị Mới"})
+	if m, err := st.Member(ctx, co.ID, moi.Key); !bot.IsNotFound(err) {
+		t.Fatalf("the newcomer before agreeing to the notice: %+v, %v; want nothing kept", m, err)
+	}
+	moi.Handle(bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: "cs", Data: pressed(t, send, func(d bot.ButtonData) bool { return d.Prefix == "cs" && d.Action == "y" }), MessageID: 1}, UserName: "Mai Thị Mới"})
 	moi.Handle(bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: "pn", Data: pressed(t, send, func(d bot.ButtonData) bool { return d.Action == "pn" }), MessageID: 1}, UserName: "Mai Thị Mới"})
 	moi.Press(pressed(t, send, func(d bot.ButtonData) bool { return d.Action == "skip" }))
 	moi.Press(pressed(t, send, func(d bot.ButtonData) bool { return d.Prefix == "reg" && d.Action == "g" && d.Args[0] == "2" }))

@@ -73,6 +73,10 @@ type Member struct {
 	Invite string `json:"invite,omitempty"`
 	// Unreachable is set when the platform said the user blocked the bot.
 	Unreachable bool `json:"unreachable,omitempty"`
+	// Consent is when the person agreed to the privacy notice, before
+	// which nothing about them was kept; zero for members of before the
+	// notice asked (they were shown it at joining).
+	Consent time.Time `json:"consent,omitzero"`
 }
 
 // Profile is what the bot keeps about a person across cohorts.
@@ -98,6 +102,20 @@ type Invite struct {
 	Revoked bool      `json:"revoked,omitempty"`
 	Created time.Time `json:"created"`
 	Used    int       `json:"used"`
+}
+
+// Check reports whether the invite can still be redeemed at now, as the
+// store's redeeming would decide for someone who never used it.
+func (inv *Invite) Check(now time.Time) error {
+	switch {
+	case inv.Revoked:
+		return ErrInviteRevoked
+	case !inv.Expires.IsZero() && !now.Before(inv.Expires):
+		return ErrInviteExpired
+	case inv.Uses == 0:
+		return ErrInviteUsedUp
+	}
+	return nil
 }
 
 // Invite problems, as returned by the store when redeeming.

@@ -23,6 +23,10 @@ func (b *Bot) routes() *Router {
 	r.Handle(Press("co", "pick"), b.cohortPick)
 	r.Handle(CallbackPrefix("co:"), b.staleButton)
 	r.Handle(Command("newcohort"), b.newCohort)
+	// Consent to the privacy notice (start.go), before anything is kept.
+	r.Handle(Press("cs", "y"), b.consentYes)
+	r.Handle(Press("cs", "n"), b.consentNo)
+	r.Handle(CallbackPrefix("cs:"), b.staleButton)
 
 	// Registration (register.go): typed answers, then each button of the
 	// step that asks it; a registration button anywhere else is stale.

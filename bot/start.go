@@ -22,6 +22,36 @@ func (b *Bot) start(c *Context) error {
 			return c.Reply(c.T("start.about"))
 		}
 	}
+	return b.join(c, code, false)
+}
+
+// consentYes is "I agree" under the privacy notice ("cs:y:<code>:"): the
+// invite is checked again as if it were opened now, and only then is the
+// person added.
+func (b *Bot) consentYes(c *Context) error {
+	args, ok := c.pressArgs(1, true)
+	if !ok || !inviteCode.MatchString(args[0]) {
+		return b.staleButton(c)
+	}
+	return b.join(c, args[0], true)
+}
+
+// consentNo is "I do not agree" ("cs:n:"): nothing was kept, and nothing
+// is; the answer replaces the notice so its "I agree" cannot be pressed
+// later by mistake.
+func (b *Bot) consentNo(c *Context) error {
+	if _, ok := c.pressArgs(0, true); !ok {
+		return b.staleButton(c)
+	}
+	_, err := c.Send(Message{Text: c.T("start.declined"), Edit: c.U.Callback.MessageID})
+	return err
+}
+
+// join opens an invite. Before the person agrees to the privacy notice
+// nothing about them is written: the invite is only checked and the
+// notice shown with its "I agree" button, which carries the code. Agreeing
+// (agreed) redeems the invite and adds the member.
+func (b *Bot) join(c *Context, code string, agreed bool) error {
 	if !inviteCode.MatchString(code) {
 		return c.Reply(c.T("invite.unknown"))
 	}
@@ -59,17 +89,27 @@ func (b *Bot) start(c *Context) error {
 		}
 	}
 	now := b.clock()
+	if !agreed {
+		if err := inv.Check(now); err != nil {
+			return c.Reply(c.T(inviteProblem(err)))
+		}
+		cohort, err := b.CohortAt(c.Context, inv.Cohort, 0)
+		if IsNotFound(err) {
+			return c.Reply(c.T("invite.unknown"))
+		}
+		if err != nil {
+			return err
+		}
+		return c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(inv.Role))), []Button{
+			{Text: c.T("btn.consent_yes"), Data: Data("cs", "y", "", code)},
+			{Text: c.T("btn.consent_no"), Data: Data("cs", "n", "")},
+		})
+	}
 	inv, err = b.store.RedeemInvite(c.Context, code, c.U.User, now)
-	switch {
-	case errors.Is(err, ErrInviteUnknown):
-		return c.Reply(c.T("invite.unknown"))
-	case errors.Is(err, ErrInviteRevoked):
-		return c.Reply(c.T("invite.revoked"))
-	case errors.Is(err, ErrInviteUsedUp):
-		return c.Reply(c.T("invite.used_up"))
-	case errors.Is(err, ErrInviteExpired):
-		return c.Reply(c.T("invite.expired"))
-	case err != nil:
+	if err != nil {
+		if key := inviteProblem(err); key != "" {
+			return c.Reply(c.T(key))
+		}
 		return fmt.Errorf("redeem invite: %w", err)
 	}
 	cohort, err := b.CohortAt(c.Context, inv.Cohort, 0)
@@ -79,7 +119,7 @@ func (b *Bot) start(c *Context) error {
 	if err != nil {
 		return err
 	}
-	m := &Member{User: c.U.User, Cohort: cohort.ID, Role: inv.Role, Joined: now, Invite: code}
+	m := &Member{User: c.U.User, Cohort: cohort.ID, Role: inv.Role, Joined: now, Invite: code, Consent: now}
 	if past != nil && m.Role == Trainee {
 		// Back after leaving: the group they had, which only organisers
 		// change, so that nobody votes for their own group's photos.
@@ -92,10 +132,23 @@ func (b *Bot) start(c *Context) error {
 		return err
 	}
 	b.log.Info("member joined", "cohort", cohort.ID, "user", c.U.User, "role", m.Role, "update", c.U.ID)
-	if err := c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(m.Role)))); err != nil {
-		return err
-	}
 	return b.beginRegistration(c)
+}
+
+// inviteProblem is the catalogue key that answers an invite the store
+// refused, "" for an error that is not one of the invite's.
+func inviteProblem(err error) string {
+	switch {
+	case errors.Is(err, ErrInviteUnknown):
+		return "invite.unknown"
+	case errors.Is(err, ErrInviteRevoked):
+		return "invite.revoked"
+	case errors.Is(err, ErrInviteUsedUp):
+		return "invite.used_up"
+	case errors.Is(err, ErrInviteExpired):
+		return "invite.expired"
+	}
+	return ""
 }
 
 // personal reports whether an invite is for one person: single use, so
@@ -122,13 +175,8 @@ func (b *Bot) rejoin(c *Context, m *Member) error {
 		return err
 	}
 	if !m.Registered {
-		if c.Conv == nil || c.Conv.Flow != flowRegister {
-			// Joined but never asked anything: the process stopped between
-			// adding the member and the privacy notice. Show it now.
-			if err := c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(m.Role)))); err != nil {
-				return err
-			}
-		}
+		// Agreed, and not through registration yet: go on where they
+		// stopped (askStep starts the conversation again if it expired).
 		return b.askStep(c)
 	}
 	return b.sendMenu(c, c.T("start.already", cohort.Name, c.T("role."+string(m.Role))))

@@ -38,13 +38,33 @@ import (
 //	{c:ID}:vt:tally      string  each entry's tally, a 12-byte record at byte 12n: its weighted score
 //	                             in thousandths (so sums stay exact, signed 64-bit, bit 96n), then its
 //	                             number of voters (signed 32-bit, bit 96n+64); BITFIELD writes both
-//	{c:ID}:audit         stream  kind, user, photo, time (unix ms) and details of every contest change
+//	{c:ID}:audit         stream  kind, user (a pseudonym, whoLua), photo, time (unix ms) and details of every contest change
+//	{c:ID}:audit:who     hash    "u:USER" → pseudonym "#N", "a:#N" → USER, "n" → last N; a forgotten person's two fields go
+//	{c:ID}:vt:voters:by:ENTRY set the voters of the entry (dropVotesLua asks only them)
+//	{c:ID}:vt:kept       hash    USER → votes that stood when they left after voting closed (they vote no more)
 func phKey(cohort, s string) string                 { return cohortKey(cohort, "ph:"+s) }
 func phUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "ph:u:"+string(u)) }
 func vtKey(cohort, s string) string                 { return cohortKey(cohort, "vt:"+s) }
 func vtUserKey(cohort string, u bot.UserKey) string { return cohortKey(cohort, "vt:u:"+string(u)) }
 func contestKey(cohort string) string               { return cohortKey(cohort, "contest") }
 func auditKey(cohort string) string                 { return cohortKey(cohort, "audit") }
+
+// whoLua names people in the audit by a pseudonym of the cohort ("#12"),
+// never by their account: the pseudonyms are kept beside the stream (the
+// audit key with ":who", "u:USER" → pseudonym and "a:#N" → user), so
+// that forgetting someone deletes two fields and the audit still
+// explains every tally change, by a pseudonym nobody can resolve any more.
+const whoLua = `
+local function who(audit, user)
+  if user == nil or user == '' then return '' end
+  local k = audit .. ':who'
+  local a = redis.call('HGET', k, 'u:' .. user)
+  if a then return a end
+  a = '#' .. redis.call('HINCRBY', k, 'n', 1)
+  redis.call('HSET', k, 'u:' .. user, a, 'a:' .. a, user)
+  return a
+end
+`
 
 // milli is the unit scores are kept in: a weight of 1.5 counts 1500, so
 // that casting and withdrawing never leave a rounding error behind.
@@ -66,22 +86,25 @@ end
 // dropVotesLua takes back every vote for entry n when it leaves the
 // contest (withdrawn by its author, or by their leaving): its voters get
 // their votes back for the quota, the totals and its tally drop them, and
-// each is audited as an "unvote" with why = withdrawn. Votes are kept per
-// voter, so this asks every voter: rare, and at most a few hundred calls.
-// mine is the voters' hash key without the voter (vt:u:).
-const dropVotesLua = `
+// each is audited as an "unvote" with why = withdrawn. The entry's voters
+// are listed beside its tally (vt:by:N), so the work is one step per
+// vote the entry had. mine is the voters' hash key without the voter
+// (vt:u:).
+const dropVotesLua = whoLua + `
 local function dropVotes(contest, tally, voters, audit, mine, n, now)
   local dropped = 0
-  for _, v in ipairs(redis.call('SMEMBERS', voters)) do
+  local by = voters .. ':by:' .. n
+  for _, v in ipairs(redis.call('SMEMBERS', by)) do
     local k = mine .. v
     local w = redis.call('HGET', k, n)
     if w then
       redis.call('HDEL', k, n)
       if redis.call('HLEN', k) == 0 then redis.call('SREM', voters, v) end
-      redis.call('XADD', audit, '*', 'kind', 'unvote', 'user', v, 'photo', n, 'time', now, 'weight', w, 'why', 'withdrawn')
+      redis.call('XADD', audit, '*', 'kind', 'unvote', 'user', who(audit, v), 'photo', n, 'time', now, 'weight', w, 'why', 'withdrawn')
       dropped = dropped + 1
     end
   end
+  redis.call('DEL', by)
   if dropped > 0 then
     local at = 96 * tonumber(n)
     redis.call('BITFIELD', tally, 'SET', 'i64', at, '0', 'SET', 'i32', at + 64, '0')
@@ -91,10 +114,12 @@ end
 `
 
 // submitScript records a draft entry, unless the submissions window is
-// shut, the picture is already an entry of the cohort, or the author
-// reached the limit of entries neither withdrawn nor rejected. KEYS: contest, seq, e, st,
-// uid, author's set, version. ARGV: unique id, author, limit, plan opens,
-// plan closes, now, entry JSON.
+// shut, the picture is already an entry of the cohort, the author reached
+// the plan's limit of entries neither withdrawn nor rejected, or one of
+// the contest's caps (contest.SubmitLimits): its work is bounded by the
+// cap of entries per member. KEYS: contest, seq, e, st, uid, author's
+// set, version. ARGV: unique id, author, limit, plan opens, plan closes,
+// now, entry JSON, drafts cap, entries cap, cohort cap.
 var submitScript = redis.NewScript(windowLua + `
 if not isOpen(KEYS[1], 'sub', ARGV[4], ARGV[5], tonumber(ARGV[6])) then return {'closed'} end
 local dup = redis.call('HGET', KEYS[5], ARGV[1])
@@ -104,15 +129,18 @@ if dup then
   if raw then author = cjson.decode(raw).author or '' end
   return {'dup', dup, author, redis.call('HGET', KEYS[4], dup) or ''}
 end
-local limit = tonumber(ARGV[3])
-if limit > 0 then
-  local n = 0
-  for _, id in ipairs(redis.call('SMEMBERS', KEYS[6])) do
-    local st = redis.call('HGET', KEYS[4], id)
-    if st ~= 'withdrawn' and st ~= 'rejected' then n = n + 1 end
-  end
-  if n >= limit then return {'limit', tostring(n)} end
+local limit, maxDrafts, maxAll, maxCohort = tonumber(ARGV[3]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local mine = redis.call('SMEMBERS', KEYS[6])
+if #mine >= maxAll then return {'cap', tostring(#mine)} end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= maxCohort then return {'full', ''} end
+local counted, drafts = 0, 0
+for _, id in ipairs(mine) do
+  local st = redis.call('HGET', KEYS[4], id)
+  if st ~= 'withdrawn' and st ~= 'rejected' then counted = counted + 1 end
+  if st == 'draft' then drafts = drafts + 1 end
 end
+if limit > 0 and counted >= limit then return {'limit', tostring(counted)} end
+if drafts >= maxDrafts then return {'drafts', tostring(drafts)} end
 local n = redis.call('INCR', KEYS[2])
 redis.call('HSET', KEYS[3], n, ARGV[7])
 redis.call('HSET', KEYS[4], n, 'draft')
@@ -123,15 +151,15 @@ return {'ok', tostring(n)}
 `)
 
 // SubmitEntry implements contest.Store.
-func (s *Store) SubmitEntry(ctx context.Context, e *contest.Entry, limit int, w plan.Window, now time.Time) (contest.SubmitResult, error) {
+func (s *Store) SubmitEntry(ctx context.Context, e *contest.Entry, limits contest.SubmitLimits, w plan.Window, now time.Time) (contest.SubmitResult, error) {
 	raw, err := encodeEntry(e)
 	if err != nil {
 		return contest.SubmitResult{}, err
 	}
 	c := e.Cohort
 	keys := []string{contestKey(c), phKey(c, "seq"), phKey(c, "e"), phKey(c, "st"), phKey(c, "uid"), phUserKey(c, e.Author), phKey(c, "ver")}
-	res, err := submitScript.Run(ctx, s.rdb, keys, e.UniqueID, string(e.Author), limit,
-		unixMS(w.Opens), unixMS(w.Closes), unixMS(now), raw).StringSlice()
+	res, err := submitScript.Run(ctx, s.rdb, keys, e.UniqueID, string(e.Author), limits.Photos,
+		unixMS(w.Opens), unixMS(w.Closes), unixMS(now), raw, limits.Drafts, limits.Entries, limits.Cohort).StringSlice()
 	if err != nil {
 		return contest.SubmitResult{}, fmt.Errorf("submit entry to %s: %w", c, err)
 	}
@@ -142,7 +170,7 @@ func (s *Store) SubmitEntry(ctx context.Context, e *contest.Entry, limit int, w 
 	case contest.SubmitDup:
 		out.N, _ = strconv.ParseInt(res[1], 10, 64)
 		out.Author, out.Current = bot.UserKey(res[2]), res[3]
-	case contest.SubmitLimit:
+	case contest.SubmitLimit, contest.SubmitDrafts, contest.SubmitCap:
 		out.Count, _ = strconv.Atoi(res[1])
 	}
 	return out, nil
@@ -182,7 +210,7 @@ for i = 8, #ARGV, 5 do
         redis.call('HDEL', KEYS[3], e.unique_id)
       end
       if ARGV[6] ~= '' then
-        redis.call('XADD', KEYS[5], '*', 'kind', ARGV[6], 'user', e.author, 'photo', n, 'time', now, 'from', st, 'to', to)
+        redis.call('XADD', KEYS[5], '*', 'kind', ARGV[6], 'user', who(KEYS[5], e.author), 'photo', n, 'time', now, 'from', st, 'to', to)
       end
       if to == 'withdrawn' and st ~= 'withdrawn' then dropVotes(KEYS[4], KEYS[9], KEYS[10], KEYS[5], ARGV[7], n, now) end
       out[#out+1] = n
@@ -239,7 +267,7 @@ func (s *Store) UpdateEntries(ctx context.Context, cohort string, author bot.Use
 // later press that finds the entry decided, to name the author's notice.
 // KEYS: st, why, audit, ok, version, e, grp, dec. ARGV: number, new
 // status, reason, organiser, now.
-var decideScript = redis.NewScript(`
+var decideScript = redis.NewScript(whoLua + `
 local st = redis.call('HGET', KEYS[1], ARGV[1])
 if not st then return {'missing', '', ''} end
 if st ~= 'pending' then return {'already', st, redis.call('HGET', KEYS[8], ARGV[1]) or ''} end
@@ -254,7 +282,7 @@ end
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 local kind = 'approve'
 if ARGV[2] ~= 'approved' then kind = 'reject' end
-local id = redis.call('XADD', KEYS[3], '*', 'kind', kind, 'user', ARGV[4], 'photo', ARGV[1], 'time', ARGV[5], 'reason', ARGV[3])
+local id = redis.call('XADD', KEYS[3], '*', 'kind', kind, 'user', who(KEYS[3], ARGV[4]), 'photo', ARGV[1], 'time', ARGV[5], 'reason', ARGV[3])
 redis.call('HSET', KEYS[8], ARGV[1], id)
 redis.call('INCR', KEYS[5])
 return {'ok', st, id}
@@ -328,11 +356,13 @@ end
 // returns the outcome and the voting window's overrides, then, when asked
 // for, the voter's page of the entry as it is after the vote (pageLua):
 // one command for the press and the page it redraws.
-// KEYS: contest, st, e, the voter's votes, tally, voters, audit, ok.
+// A voter whose votes stood when they left after voting closed
+// (ForgetContestant) casts no more.
+// KEYS: contest, st, e, the voter's votes, tally, voters, audit, ok, kept.
 // ARGV: op, voter, number, voter's group, weight (thousandths), quota,
 // plan opens, plan closes, now, page (1/0), the entry's score and voters
 // offsets in tally (bits).
-var voteScript = redis.NewScript(pageLua + `
+var voteScript = redis.NewScript(whoLua + pageLua + `
 local voter, n = ARGV[2], ARGV[3]
 local ov = redis.call('HMGET', KEYS[1], 'vote_opens', 'vote_closes')
 local known = {}
@@ -352,16 +382,18 @@ local function vote()
     known.raw = redis.call('HGET', KEYS[3], n)
     local e = cjson.decode(known.raw)
     if e.author == voter or (ARGV[4] ~= '' and e.group == ARGV[4]) then return 'own' end
+    if redis.call('HEXISTS', KEYS[9], voter) == 1 then return 'kept' end
     known.used = redis.call('HLEN', KEYS[4])
     local quota = tonumber(ARGV[6])
     if quota > 0 and known.used >= quota then return 'quota' end
     redis.call('HSET', KEYS[4], n, ARGV[5])
     known.votes = redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', ARGV[11], ARGV[5], 'INCRBY', 'i32', ARGV[12], '1')[2]
     if known.used == 0 then redis.call('SADD', KEYS[6], voter) end
+    redis.call('SADD', KEYS[6] .. ':by:' .. n, voter)
     known.used = known.used + 1
     known.voted = 1
     redis.call('HINCRBY', KEYS[1], 'votes', '1')
-    redis.call('XADD', KEYS[7], '*', 'kind', 'vote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
+    redis.call('XADD', KEYS[7], '*', 'kind', 'vote', 'user', who(KEYS[7], voter), 'photo', n, 'time', ARGV[9], 'weight', ARGV[5])
     return 'ok'
   end
   local w = redis.call('HGET', KEYS[4], n)
@@ -373,9 +405,10 @@ local function vote()
   known.votes = redis.call('BITFIELD', KEYS[5], 'INCRBY', 'i64', ARGV[11], '-' .. w, 'INCRBY', 'i32', ARGV[12], '-1')[2]
   known.used = redis.call('HLEN', KEYS[4])
   if known.used == 0 then redis.call('SREM', KEYS[6], voter) end
+  redis.call('SREM', KEYS[6] .. ':by:' .. n, voter)
   known.voted = 0
   redis.call('HINCRBY', KEYS[1], 'votes', '-1')
-  redis.call('XADD', KEYS[7], '*', 'kind', 'unvote', 'user', voter, 'photo', n, 'time', ARGV[9], 'weight', w)
+  redis.call('XADD', KEYS[7], '*', 'kind', 'unvote', 'user', who(KEYS[7], voter), 'photo', n, 'time', ARGV[9], 'weight', w)
   return 'ok'
 end
 local out = {vote(), ov[1], ov[2]}
@@ -404,7 +437,7 @@ func voteArgs(v contest.VoteRequest, page bool) ([]string, []any) {
 		withPage = "1"
 	}
 	keys := []string{contestKey(c), phKey(c, "st"), phKey(c, "e"), vtUserKey(c, v.Voter),
-		vtKey(c, "tally"), vtKey(c, "voters"), auditKey(c), phKey(c, "ok")}
+		vtKey(c, "tally"), vtKey(c, "voters"), auditKey(c), phKey(c, "ok"), vtKey(c, "kept")}
 	weight := int64(math.Round(v.Weight * milli))
 	return keys, []any{op, string(v.Voter), v.N, v.Group, weight, v.Quota,
 		unixMS(v.Window.Opens), unixMS(v.Window.Closes), unixMS(v.Now), withPage,
@@ -429,12 +462,12 @@ func (s *Store) VoteAndView(ctx context.Context, v contest.VoteRequest) (contest
 // each phase's change. KEYS: contest, audit. ARGV: version seen (” for
 // no check), organiser, now, action, then per phase: phase, opens,
 // closes (unix ms).
-var windowScript = redis.NewScript(`
+var windowScript = redis.NewScript(whoLua + `
 if ARGV[1] ~= '' and (redis.call('HGET', KEYS[1], 'wver') or '0') ~= ARGV[1] then return 0 end
 for i = 5, #ARGV, 3 do
   local phase, opens, closes = ARGV[i], ARGV[i+1], ARGV[i+2]
   redis.call('HSET', KEYS[1], phase .. '_opens', opens, phase .. '_closes', closes)
-  redis.call('XADD', KEYS[2], '*', 'kind', 'phase', 'user', ARGV[2], 'photo', '', 'time', ARGV[3],
+  redis.call('XADD', KEYS[2], '*', 'kind', 'phase', 'user', who(KEYS[2], ARGV[2]), 'photo', '', 'time', ARGV[3],
     'action', ARGV[4], 'phase', phase, 'opens', opens, 'closes', closes)
 end
 redis.call('HINCRBY', KEYS[1], 'wver', '1')
@@ -469,10 +502,10 @@ func (s *Store) SetContestWindows(ctx context.Context, cohort string, ch contest
 // markScript sets a field of the contest hash unless it holds the value
 // already, and audits the change. KEYS: contest, audit. ARGV: field,
 // value, user, now, kind.
-var markScript = redis.NewScript(`
+var markScript = redis.NewScript(whoLua + `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XADD', KEYS[2], '*', 'kind', ARGV[5], 'user', ARGV[3], 'photo', '', 'time', ARGV[4])
+redis.call('XADD', KEYS[2], '*', 'kind', ARGV[5], 'user', who(KEYS[2], ARGV[3]), 'photo', '', 'time', ARGV[4])
 return 1
 `)
 
@@ -938,6 +971,10 @@ func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]contest.Audi
 	if err != nil {
 		return nil, fmt.Errorf("read audit of %s: %w", cohort, err)
 	}
+	names, err := s.rdb.HGetAll(ctx, auditKey(cohort)+":who").Result()
+	if err != nil {
+		return nil, fmt.Errorf("read audit of %s: %w", cohort, err)
+	}
 	out := make([]contest.AuditEntry, 0, len(msgs))
 	for _, m := range msgs {
 		a := contest.AuditEntry{ID: m.ID, Fields: map[string]string{}}
@@ -947,7 +984,10 @@ func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]contest.Audi
 			case "kind":
 				a.Kind = s
 			case "user":
-				a.User = bot.UserKey(s)
+				// A pseudonym of someone still in the cohort names them;
+				// one forgotten stays a pseudonym (Who).
+				a.Who = s
+				a.User = bot.UserKey(names["a:"+s])
 			case "photo":
 				a.Photo, _ = strconv.ParseInt(s, 10, 64)
 			case "time":

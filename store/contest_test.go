@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -31,7 +32,7 @@ func MustEntry(tb testing.TB, st *store.Store, cohort string, author bot.UserKey
 	tb.Helper()
 	ctx := MustContext(tb)
 	e := &contest.Entry{Cohort: cohort, Author: author, Group: group, FileID: "file-" + uid, UniqueID: uid, Category: "Nước", Created: created}
-	res, err := st.SubmitEntry(ctx, e, 0, subWindow, inSub)
+	res, err := st.SubmitEntry(ctx, e, contest.SubmitLimits{Drafts: math.MaxInt32, Entries: math.MaxInt32, Cohort: math.MaxInt32}, subWindow, inSub)
 	if err != nil || res.Status != contest.SubmitOK {
 		tb.Fatalf("SubmitEntry(%s): %+v, %v", uid, res, err)
 	}
@@ -311,7 +312,7 @@ func TestSubmitEntry(t *testing.T) {
 	}
 	submit := func(e *contest.Entry, limit int, now time.Time) contest.SubmitResult {
 		t.Helper()
-		res, err := st.SubmitEntry(ctx, e, limit, subWindow, now)
+		res, err := st.SubmitEntry(ctx, e, contest.SubmitLimits{Photos: limit, Drafts: math.MaxInt32, Entries: math.MaxInt32, Cohort: math.MaxInt32}, subWindow, now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,8 +31,14 @@
 //	{c:ID}:vt:voters              set    voters with at least one vote
 //	{c:ID}:vt:tally               string each entry's tally, 12 bytes at 12×ENTRY: weighted score in thousandths
 //	                                     (BITFIELD i64), then number of voters (i32)
-//	{c:ID}:audit                  stream contest audit: kind, user, photo, time (ms) and details of every
-//	                                     submission, withdrawal, moderation decision, vote, phase change, result
+//	{c:ID}:vt:voters:by:ENTRY     set    the voters of the entry: withdrawing it asks only them
+//	{c:ID}:vt:kept                hash   user key → votes of theirs that stood when they left after voting closed;
+//	                                     they vote no more if voting reopens and they come back
+//	{c:ID}:audit                  stream the cohort's audit: kind, user (a pseudonym "#N", never the account), photo,
+//	                                     time (ms) and details of every submission, withdrawal, moderation decision,
+//	                                     vote, phase change, result
+//	{c:ID}:audit:who              hash   the audit's pseudonyms: "u:USER" → "#N", "a:#N" → USER, n → last N; leaving
+//	                                     deletes the person's two fields, so the audit no longer names them
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username

@@ -101,15 +101,26 @@ func (s *Store) PatchMember(ctx context.Context, cohort string, user bot.UserKey
 // departScript removes a member and keeps what stops them from gaming the
 // cohort when they come back: their role and group, and whether an
 // organiser removed them. The last registered organiser cannot go.
-// KEYS[1] members, KEYS[2] past; ARGV: user, removed (1/0), at ms.
+// The person's pseudonym in the cohort's audit goes too (whoLua): the
+// audit keeps explaining every change, but no longer names them.
+// KEYS[1] members, KEYS[2] past, KEYS[3] the audit's pseudonyms; ARGV:
+// user, removed (1/0), at ms.
 var departScript = redis.NewScript(otherOrganiserLua + `
+local function unname()
+  local a = redis.call('HGET', KEYS[3], 'u:' .. ARGV[1])
+  if a then redis.call('HDEL', KEYS[3], 'u:' .. ARGV[1], 'a:' .. a) end
+end
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return {'missing'} end
+if not raw then
+  unname()
+  return {'missing'}
+end
 local m = cjson.decode(raw)
 if m.role == 'organiser' and m.registered and not otherOrganiser(KEYS[1], ARGV[1]) then return {'last'} end
 local past = {role = m.role, group = m.group or '', removed = ARGV[2] == '1', at = tonumber(ARGV[3])}
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(past))
 redis.call('HDEL', KEYS[1], ARGV[1])
+unname()
 return {'ok', raw}
 `)
 
@@ -122,7 +133,7 @@ func (s *Store) Depart(ctx context.Context, cohort string, user bot.UserKey, rem
 	if removed {
 		flag = "1"
 	}
-	res, err := departScript.Run(ctx, s.rdb, []string{cohortKey(cohort, "members"), cohortKey(cohort, "past")},
+	res, err := departScript.Run(ctx, s.rdb, []string{cohortKey(cohort, "members"), cohortKey(cohort, "past"), auditKey(cohort) + ":who"},
 		string(user), flag, unixMS(at)).StringSlice()
 	if err != nil {
 		return fmt.Errorf("remove member %s: %w", user, err)

@@ -549,9 +549,14 @@ func (s *Store) deleteTag(ctx context.Context, pattern string) error {
 }
 
 // detachScript removes a cohort from a user's list and, when it was the
-// active one, makes another of the user's cohorts active.
+// active one, makes another of the user's cohorts active. A user left in
+// no cohort has no profile any more: it goes, language and names with it.
 var detachScript = redis.NewScript(`
 redis.call('SREM', KEYS[2], ARGV[1])
+if redis.call('SCARD', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return 1
+end
 if redis.call('HGET', KEYS[1], 'active') == ARGV[1] then
   local other = redis.call('SRANDMEMBER', KEYS[2])
   if other then redis.call('HSET', KEYS[1], 'active', other) else redis.call('HDEL', KEYS[1], 'active') end

@@ -42,7 +42,7 @@ func benchContest(b *testing.B, photos, voters int) (*store.Store, *redis.Client
 		author := bot.NewUserKey(bot.Telegram, fmt.Sprint(5_000_000+i))
 		e := &contest.Entry{Cohort: c.ID, Author: author, Group: p.Groups[i%len(p.Groups)], FileID: fmt.Sprintf("AgAC%07d", i),
 			UniqueID: fmt.Sprintf("AQAD%07d", i), Category: pc.Categories[i%len(pc.Categories)], Caption: "Lãng phí nước ở khâu rửa chai", Created: inSub}
-		res, err := st.SubmitEntry(ctx, e, 0, pc.Submissions, inSub)
+		res, err := st.SubmitEntry(ctx, e, contest.SubmitLimits{Drafts: math.MaxInt32, Entries: math.MaxInt32, Cohort: math.MaxInt32}, pc.Submissions, inSub)
 		if err != nil {
 			return err
 		}

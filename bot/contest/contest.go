@@ -109,7 +109,7 @@ type Store interface {
 	// submissions window w (the plan's; the store applies overrides),
 	// that its picture is not an entry yet, and that the author has
 	// fewer than limit entries not withdrawn (0: no limit).
-	SubmitEntry(ctx context.Context, e *Entry, limit int, w plan.Window, now time.Time) (SubmitResult, error)
+	SubmitEntry(ctx context.Context, e *Entry, limits SubmitLimits, w plan.Window, now time.Time) (SubmitResult, error)
 	Entry(ctx context.Context, cohort string, n int64) (*Entry, error)
 	AuthorEntries(ctx context.Context, cohort string, author bot.UserKey) ([]*Entry, error)
 	// UpdateEntries applies the changes whose entry still has the
@@ -216,7 +216,34 @@ const (
 	SubmitDup    = "dup"    // the picture is entry N already
 	SubmitLimit  = "limit"  // the author has Count entries not withdrawn
 	SubmitClosed = "closed" // submissions are shut
+	SubmitDrafts = "drafts" // the author has Count drafts waiting for their category
+	SubmitCap    = "cap"    // the author sent MaxEntriesPerMember entries, withdrawn and rejected ones too
+	SubmitFull   = "full"   // the cohort holds MaxEntriesPerCohort entries
 )
+
+// Caps that hold whatever the plan says (a plan's max_photos_per_member
+// of 0 sets no limit of its own), so that neither one member nor one
+// cohort can make the contest's data, and the work of the scripts that
+// go over it, grow without end. An album brings at most ten drafts at
+// once.
+const (
+	MaxDraftsPerMember  = 20
+	MaxEntriesPerMember = 60
+	MaxEntriesPerCohort = 5000
+)
+
+// SubmitLimits are the limits a submission is checked against.
+type SubmitLimits struct {
+	Photos  int // the plan's max_photos_per_member: entries neither withdrawn nor rejected; 0 for none
+	Drafts  int // drafts waiting for their category
+	Entries int // every entry of the member
+	Cohort  int // every entry of the cohort
+}
+
+// Limits returns the limits of submissions under the plan's rules.
+func Limits(pc *plan.Contest) SubmitLimits {
+	return SubmitLimits{Photos: pc.MaxPhotosPerMember, Drafts: MaxDraftsPerMember, Entries: MaxEntriesPerMember, Cohort: MaxEntriesPerCohort}
+}
 
 // SubmitResult is what SubmitEntry did.
 type SubmitResult struct {
@@ -265,6 +292,7 @@ const (
 	VoteUnavailable VoteResult = "unavailable" // not approved (pending, rejected, withdrawn)
 	VoteOwn         VoteResult = "own"         // the voter's own group's photo
 	VoteQuota       VoteResult = "quota"       // votes_per_voter used up
+	VoteKept        VoteResult = "kept"        // the voter left after voting closed, and their votes stood
 )
 
 // VoteView is what a voter's page shows about one approved entry.
@@ -286,8 +314,11 @@ type VoteView struct {
 
 // AuditEntry is one line of a cohort's contest audit log.
 type AuditEntry struct {
-	ID     string
-	Kind   string // submit, withdraw, recaption, approve, reject, vote, unvote, phase, results_proposed, results_announced
+	ID   string
+	Kind string // submit, withdraw, recaption, approve, reject, vote, unvote, phase, results_proposed, results_announced
+	// Who is the person's pseudonym in the cohort's audit ("#12"); User
+	// is who it names, empty once the person left and was forgotten.
+	Who    string
 	User   bot.UserKey
 	Photo  int64
 	Time   time.Time

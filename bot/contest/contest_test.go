@@ -50,7 +50,7 @@ func TestContestCloseDueItem(t *testing.T) {
 	b := bot.New(bot.Config{}, st, sender, features(st), bot.WithClock(func() time.Time { return now }))
 
 	e := &contest.Entry{Cohort: c.ID, Author: lan, Group: "Lạng Sơn", FileID: "f1", UniqueID: "u1", Category: "Nước", Created: inSub}
-	res, err := st.SubmitEntry(ctx, e, 5, pc.Submissions, inSub)
+	res, err := st.SubmitEntry(ctx, e, contest.SubmitLimits{Photos: 5, Drafts: contest.MaxDraftsPerMember, Entries: contest.MaxEntriesPerMember, Cohort: contest.MaxEntriesPerCohort}, pc.Submissions, inSub)
 	if err != nil || res.Status != contest.SubmitOK {
 		t.Fatalf("SubmitEntry: %+v %v", res, err)
 	}

@@ -140,7 +140,7 @@ func (b *Contest) contestFile(c *bot.Context) error {
 	if e.Caption == "" && sameAlbum {
 		e.Caption = conv.Data["cap"]
 	}
-	res, err := cs.SubmitEntry(c.Context, e, pc.MaxPhotosPerMember, pc.Submissions, now)
+	res, err := cs.SubmitEntry(c.Context, e, Limits(pc), pc.Submissions, now)
 	if err != nil {
 		return err
 	}
@@ -150,6 +150,12 @@ func (b *Contest) contestFile(c *bot.Context) error {
 		return c.Reply(b.subClosedText(c, sub, now))
 	case SubmitLimit:
 		return c.Reply(c.T("contest.ph.limit", pc.MaxPhotosPerMember))
+	case SubmitDrafts:
+		return c.Reply(c.T("contest.ph.drafts", res.Count))
+	case SubmitCap:
+		return c.Reply(c.T("contest.ph.cap", MaxEntriesPerMember))
+	case SubmitFull:
+		return c.Reply(c.T("contest.ph.full", MaxEntriesPerCohort))
 	case SubmitDup:
 		if res.Author != c.U.User {
 			return c.Reply(c.T("contest.ph.dup_other"))

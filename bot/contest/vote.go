@@ -127,6 +127,8 @@ func (b *Contest) voteCast(c *bot.Context) error {
 		return c.Refuse(c.T("contest.vote.own_refused"))
 	case VoteQuota:
 		return c.Refuse(c.T("contest.vote.quota_full", pc.VotesPerVoter))
+	case VoteKept:
+		return c.Refuse(c.T("contest.vote.kept"))
 	default: // missing, unavailable
 		return c.Refuse(c.T("contest.vote.unavailable", n))
 	}

@@ -59,7 +59,7 @@ func newAnnCohort(t *testing.T, e *env) *annCohort {
 	a.en.reply(a.s(a.en), tx(bot.EN, "lang.set"))
 	a.half = e.person(5007, "Hạnh", "Vũ", "vi")
 	a.seen[a.half.user.ID] = new(int)
-	a.half.say("/start " + c.Invites.Trainee)
+	a.half.join(a.s(a.half), c.Invites.Trainee)
 	a.half.reply(a.s(a.half), textAskName)
 	return a
 }

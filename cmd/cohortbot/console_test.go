@@ -44,7 +44,8 @@ func TestConsoleScriptedConversation(t *testing.T) {
 		pw.write(line + "\n")
 		waitForAfter(t, &out, before, want)
 	}
-	say("/start "+code, "họ và tên đầy đủ")
+	say("/start "+code, "Tôi đồng ý")
+	say("/press 1", "họ và tên đầy đủ")
 	say("/press 1", "Bạn công tác ở đơn vị nào")
 	say("Sở Công Thương Lạng Sơn", "Bạn thuộc nhóm nào")
 	say("/press 2", "Đăng ký xong")

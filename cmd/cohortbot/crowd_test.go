@@ -82,6 +82,7 @@ type attendee struct {
 var registration = []struct {
 	step, text string
 }{
+	{"notice", strings.SplitN(bot.Text(bot.VI, "reg.privacy"), "%s", 2)[0]},
 	{"name", bot.Text(bot.VI, "reg.ask_name")},
 	{"org", bot.Text(bot.VI, "reg.ask_org")},
 	{"group", bot.Text(bot.VI, "reg.ask_group")},
@@ -176,6 +177,11 @@ func (r *crowdRun) answer(p *attendee, call telegramtest.Call) bool {
 		p.steps[s.step]++
 		p.acted = time.Now()
 		switch s.step {
+		case "notice":
+			ms := r.c.tg.Messages(p.user.ID)
+			u := telegramtest.CallbackQuery(p.user, p.user.ID, ms[len(ms)-1].MessageID, "cs:y:"+r.c.cohort.Invites.Trainee+":")
+			u.CallbackQuery.ID = fmt.Sprintf("cs-%d", p.user.ID)
+			r.c.tg.PushUpdate(u)
 		case "name":
 			r.c.tg.PushUpdate(telegramtest.TextMessage(p.user, p.user.ID, "Nguyễn Văn "+p.user.LastName))
 		case "org":

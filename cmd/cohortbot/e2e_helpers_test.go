@@ -192,12 +192,27 @@ func (p *person) pressData(data string) string {
 	return p.press(id, data)
 }
 
+// join opens the invite and agrees to the privacy notice it shows, the
+// one tap between opening the link and being asked one's name.
+func (p *person) join(seen *int, code string) {
+	p.e.t.Helper()
+	p.say("/start " + code)
+	notice := p.next(seen)
+	for _, d := range buttons(p.e.t, notice) {
+		if strings.HasPrefix(d, "cs:y:") {
+			p.press(p.e.messageID(p.user.ID, notice), d)
+			return
+		}
+	}
+	p.e.t.Fatalf("/start %s answered %q without an «I agree» button", code, truncateForLog(notice.Params["text"]))
+}
+
 // register takes the person through registration with the invite: the
 // name typed, the organisation skipped, the group (for trainees) the one
 // of index group. It returns the "registered" message.
 func (p *person) register(seen *int, code, name string, group int) telegramtest.Call {
 	p.e.t.Helper()
-	p.say("/start " + code)
+	p.join(seen, code)
 	p.reply(seen, textAskName)
 	p.say(name)
 	p.reply(seen, textAskOrg)

@@ -123,7 +123,7 @@ func TestHostileNames(t *testing.T) {
 	// Names that cannot go on a certificate are refused with the rule.
 	x := e.person(6103, "Xuân", "Lò", "vi")
 	xseen := 0
-	x.say("/start " + c.Invites.Trainee)
+	x.join(&xseen, c.Invites.Trainee)
 	x.reply(&xseen, textAskName)
 	nameRule := tx(bot.VI, "reg.name_bad", 80)
 	bad := []string{
@@ -147,7 +147,7 @@ func TestHostileNames(t *testing.T) {
 	// A name full of markup characters and emoji is kept exactly.
 	p := e.person(6101, "<b>Bold</b>", "*_[x](y)_*", "vi")
 	seen := 0
-	p.say("/start " + c.Invites.Trainee)
+	p.join(&seen, c.Invites.Trainee)
 	ask := p.reply(&seen, textAskName)
 	if !slices.Contains(e.labels(ask), "<b>Bold</b> *_[x](y)_*") {
 		t.Errorf("profile-name button %q, want the raw profile name", e.labels(ask))

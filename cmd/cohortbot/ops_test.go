@@ -61,8 +61,8 @@ func TestPollingRestartAppliesEachUpdateOnce(t *testing.T) {
 		people[i] = e.person(int64(2001+i), "Học viên", strconv.Itoa(i), "vi")
 		names[i] = fmt.Sprintf("Học Viên Số %02d", i)
 	}
-	// Each user joins and answers the name question: 2n state changes and
-	// 3n answers (notice, name question, organisation question).
+	// Each user joins, agrees and answers the name question: 2n state
+	// changes and 3n answers (notice, name question, organisation question).
 	stopAfter := rand.IntN(3 * n)
 	t.Logf("stopping the first serve after %d of %d answers", stopAfter, 3*n)
 
@@ -75,7 +75,10 @@ func TestPollingRestartAppliesEachUpdateOnce(t *testing.T) {
 	pushed := make(chan error, 1)
 	go func() {
 		for i, p := range people {
+			// The press of «I agree» follows the /start it answers:
+			// one user's updates are handled in order.
 			p.say("/start " + c.Invites.Trainee)
+			p.press(1, "cs:y:"+c.Invites.Trainee+":")
 			p.say(names[i])
 			err := e.tg.WaitFor(ctx, func([]telegramtest.Call) bool { return countTo(e, p.user.ID, opsPrivacy) > 0 })
 			if err != nil {
@@ -516,7 +519,7 @@ func TestCommandMenus(t *testing.T) {
 	org := e.person(3001, "Minh", "Trần Văn", "vi")
 	chat := tgbotapi.BotCommandScope{Type: "chat", ChatID: org.user.ID}
 	seen := 0
-	org.say("/start " + c.Invites.Organiser)
+	org.join(&seen, c.Invites.Organiser)
 	ask := org.reply(&seen, opsAskName)
 	org.press(e.messageID(org.user.ID, ask), "reg:pn:"+c.ID)
 	q := org.reply(&seen, opsAskOrg)
@@ -530,7 +533,7 @@ func TestCommandMenus(t *testing.T) {
 	// A trainee's chat keeps the default list.
 	tr := e.person(3002, "Hoa", "Phạm", "vi")
 	seenTr := 0
-	tr.say("/start " + c.Invites.Trainee)
+	tr.join(&seenTr, c.Invites.Trainee)
 	tr.reply(&seenTr, opsAskName)
 	if got := e.tg.Commands(tgbotapi.BotCommandScope{Type: "chat", ChatID: tr.user.ID}, ""); len(got) != 0 {
 		t.Errorf("trainee's chat has its own menu: %v", got)

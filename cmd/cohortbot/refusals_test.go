@@ -36,7 +36,7 @@ func TestInviteRefusals(t *testing.T) {
 	// The single-use invite is taken by someone first.
 	first := e.person(2000, "Minh", "Trần", "vi")
 	seen := 0
-	first.say("/start " + once.Code)
+	first.join(&seen, once.Code)
 	first.reply(&seen, textAskName)
 
 	tests := []struct {
@@ -481,7 +481,7 @@ func TestCancelAndRestartMidRegistration(t *testing.T) {
 
 	p := e.person(5001, "Nga", "Bùi", "vi")
 	seen := 0
-	p.say("/start " + c.Invites.Trainee)
+	p.join(&seen, c.Invites.Trainee)
 	p.reply(&seen, textAskName)
 	p.say("/cancel")
 	p.reply(&seen, tx(bot.VI, "cancel.registration"))

@@ -16,7 +16,11 @@ func TestRegistrationVietnamese(t *testing.T) {
 	lan := e.person(1001, "Lan", "Lê Thị", "vi")
 	seen := 0
 	lan.say("/start " + c.Invites.Trainee)
-	lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
+	notice := lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
+	if e.member(c.ID, lan.user.ID) != nil {
+		t.Fatal("a member was kept before agreeing to the privacy notice")
+	}
+	lan.press(e.messageID(lan.user.ID, notice), "cs:y:"+c.Invites.Trainee+":")
 	ask := lan.reply(&seen, "họ và tên đầy đủ")
 	if !hasButton(t, ask, "reg:pn:"+c.ID) {
 		t.Fatalf("name question has no profile-name button: %v", buttons(t, ask))
@@ -39,7 +43,10 @@ func TestRegistrationVietnamese(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := bot.Member{User: "telegram:1001", Cohort: c.ID, Role: bot.Trainee, Name: "Lê Thị Lan", Org: "Sở Công Thương Lạng Sơn", Group: "Lạng Sơn", Registered: true, Invite: c.Invites.Trainee}
-	m.Joined = want.Joined
+	if m.Consent.IsZero() || !m.Consent.Equal(m.Joined) {
+		t.Errorf("consent %v, want the time of joining %v", m.Consent, m.Joined)
+	}
+	m.Joined, m.Consent = want.Joined, want.Consent
 	if *m != want {
 		t.Errorf("member = %+v\nwant     %+v", *m, want)
 	}
@@ -56,7 +63,8 @@ func TestRegistrationEnglish(t *testing.T) {
 	tom := e.person(1002, "Tom", "Nguyen", "en")
 	seen := 0
 	tom.say("/start " + c.Invites.Lecturer)
-	tom.reply(&seen, "Personal data notice")
+	notice := tom.reply(&seen, "Personal data notice")
+	tom.press(e.messageID(tom.user.ID, notice), "cs:y:"+c.Invites.Lecturer+":")
 	ask := tom.reply(&seen, "full name")
 	tom.press(e.messageID(tom.user.ID, ask), "reg:pn:"+c.ID)
 	org := tom.reply(&seen, "organisation")

@@ -69,7 +69,12 @@ func TestWebhook(t *testing.T) {
 		t.Fatalf("right secret: status %d, want 200\n%s", code, s.log)
 	}
 	seen := 0
-	lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
+	notice := lan.reply(&seen, "Nghị định 356/2025/NĐ-CP")
+	agree := telegramtest.CallbackQuery(lan.user, lan.user.ID, e.messageID(lan.user.ID, notice), "cs:y:"+c.Invites.Trainee+":")
+	agree.UpdateID = 5004
+	if code := postWebhook(t, e, hook, secret, agree); code != http.StatusOK {
+		t.Fatalf("«I agree»: status %d, want 200\n%s", code, s.log)
+	}
 	lan.reply(&seen, "họ và tên đầy đủ")
 	if _, err := st.Member(context.Background(), c.ID, "telegram:4001"); err != nil {
 		t.Fatalf("member after webhook /start: %v", err)
