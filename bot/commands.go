@@ -39,6 +39,7 @@ func Commands() []CommandSpec {
 		{Name: "cohort", Ready: true},
 		{Name: "lang", Ready: true},
 		{Name: "privacy", Ready: true},
+		{Name: "mydata", Ready: true},
 		{Name: "leave", Member: true, Ready: true},
 		{Name: "cancel", Ready: true},
 		{Name: "skip", Ready: true},

@@ -53,6 +53,8 @@ type Feature struct {
 	Dates func(ctx context.Context, c *Cohort) (*Cohort, error)
 	// Digest adds the feature's line to the organisers' daily digest.
 	Digest DigestPart
+	// MyData lists what the feature keeps about a member, for /mydata.
+	MyData MyDataFunc
 	// Forget removes what the feature keeps of a member who leaves the
 	// cohort or is removed from it.
 	Forget func(ctx context.Context, c *Cohort, user UserKey, now time.Time) error

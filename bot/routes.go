@@ -19,6 +19,7 @@ func (b *Bot) routes() *Router {
 	}
 	r.Handle(CallbackPrefix("lang:"), b.staleButton)
 	r.Handle(Command("privacy"), b.privacy)
+	r.Handle(Command("mydata"), b.myData)
 	r.Handle(Command("cohort"), b.cohortList)
 	r.Handle(Press("co", "pick"), b.cohortPick)
 	r.Handle(CallbackPrefix("co:"), b.staleButton)

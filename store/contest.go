@@ -964,6 +964,21 @@ func (s *Store) GroupEntries(ctx context.Context, cohort, group string) (int, er
 	return n, nil
 }
 
+// VoterVotes implements contest.Store.
+func (s *Store) VoterVotes(ctx context.Context, cohort string, voter bot.UserKey) ([]int64, error) {
+	keys, err := s.rdb.HKeys(ctx, vtUserKey(cohort, voter)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("votes of %s in %s: %w", voter, cohort, err)
+	}
+	out := make([]int64, 0, len(keys))
+	for _, k := range keys {
+		if n, err := strconv.ParseInt(k, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // ContestAudit returns the cohort's contest audit log, oldest first: every
 // vote and withdrawal, moderation decision, submission and phase change.
 func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]contest.AuditEntry, error) {

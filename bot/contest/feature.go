@@ -46,6 +46,7 @@ func (b *Contest) Feature() bot.Feature {
 		Done:    map[string]bot.DoneFunc{DeadlinePhotos: PhotosDone(b.store)},
 		Dates:   contestDates(b.store),
 		Digest:  ContestDigest(b.store),
+		MyData:  b.myData,
 		Forget: func(ctx context.Context, co *bot.Cohort, user bot.UserKey, now time.Time) error {
 			if co.Plan.Contest == nil {
 				return nil

@@ -172,4 +172,7 @@ var textsEN = map[string]string{
 	"contest.btn.who_voted":        "👥 Who voted",
 	"contest.btn.results":          "🏁 Results",
 	"contest.btn.announce_results": "📣 Announce the results to the course",
+	"contest.mydata.entries":       "Contest photos: %s",
+	"contest.mydata.entry":         "no. %d (%s)",
+	"contest.mydata.votes":         "You voted for photos no. %s",
 }

@@ -172,4 +172,7 @@ var textsVI = map[string]string{
 	"contest.btn.who_voted":        "👥 Ai đã bình chọn",
 	"contest.btn.results":          "🏁 Kết quả",
 	"contest.btn.announce_results": "📣 Công bố kết quả cho cả khóa",
+	"contest.mydata.entries":       "Ảnh dự thi: %s",
+	"contest.mydata.entry":         "số %d (%s)",
+	"contest.mydata.votes":         "Bạn đã bình chọn các ảnh số: %s",
 }
