@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
 )
 
@@ -141,5 +143,37 @@ func TestOnePersonOneRole(t *testing.T) {
 	x.say("/start " + c.Invites.Lecturer)
 	if got := x.reply(&xseen, ""); got.Params["text"] != tx(bot.VI, "invite.used_up") {
 		t.Errorf("second person with the lecturer invite got %q", got.Params["text"])
+	}
+}
+
+// TestContestCaps: with a plan that sets no limit of photos per member,
+// the contest's own caps still hold: a member with MaxDraftsPerMember
+// drafts waiting for their category, or MaxEntriesPerMember entries in
+// all (withdrawn ones too), is told why another photo is not taken, and
+// nothing is recorded.
+func TestContestCaps(t *testing.T) {
+	t.Parallel()
+	r := newContestRig(t, hanoi(t, 2017, 8, 1, 9, 0), "max_photos_per_member: 5", "max_photos_per_member: 0")
+	e := r.e
+	a := e.seed(r.c.ID, 7301, bot.Trainee, "Lê Văn An", "Lạng Sơn")
+	b := e.seed(r.c.ID, 7302, bot.Trainee, "Mai Thị Bình", "Hải Phòng")
+	for i := range contest.MaxDraftsPerMember {
+		e.seedEntry(r.c.ID, a, entrySeed{file: fmt.Sprintf("cd-%d", i), status: contest.EntryDraft})
+	}
+	for i := range contest.MaxEntriesPerMember {
+		e.seedEntry(r.c.ID, b, entrySeed{file: fmt.Sprintf("cw-%d", i), status: contest.EntryWithdrawn})
+	}
+	before := len(e.snapshot(r.c.ID).Entries)
+	e.serve()
+	for _, f := range []string{"cd-new", "cw-new"} {
+		e.tg.AddFile(f, "uq-"+f, smallJPEG(t))
+	}
+	as, bs := 0, 0
+	a.photo("cd-new", "", "")
+	a.reply(&as, tx(bot.VI, "contest.ph.drafts", contest.MaxDraftsPerMember))
+	b.photo("cw-new", "", "")
+	b.reply(&bs, tx(bot.VI, "contest.ph.cap", contest.MaxEntriesPerMember))
+	if after := len(e.snapshot(r.c.ID).Entries); after != before {
+		t.Errorf("entries after the refused photos = %d, want %d", after, before)
 	}
 }
