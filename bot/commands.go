@@ -50,7 +50,7 @@ func Commands() []CommandSpec {
 		{Name: "members", Organiser: true, Ready: true},
 		{Name: "invites", Organiser: true, Ready: true},
 		{Name: "attendance", Organiser: true},
-		{Name: "export", Organiser: true},
+		{Name: "export", Organiser: true, Ready: true},
 		{Name: "checkincode", Organiser: true},
 		{Name: "certificates", Organiser: true},
 		{Name: "link", Organiser: true, Ready: true},

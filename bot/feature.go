@@ -53,6 +53,8 @@ type Feature struct {
 	Dates func(ctx context.Context, c *Cohort) (*Cohort, error)
 	// Digest adds the feature's line to the organisers' daily digest.
 	Digest DigestPart
+	// Export returns the feature's tables of the cohort's export workbook.
+	Export ExportFunc
 	// MyData lists what the feature keeps about a member, for /mydata.
 	MyData MyDataFunc
 	// Forget removes what the feature keeps of a member who leaves the

@@ -127,6 +127,8 @@ type Store interface {
 	VoteAndView(ctx context.Context, v VoteRequest) (VoteResult, VoteView, error)
 	VoteView(ctx context.Context, cohort string, n int64, voter bot.UserKey) (VoteView, error)
 	PhotoVoters(ctx context.Context, cohort string, n int64) (map[bot.UserKey]float64, error)
+	// ContestAudit returns the cohort's audit log, oldest first.
+	ContestAudit(ctx context.Context, cohort string) ([]AuditEntry, error)
 	// VoterVotes returns the numbers of the entries the voter voted for.
 	VoterVotes(ctx context.Context, cohort string, voter bot.UserKey) ([]int64, error)
 	GroupEntries(ctx context.Context, cohort, group string) (int, error)

@@ -47,6 +47,7 @@ func (b *Contest) Feature() bot.Feature {
 		Dates:   contestDates(b.store),
 		Digest:  ContestDigest(b.store),
 		MyData:  b.myData,
+		Export:  b.export,
 		Forget: func(ctx context.Context, co *bot.Cohort, user bot.UserKey, now time.Time) error {
 			if co.Plan.Contest == nil {
 				return nil

@@ -89,7 +89,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	case "plan":
 		err = a.plan(ctx, cfg, rest)
 	case "export":
-		err = errors.New("export: the Excel export is not built yet (it comes with the reports feature)")
+		err = a.export(ctx, cfg, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.Stdout, usage)
 		return exitOK

@@ -4,6 +4,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/export"
 	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/store"
 )
@@ -26,6 +27,8 @@ func features(st *store.Store) featureSet {
 			announce.New(st).Feature(),
 			ct.Feature(),
 			timetable.New(st).Feature(),
+			// Last: it writes every other feature's tables.
+			export.New().Feature(),
 		},
 		Contest: ct,
 	}
