@@ -151,6 +151,7 @@ func received(e *env, chatID int64, sub string) []telegramtest.Call {
 // organiser gets the delivery report naming the member who blocked the
 // bot; a second press of "send" sends nothing more.
 func TestAnnounceWholeCohort(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := newAnnCohort(t, e)
 
@@ -255,6 +256,7 @@ func TestAnnounceWholeCohort(t *testing.T) {
 // its members, neither the linked group; a bad group index, a cancelled
 // draft and a trainee's forged presses send nothing.
 func TestAnnounceAudiences(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := newAnnCohort(t, e)
 	a.link()
@@ -354,6 +356,7 @@ func TestAnnounceAudiences(t *testing.T) {
 // organiser's own photo or document sends that photo or document again
 // by file id, with the header and the caption (or the command's text).
 func TestAnnounceReplyToPhotoAndDocument(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := newAnnCohort(t, e)
 	o, seen := a.org, a.s(a.org)
@@ -438,6 +441,7 @@ func (s nopSender) Answer(context.Context, bot.Answer) error { return nil }
 // it through serve's delivery worker once, however often it runs, and
 // drops one that is too late with a word to its organiser.
 func TestAnnounceSchedule(t *testing.T) {
+	t.Parallel()
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	if err != nil {
 		t.Fatal(err)

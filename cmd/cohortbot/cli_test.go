@@ -52,6 +52,7 @@ func jsonObjectKeys(t *testing.T, raw string) (keys []string, nested map[string]
 }
 
 func TestCohortCreateJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	e.clock = func() time.Time { return now }
@@ -134,6 +135,7 @@ func TestCohortCreateJSON(t *testing.T) {
 // TestCohortCreateGalleryLink: with PUBLIC_URL set, cohort create prints
 // the projector page's address of a plan with a contest, ready to open.
 func TestCohortCreateGalleryLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.vars["PUBLIC_URL"] = "https://bot.example.org/"
 	code, out, errs := e.run("cohort", "create", "--plan", samplePlan)
@@ -154,6 +156,7 @@ func TestCohortCreateGalleryLink(t *testing.T) {
 }
 
 func TestCohortCreateByNameAndList(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	code, out, errs := e.run("cohort", "create", "--name", "Khóa thử nghiệm <A&B>")
 	if code != 0 {
@@ -198,6 +201,7 @@ func TestCohortCreateByNameAndList(t *testing.T) {
 }
 
 func TestInviteCreateAndRevoke(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	e.clock = func() time.Time { return now }
@@ -272,6 +276,7 @@ func writePlan(t *testing.T, name, text string) string {
 }
 
 func TestPlanCheckAndApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	code, out, errs := e.run("plan", "check", samplePlan)
 	if code != 0 || !strings.Contains(out, "ok (16 sessions, 4 deadlines, 6 groups)") {
@@ -348,6 +353,7 @@ contest:
 `
 
 func TestBadPlanRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.createCohort(samplePlan)
 	path := writePlan(t, "bad.yaml", badPlan)
@@ -412,6 +418,7 @@ func TestBadPlanRefused(t *testing.T) {
 }
 
 func TestCohortDelete(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	doomed := e.createCohort(samplePlan)
 	kept := e.createCohort(samplePlan)
@@ -516,6 +523,7 @@ func TestUsage(t *testing.T) {
 // new view key; the running server refuses the old one at the next
 // request, and serves the new one.
 func TestCohortRotateKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.createCohort(samplePlan)
 	s := e.serve()

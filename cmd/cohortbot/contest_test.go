@@ -236,6 +236,7 @@ func (e *env) fingerprint(cohort string) string {
 // replayed presses change nothing, and nobody but organisers sees counts
 // before voting closes.
 func TestContestFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	clk := &movableClock{t: hanoi(t, 2017, 8, 1, 10, 0)}
 	e.clock = clk.Now
@@ -547,6 +548,7 @@ func (e *env) waitAlbums(chatID int64, n int) []telegramtest.Call {
 // TestContestRefusals: each photo or file the contest cannot take gets its
 // own clear answer and changes nothing.
 func TestContestRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	clk := &movableClock{t: hanoi(t, 2017, 7, 1, 9, 0)} // before submissions open
 	e.clock = clk.Now
@@ -634,6 +636,7 @@ func TestContestRefusals(t *testing.T) {
 // a trainee of another group votes, withdraws and votes again, and the
 // organiser sees the count and who voted.
 func TestContestConsole(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	img := filepath.Join(dir, "lang-phi.jpg")
 	if err := os.WriteFile(img, []byte("\xff\xd8\xff\xe0 not really a jpeg"), 0o600); err != nil {

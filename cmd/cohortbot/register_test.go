@@ -9,6 +9,7 @@ import (
 )
 
 func TestRegistrationVietnamese(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.createCohort(samplePlan)
 	e.serve()
@@ -56,6 +57,7 @@ func TestRegistrationVietnamese(t *testing.T) {
 }
 
 func TestRegistrationEnglish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.createCohort(samplePlan)
 	e.serve()

@@ -20,6 +20,7 @@ import (
 // anything is recorded, a redelivered update is handled once, and while
 // Redis is down Telegram is told to retry (503) until it is back.
 func TestWebhook(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const secret = "s3cret_Token-42"
 	e.vars["TELEGRAM_WEBHOOK_SECRET"] = secret
