@@ -546,13 +546,13 @@ func (b *Announce) announceText(c *bot.Context) error {
 	}
 	loc := c.Cohort.Plan.Location
 	now := b.core.Now().In(loc)
-	at, problem := parseWhen(c.U.Text, now)
+	at, problem := bot.ParseWhen(c.U.Text, now)
 	switch problem {
-	case whenBad:
+	case bot.WhenBad:
 		return c.Reply(c.T("announce.when_bad", bot.Truncate(strings.TrimSpace(c.U.Text), 40)))
-	case whenPast:
+	case bot.WhenPast:
 		return c.Reply(c.T("announce.when_past", bot.FormatDateTime(at, c.Lang)))
-	case whenFar:
+	case bot.WhenFar:
 		return c.Reply(c.T("announce.when_far", bot.FormatDateTime(now.AddDate(1, 0, 0), c.Lang)))
 	}
 	d.At = at
@@ -680,58 +680,6 @@ func (b *Announce) RunAnnouncement(ctx context.Context, it bot.DueItem, now time
 	}
 	b.core.Log().Info("scheduled announcement sent", "cohort", co.ID, "item", it.ID, "people", people, "group_chat", group)
 	return nil
-}
-
-// Problems with a typed time.
-const (
-	whenOK = iota
-	whenBad
-	whenPast
-	whenFar
-)
-
-var (
-	// "9h30", "9h" → "9:30", "9:00", as Vietnamese often write times.
-	hourH  = regexp.MustCompile(`(?i)\b(\d{1,2})h(\d{2})?\b`)
-	spaces = regexp.MustCompile(`\s+`)
-)
-
-// parseWhen reads "DD/MM/YYYY HH:MM", "DD/MM HH:MM" (this year) or "HH:MM"
-// (today, or tomorrow when that time has passed) in now's zone. It
-// returns the time and whether it is unreadable, past, or more than a
-// year ahead.
-func parseWhen(input string, now time.Time) (time.Time, int) {
-	s := strings.TrimSpace(spaces.ReplaceAllString(input, " "))
-	s = hourH.ReplaceAllStringFunc(s, func(m string) string {
-		p := hourH.FindStringSubmatch(m)
-		return p[1] + ":" + cmp.Or(p[2], "00")
-	})
-	s = strings.NewReplacer("-", "/", ".", "/").Replace(s)
-	loc := now.Location()
-	var t time.Time
-	if p, err := time.ParseInLocation("2/1/2006 15:04", s, loc); err == nil {
-		t = p
-	} else if p, err := time.ParseInLocation("2/1 15:04", s, loc); err == nil {
-		t = time.Date(now.Year(), p.Month(), p.Day(), p.Hour(), p.Minute(), 0, 0, loc)
-		if t.Day() != p.Day() {
-			// 29/02 in a year without it.
-			return time.Time{}, whenBad
-		}
-	} else if p, err := time.ParseInLocation("15:04", s, loc); err == nil {
-		t = time.Date(now.Year(), now.Month(), now.Day(), p.Hour(), p.Minute(), 0, 0, loc)
-		if !t.After(now) {
-			t = time.Date(now.Year(), now.Month(), now.Day()+1, p.Hour(), p.Minute(), 0, 0, loc)
-		}
-	} else {
-		return time.Time{}, whenBad
-	}
-	switch {
-	case !t.After(now):
-		return t, whenPast
-	case t.After(now.AddDate(1, 0, 0)):
-		return t, whenFar
-	}
-	return t, whenOK
 }
 
 // link links the Telegram group it is sent in to the organiser's active
