@@ -1,6 +1,9 @@
 package timetable
 
-import "github.com/cohortbot/cohortbot/bot"
+import (
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+)
 
 import (
 	"context"
@@ -18,6 +21,10 @@ type Timetable struct {
 // TimetableStore is what the timetable reads (store.Store).
 type Store interface {
 	Members(ctx context.Context, cohort string) ([]*bot.Member, error)
+	Profiles(ctx context.Context, users []bot.UserKey) (map[bot.UserKey]bot.Profile, error)
+	// SavePlan replaces the cohort's plan (organisers' changes in chat)
+	// and returns its new version.
+	SavePlan(ctx context.Context, id string, p *plan.Plan) (int64, error)
 }
 
 // NewTimetable returns the timetable on its store.
@@ -30,7 +37,7 @@ func (b *Timetable) Feature() bot.Feature {
 		Texts:   texts(),
 		Attach:  func(core *bot.Bot) { b.core = core },
 		Routes:  b.timetableRoutes,
-		Buttons: []string{"ics"},
+		Buttons: []string{"ics", "tte"},
 		Due:     map[string]bot.DueFunc{DueSessionReminder: b.RunReminder, DueDeadlineReminder: b.RunReminder},
 		Plans:   []bot.DuePlan{{Name: "reminders", Prefix: reminderPrefix, Items: reminderPlan}},
 		Digest: func(_ context.Context, c *bot.Cohort, _, now time.Time, l bot.Lang) (string, error) {

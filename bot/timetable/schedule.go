@@ -23,6 +23,7 @@ func (b *Timetable) timetableRoutes(g *bot.RouteGroup) {
 	g.Handle(bot.Press("ics", "s"), b.calendar(calendarSession), bot.RequireMember)
 	g.Handle(bot.Press("ics", "d"), b.calendar(calendarDeadline), bot.RequireMember)
 	g.Handle(bot.CallbackPrefix("ics:"), func(c *bot.Context) error { return c.Refuse(c.T("err.stale_button")) }, bot.RequireMember)
+	b.editRoutes(g)
 }
 
 func (b *Timetable) schedule(c *bot.Context) error {
@@ -65,7 +66,11 @@ func (b *Timetable) schedule(c *bot.Context) error {
 	if next != "" {
 		row = append(row, bot.Button{Text: c.T("timetable.btn.ics_next"), Data: bot.Data("ics", "next", "")})
 	}
-	return c.Reply(sb.String(), row)
+	rows := [][]bot.Button{row}
+	if c.IsOrganiser() {
+		rows = append(rows, []bot.Button{{Text: c.T("timetable.edit.btn.edit"), Data: bot.Data("tte", "menu", c.Cohort.ID)}})
+	}
+	return c.Reply(sb.String(), rows...)
 }
 
 // calendar sends an .ics file: the whole course ("ics:all:"), the next
@@ -186,6 +191,9 @@ func (b *Timetable) deadlines(c *bot.Context) error {
 		if d.Due.After(now) && len(rows) < 6 {
 			rows = append(rows, []bot.Button{{Text: "📆 " + bot.Truncate(d.Title, 40), Data: bot.Data("ics", "d", "", d.ID)}})
 		}
+	}
+	if c.IsOrganiser() {
+		rows = append(rows, []bot.Button{{Text: c.T("timetable.edit.btn.edit"), Data: bot.Data("tte", "menu", c.Cohort.ID)}})
 	}
 	return c.Reply(sb.String(), rows...)
 }
