@@ -42,6 +42,11 @@ type Store interface {
 	DeleteCohort(ctx context.Context, id string) error
 
 	PutMember(ctx context.Context, m *Member) error
+	// ClaimPerson adds m as the roster's person m.Person, unless another
+	// user holds that person already: it reports false, writing nothing.
+	ClaimPerson(ctx context.Context, m *Member) (bool, error)
+	// RosterTaken returns the roster's people already held, counted from 1.
+	RosterTaken(ctx context.Context, cohort string) (map[int]bool, error)
 	Member(ctx context.Context, cohort string, user UserKey) (*Member, error)
 	Members(ctx context.Context, cohort string) ([]*Member, error)
 	RemoveMember(ctx context.Context, cohort string, user UserKey) error

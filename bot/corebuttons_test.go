@@ -13,7 +13,7 @@ import (
 )
 
 // coreButtons are the button prefixes the core owns.
-var coreButtons = []string{"cmd", "lang", "co", "cs", "reg", "leave", "pf", "mb", "iv"}
+var coreButtons = []string{"cmd", "lang", "co", "cs", "rs", "reg", "leave", "pf", "mb", "iv"}
 
 // pressed returns the data of the button whose data matches, among the
 // buttons of the last message.

@@ -165,7 +165,7 @@ func (b *Bot) install(fs Features) error {
 	b.texts = texts
 	b.buttons = map[string]string{}
 	// The core's own buttons.
-	for _, p := range []string{"cmd", "lang", "co", "cs", "reg", "leave", "pf", "mb", "iv"} {
+	for _, p := range []string{"cmd", "lang", "co", "cs", "rs", "reg", "leave", "pf", "mb", "iv"} {
 		b.buttons[p] = "core"
 	}
 	b.runners = map[string]DueFunc{}

@@ -77,6 +77,9 @@ type Member struct {
 	// which nothing about them was kept; zero for members of before the
 	// notice asked (they were shown it at joining).
 	Consent time.Time `json:"consent,omitzero"`
+	// Person is the member's row of the plan's roster, counted from 1; 0
+	// for someone who registered by typing.
+	Person int `json:"person,omitempty"`
 }
 
 // Profile is what the bot keeps about a person across cohorts.

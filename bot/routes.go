@@ -28,6 +28,12 @@ func (b *Bot) routes() *Router {
 	r.Handle(Press("cs", "y"), b.consentYes)
 	r.Handle(Press("cs", "n"), b.consentNo)
 	r.Handle(CallbackPrefix("cs:"), b.staleButton)
+	// Joining from the roster (roster.go): group, name, «I agree».
+	r.Handle(Press("rs", "g"), b.rosterGroupPress)
+	r.Handle(Press("rs", "n"), b.rosterNamePress)
+	r.Handle(Press("rs", "y"), b.rosterAgreePress)
+	r.Handle(Press("rs", "x"), b.rosterAbsentPress)
+	r.Handle(CallbackPrefix("rs:"), b.staleButton)
 
 	// Registration (register.go): typed answers, then each button of the
 	// step that asks it; a registration button anywhere else is stale.

@@ -22,7 +22,7 @@ func (b *Bot) start(c *Context) error {
 			return c.Reply(c.T("start.about"))
 		}
 	}
-	return b.join(c, code, false)
+	return b.join(c, code, false, 0)
 }
 
 // consentYes is "I agree" under the privacy notice ("cs:y:<code>:"): the
@@ -33,7 +33,7 @@ func (b *Bot) consentYes(c *Context) error {
 	if !ok || !inviteCode.MatchString(args[0]) {
 		return b.staleButton(c)
 	}
-	return b.join(c, args[0], true)
+	return b.join(c, args[0], true, 0)
 }
 
 // consentNo is "I do not agree" ("cs:n:"): nothing was kept, and nothing
@@ -49,9 +49,11 @@ func (b *Bot) consentNo(c *Context) error {
 
 // join opens an invite. Before the person agrees to the privacy notice
 // nothing about them is written: the invite is only checked and the
-// notice shown with its "I agree" button, which carries the code. Agreeing
-// (agreed) redeems the invite and adds the member.
-func (b *Bot) join(c *Context, code string, agreed bool) error {
+// notice shown with its "I agree" button, which carries the code (or,
+// for trainees of a cohort with a roster, the roster's groups: see
+// roster.go). Agreeing (agreed) redeems the invite and adds the member,
+// as the roster's person when person is set (from 1).
+func (b *Bot) join(c *Context, code string, agreed bool, person int) error {
 	if !inviteCode.MatchString(code) {
 		return c.Reply(c.T("invite.unknown"))
 	}
@@ -100,10 +102,10 @@ func (b *Bot) join(c *Context, code string, agreed bool) error {
 		if err != nil {
 			return err
 		}
-		return c.Reply(c.T("reg.privacy", cohort.Name, c.T("role."+string(inv.Role))), []Button{
-			{Text: c.T("btn.consent_yes"), Data: Data("cs", "y", "", code)},
-			{Text: c.T("btn.consent_no"), Data: Data("cs", "n", "")},
-		})
+		if inv.Role == Trainee && past == nil && len(rosterOf(cohort, Trainee, "")) > 0 {
+			return b.rosterGroups(c, cohort, code)
+		}
+		return b.consentNotice(c, cohort, inv.Role, code)
 	}
 	inv, err = b.store.RedeemInvite(c.Context, code, c.U.User, now)
 	if err != nil {
@@ -125,15 +127,49 @@ func (b *Bot) join(c *Context, code string, agreed bool) error {
 		// change, so that nobody votes for their own group's photos.
 		m.Group = past.Group
 	}
-	if err := b.store.PutMember(c.Context, m); err != nil {
+	if person > 0 {
+		if person > len(cohort.Plan.Roster) || Role(cohort.Plan.Roster[person-1].Role) != m.Role {
+			return b.staleButton(c)
+		}
+		p := cohort.Plan.Roster[person-1]
+		if past != nil && past.Group != p.Group {
+			return c.Refuse(c.T("reg.roster_other_group", past.Group, past.Group))
+		}
+		m.Person, m.Name, m.Org, m.Group, m.Registered = person, p.Name, p.Org, p.Group, true
+		ok, err := b.store.ClaimPerson(c.Context, m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return c.Refuse(c.T("reg.roster_taken", p.Name))
+		}
+	} else if err := b.store.PutMember(c.Context, m); err != nil {
 		return fmt.Errorf("add member: %w", err)
 	}
 	if err := b.activate(c, cohort, m); err != nil {
 		return err
 	}
-	b.log.Info("member joined", "cohort", cohort.ID, "user", c.U.User, "role", m.Role, "update", c.U.ID)
+	b.log.Info("member joined", "cohort", cohort.ID, "user", c.U.User, "role", m.Role, "person", m.Person, "update", c.U.ID)
+	if m.Registered {
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return b.sendMenu(c, b.registeredText(c))
+	}
 	return b.beginRegistration(c)
 }
+
+// consentNotice shows the privacy notice with «I agree», which carries
+// the invite's code, and «I do not agree».
+func (b *Bot) consentNotice(c *Context, co *Cohort, role Role, code string) error {
+	return c.Reply(c.T("reg.privacy", co.Name, c.T("role."+string(role))), []Button{
+		{Text: c.T("btn.consent_yes"), Data: Data("cs", "y", "", code)},
+		{Text: c.T("btn.consent_no"), Data: Data("cs", "n", "")},
+	})
+}
+
+// joinAs is «I agree» as the roster's person n.
+func (b *Bot) joinAs(c *Context, code string, n int) error { return b.join(c, code, true, n) }
 
 // inviteProblem is the catalogue key that answers an invite the store
 // refused, "" for an error that is not one of the invite's.

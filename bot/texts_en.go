@@ -212,4 +212,12 @@ var textsEN = map[string]string{
 	"memberlist.col.organisers":  "Organisers",
 	"memberlist.no_group":        "(no group)",
 	"memberlist.total":           "Total",
+	"reg.privacy_roster":         "Welcome to «%s» (role: %s).\n\n🤖 This is the organisers' automated assistant: a machine answers, not a person.\n🔒 Personal data notice (Law on Personal Data Protection No. 91/2025/QH15 and Decree 356/2025/NĐ-CP): the bot keeps your full name, organisation, group, chat account id and what you send to the course, to run the course and issue certificates. Only the organisers can see it; it is deleted when you leave (/leave) or when the course is deleted. More: /privacy, /mydata.\n\nThe organisers have the list of trainees. Which group are you in? Until you agree, the bot keeps nothing about you.",
+	"reg.roster_names":           "Group %s: who are you on the list?",
+	"reg.roster_all_taken":       "Every name of group %s on the list is taken. If you have not registered, tap «My name is not on the list» or ask the organisers.",
+	"reg.roster_you":             "You are: %s\nOrganisation: %s\nGroup: %s\n\nTap «I agree» to agree to the notice above and join the course.",
+	"reg.roster_taken":           "Someone else has just taken the name «%s». If that is you, ask the organisers.",
+	"reg.roster_other_group":     "You were in group %s of this course, so you can come back only to that group. Pick your name in group %s, or ask the organisers.",
+	"btn.roster_absent":          "My name is not on the list",
+	"btn.roster_not_me":          "Not me",
 }

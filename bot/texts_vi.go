@@ -212,4 +212,12 @@ var textsVI = map[string]string{
 	"memberlist.col.organisers":  "Ban tổ chức",
 	"memberlist.no_group":        "(không thuộc nhóm)",
 	"memberlist.total":           "Tổng cộng",
+	"reg.privacy_roster":         "Chào mừng bạn đến với khóa «%s» (vai trò: %s).\n\n🤖 Đây là trợ lý tự động của Ban tổ chức: tin nhắn do máy trả lời, không phải người.\n🔒 Thông báo về dữ liệu cá nhân (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP): bot lưu họ tên, đơn vị công tác, nhóm, mã tài khoản chat và những gì bạn gửi cho khóa học để tổ chức khóa học và cấp giấy chứng nhận. Chỉ Ban tổ chức xem được; dữ liệu được xóa khi bạn rời khóa (/leave) hoặc khi khóa học bị xóa. Xem thêm: /privacy, /mydata.\n\nBan tổ chức đã có danh sách học viên. Bạn thuộc nhóm nào? Chưa đồng ý thì bot chưa lưu gì về bạn.",
+	"reg.roster_names":           "Nhóm %s: bạn là ai trong danh sách?",
+	"reg.roster_all_taken":       "Mọi tên của nhóm %s trong danh sách đều đã có người nhận. Nếu bạn chưa đăng ký, hãy bấm «Tên tôi không có trong danh sách» hoặc liên hệ Ban tổ chức.",
+	"reg.roster_you":             "Bạn là: %s\nĐơn vị: %s\nNhóm: %s\n\nBấm «Tôi đồng ý» để đồng ý với thông báo trên và tham gia khóa.",
+	"reg.roster_taken":           "Tên «%s» vừa có người khác nhận. Nếu đó đúng là bạn, hãy liên hệ Ban tổ chức.",
+	"reg.roster_other_group":     "Bạn từng thuộc nhóm %s của khóa này, nên chỉ vào lại được nhóm đó. Hãy chọn tên của bạn trong nhóm %s, hoặc liên hệ Ban tổ chức.",
+	"btn.roster_absent":          "Tên tôi không có trong danh sách",
+	"btn.roster_not_me":          "Không phải tôi",
 }

@@ -14,6 +14,7 @@
 //	{c:ID}:invites                set    invite codes of the cohort
 //	{c:ID}:past                   hash   user key → former member JSON: role, group, removed (by an organiser), at (ms);
 //	                                     what brings a returning person back as they were
+//	{c:ID}:roster                 hash   roster person (from 1) → the user who joined as them: one user per person
 //	{c:ID}:ph:seq                 string last photo-contest entry number
 //	{c:ID}:ph:e                   hash   entry number → entry JSON (author, group, file, caption, category, ...)
 //	{c:ID}:ph:st                  hash   entry number → status: draft, pending, approved, rejected, withdrawn

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -103,7 +104,9 @@ func (s *Store) PatchMember(ctx context.Context, cohort string, user bot.UserKey
 // organiser removed them. The last registered organiser cannot go.
 // The person's pseudonym in the cohort's audit goes too (whoLua): the
 // audit keeps explaining every change, but no longer names them.
-// KEYS[1] members, KEYS[2] past, KEYS[3] the audit's pseudonyms; ARGV:
+// A member who was a roster's person frees it.
+// KEYS[1] members, KEYS[2] past, KEYS[3] the audit's pseudonyms, KEYS[4]
+// the roster's holders; ARGV:
 // user, removed (1/0), at ms.
 var departScript = redis.NewScript(otherOrganiserLua + `
 local function unname()
@@ -120,6 +123,7 @@ if m.role == 'organiser' and m.registered and not otherOrganiser(KEYS[1], ARGV[1
 local past = {role = m.role, group = m.group or '', removed = ARGV[2] == '1', at = tonumber(ARGV[3])}
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(past))
 redis.call('HDEL', KEYS[1], ARGV[1])
+if m.person and redis.call('HGET', KEYS[4], tostring(m.person)) == ARGV[1] then redis.call('HDEL', KEYS[4], tostring(m.person)) end
 unname()
 return {'ok', raw}
 `)
@@ -133,7 +137,7 @@ func (s *Store) Depart(ctx context.Context, cohort string, user bot.UserKey, rem
 	if removed {
 		flag = "1"
 	}
-	res, err := departScript.Run(ctx, s.rdb, []string{cohortKey(cohort, "members"), cohortKey(cohort, "past"), auditKey(cohort) + ":who"},
+	res, err := departScript.Run(ctx, s.rdb, []string{cohortKey(cohort, "members"), cohortKey(cohort, "past"), auditKey(cohort) + ":who", cohortKey(cohort, "roster")},
 		string(user), flag, unixMS(at)).StringSlice()
 	if err != nil {
 		return fmt.Errorf("remove member %s: %w", user, err)
@@ -175,4 +179,51 @@ func (s *Store) Past(ctx context.Context, cohort string, user bot.UserKey) (*bot
 		return nil, fmt.Errorf("decode former member %s: %w", user, err)
 	}
 	return &bot.Past{User: user, Role: bot.Role(p.Role), Group: p.Group, Removed: p.Removed, At: fromMS(p.At)}, nil
+}
+
+// claimPersonScript adds a member as a roster's person, once: the person's
+// row is held by one user (HSETNX), so two people tapping the same name
+// at once cannot both become it (the user's cohort list, of another
+// slot, follows). KEYS: roster, members. ARGV: person, user, member JSON.
+var claimPersonScript = redis.NewScript(`
+local holder = redis.call('HGET', KEYS[1], ARGV[1])
+if holder and holder ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+`)
+
+// ClaimPerson implements bot.Store.
+func (s *Store) ClaimPerson(ctx context.Context, m *bot.Member) (bool, error) {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return false, fmt.Errorf("encode member: %w", err)
+	}
+	ok, err := claimPersonScript.Run(ctx, s.rdb, []string{cohortKey(m.Cohort, "roster"), cohortKey(m.Cohort, "members")},
+		m.Person, string(m.User), raw).Int()
+	if err != nil {
+		return false, fmt.Errorf("claim roster person %d of %s: %w", m.Person, m.Cohort, err)
+	}
+	if ok == 0 {
+		return false, nil
+	}
+	if err := s.rdb.SAdd(ctx, userSub(m.User, "cohorts"), m.Cohort).Err(); err != nil {
+		return false, fmt.Errorf("claim roster person %d of %s: %w", m.Person, m.Cohort, err)
+	}
+	return true, nil
+}
+
+// RosterTaken implements bot.Store.
+func (s *Store) RosterTaken(ctx context.Context, cohort string) (map[int]bool, error) {
+	held, err := s.rdb.HKeys(ctx, cohortKey(cohort, "roster")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("roster of %s: %w", cohort, err)
+	}
+	out := make(map[int]bool, len(held))
+	for _, k := range held {
+		if n, err := strconv.Atoi(k); err == nil {
+			out[n] = true
+		}
+	}
+	return out, nil
 }

@@ -55,6 +55,8 @@ type Plan struct {
 	Contest     *Contest       `json:"contest,omitempty"`
 	Scoring     *Scoring       `json:"scoring,omitempty"`
 	Certificate *Certificate   `json:"certificate,omitempty"`
+	// Roster is who the course expects, in the workbook's order.
+	Roster []Person `json:"roster,omitempty"`
 }
 
 // Session is one meeting of the cohort: a lecture, a field visit, a defence.
@@ -227,6 +229,7 @@ func (p *Plan) clone() *Plan {
 	q.Groups = clip(p.Groups)
 	q.Sessions = clip(p.Sessions)
 	q.Deadlines = clip(p.Deadlines)
+	q.Roster = clip(p.Roster)
 	q.Reminders = Reminders{Sessions: clip(p.Reminders.Sessions), Deadlines: clip(p.Reminders.Deadlines)}
 	if p.Contest != nil {
 		c := *p.Contest

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
+)
+
+// labelsOf returns the labels of a message's buttons.
+func labelsOf(e *env, c telegramtest.Call) []string { return e.labels(c) }
+
+// TestRosterJoinInThreeTaps: with the trainees listed in the plan's
+// roster, a trainee opens the shared link and joins with three taps and
+// no typing: their group, their name, «I agree». They are registered with
+// the roster's name, organisation and group. A name taken is not offered
+// to the next person, and a forged press for it is refused; leaving
+// frees it. Nothing is kept before «I agree».
+func TestRosterJoinInThreeTaps(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	ctx := context.Background()
+	st := e.store()
+	co, err := st.Cohort(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := co.Plan.Shift(0)
+	p.Roster = []plan.Person{
+		{Name: "Lê Thị Lan", Org: "Sở Công Thương Lạng Sơn", Group: "Lạng Sơn", Role: "trainee"},
+		{Name: "Hoàng Văn Tú", Org: "Sở Công Thương Lạng Sơn", Group: "Lạng Sơn", Role: "trainee"},
+		{Name: "Phạm Văn Hải", Group: "Hải Phòng", Role: "trainee"},
+	}
+	if _, err := st.SavePlan(ctx, c.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	e.serve()
+
+	lan := e.person(7601, "Lan", "", "vi")
+	seen := 0
+	lan.say("/start " + c.Invites.Trainee)
+	groups := lan.reply(&seen, "Bạn thuộc nhóm nào?")
+	if got := labelsOf(e, groups); !slices.Contains(got, "Lạng Sơn") || !slices.Contains(got, "Hải Phòng") || slices.Contains(got, "Cần Thơ") {
+		t.Errorf("groups offered %q, want those with trainees on the roster", got)
+	}
+	taps := 0
+	tap := func(p *person, c telegramtest.Call, label string) {
+		taps++
+		p.pressLabel(c, label)
+	}
+	tap(lan, groups, "Lạng Sơn")
+	names := lan.reply(&seen, "bạn là ai")
+	tap(lan, names, "Lê Thị Lan")
+	if e.member(c.ID, lan.user.ID) != nil {
+		t.Fatal("a member was kept before «I agree»")
+	}
+	agree := lan.reply(&seen, "Bấm «Tôi đồng ý»")
+	tap(lan, agree, "Tôi đồng ý")
+	lan.reply(&seen, textRegistered)
+	m := e.member(c.ID, lan.user.ID)
+	if m == nil || !m.Registered || m.Name != "Lê Thị Lan" || m.Org != "Sở Công Thương Lạng Sơn" || m.Group != "Lạng Sơn" || m.Person != 1 || m.Consent.IsZero() {
+		t.Fatalf("member after three taps = %+v", m)
+	}
+	if taps != 3 {
+		t.Errorf("%d taps to join, want 3", taps)
+	}
+	t.Logf("a rostered trainee joined in %d taps and no typed message (the link's /start aside)", taps)
+
+	// The next person of the group is not offered Lan's name.
+	tu := e.person(7602, "Tú", "", "vi")
+	ts := 0
+	tu.say("/start " + c.Invites.Trainee)
+	g2 := tu.reply(&ts, "Bạn thuộc nhóm nào?")
+	tu.pressLabel(g2, "Lạng Sơn")
+	n2 := tu.reply(&ts, "bạn là ai")
+	if got := labelsOf(e, n2); slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "Lê Thị Lan") }) {
+		t.Errorf("names offered after Lan joined: %q", got)
+	}
+	// A forged «I agree» as Lan is refused and changes nothing.
+	e.alert(tu.pressData("rs:y:"+c.Invites.Trainee+":1:"), tx(bot.VI, "reg.roster_taken", "Lê Thị Lan"))
+	if e.member(c.ID, tu.user.ID) != nil {
+		t.Error("a forged press for a taken name added a member")
+	}
+	for _, bad := range []string{"rs:y:" + c.Invites.Trainee + ":9:", "rs:y:" + c.Invites.Trainee + ":x:", "rs:g:NoSuchCode1:0:", "rs:n:" + c.Invites.Trainee + ":3:4:"} {
+		tu.pressData(bad)
+	}
+	if e.member(c.ID, tu.user.ID) != nil {
+		t.Error("forged roster presses added a member")
+	}
+
+	// Lan leaves: her name is free again.
+	lan.leave(&seen)
+	tu.say("/start " + c.Invites.Trainee)
+	g3 := tu.reply(&ts, "Bạn thuộc nhóm nào?")
+	tu.pressLabel(g3, "Lạng Sơn")
+	if got := labelsOf(e, tu.reply(&ts, "bạn là ai")); !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "Lê Thị Lan") }) {
+		t.Errorf("names offered after Lan left: %q, want hers again", got)
+	}
+}
