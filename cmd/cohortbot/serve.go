@@ -65,6 +65,9 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// gallery's cleaned copy, within the gallery's decoding budget.
 	photos := gallery.NewPhotos(tg)
 	fs.Contest.UsePhotos(photos)
+	// Reports are downloaded from Telegram (at most its 20 MB limit) to
+	// check their type from their bytes.
+	fs.Reports.UseFiles(tg)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))

@@ -1,0 +1,37 @@
+package report
+
+// textsEN is the English catalogue of the reports.
+var textsEN = map[string]string{
+	"report.staff":         "Reports are handed in by the trainees of each group; lecturers and organisers do not hand in reports, but can read every group's here.",
+	"report.no_group":      "You are not in a group yet, so you cannot hand in a report. Ask the organisers to put you in your group.",
+	"report.no_deadline":   "This course has no report deadline.",
+	"report.no_groups":     "This course has no groups.",
+	"report.pick_deadline": "Which deadline is this report for? Pick one below (type /cancel to stop).",
+	"report.pick_first":    "Pick the deadline with the buttons of the message above first, then send the file (type /cancel to stop).",
+	"report.deadline_gone": "This deadline is no longer in the course plan. Type /report to start again.",
+	"report.flow_stale":    "That report was started in another course. Type /report to hand it in for the current course.",
+	"report.ask_file":      "📄 Hand in the report «%s» (due %s).\nSend your group's report as a file attachment: PDF, Word, Excel or PowerPoint (.pdf, .doc, .docx, .xls, .xlsx, .ppt, .pptx), at most %d MB. Type /cancel to stop.",
+	"report.has_versions":  "Group %s has handed in %d versions; the latest is «%s» at %s. The file you send now becomes version %d; earlier versions are kept.",
+	"report.will_be_late":  "⚠️ The deadline has passed: the report is still taken, but marked late.",
+	"report.send_file":     "I am waiting for the report file: send a PDF, Word, Excel or PowerPoint file (at most %d MB), or type /cancel to stop.",
+	"report.photo":         "Send the report as a file attachment (PDF, Word, Excel or PowerPoint), not as a photo. Send the file again, or type /cancel to stop.",
+	"report.too_big":       "This file is %s MB, more than the %d MB the bot can take. Compress it (for instance export a PDF with smaller pictures) and send it again, or send the organisers a download link (Google Drive, OneDrive…).",
+	"report.bad_type":      "The file «%s» is not a PDF, Word, Excel or PowerPoint document, so it was not taken (the bot reads the file's content, not only its name). Send the report file itself.",
+	"report.limit":         "Your group has handed in %d versions for this deadline, the most the bot keeps. Contact the organisers.",
+	"report.dup":           "This file was handed in already: it is version %d. Nothing changed.",
+	"report.received":      "✅ Version %d of the report «%s» of group %s is in (%s, %s MB). The other members of the group will be told.",
+	"report.late":          "⚠️ Late: the deadline was %s.",
+	"report.late_mark":     "(late)",
+	"report.notify":        "📄 %s has handed in group %s's report: version %d for «%s» (%s), at %s.",
+
+	"report.list_title":     "📚 The groups' reports — course «%s»:",
+	"report.list_none":      "not handed in",
+	"report.list_versions":  "%d version(s)",
+	"report.group_title":    "📚 Reports of group %s",
+	"report.group_deadline": "«%s» (due %s):",
+	"report.version_line":   "• Version %d: %s — %s, %s MB, at %s, by %s",
+	"report.caption":        "Group %s — version %d of «%s», handed in at %s",
+	"report.no_version":     "This version is gone.",
+	"report.btn.fetch":      "📄 Version %d — %s",
+	"report.btn.all":        "« All groups",
+}
