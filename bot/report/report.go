@@ -69,7 +69,8 @@ type AddResult struct {
 	Version int
 }
 
-// reportDeadlines are the plan's deadlines of kind report, in plan order.
+// reportDeadlines are the plan's deadlines of kind report, earliest
+// first.
 func reportDeadlines(p *plan.Plan) []plan.Deadline {
 	var out []plan.Deadline
 	for _, d := range p.Deadlines {
@@ -77,6 +78,7 @@ func reportDeadlines(p *plan.Plan) []plan.Deadline {
 			out = append(out, d)
 		}
 	}
+	slices.SortStableFunc(out, func(a, b plan.Deadline) int { return a.Due.Compare(b.Due) })
 	return out
 }
 
