@@ -347,9 +347,9 @@ func (s *Scores) whoPress(c *bot.Context) error {
 			if name == "" {
 				name = c.T("score.gone")
 			}
-			role := c.T("role.trainee")
+			role := strings.ToLower(c.T("role.trainee"))
 			if sh.side == Lecturers {
-				role = c.T("role.lecturer")
+				role = strings.ToLower(c.T("role.lecturer"))
 			}
 			line := "• " + name + " (" + role + "): " + marksLine(sc, sh.marks)
 			if n := notes[NoteKey{Scorer: u, Group: g}]; n != "" {
