@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -319,5 +321,35 @@ func TestReportRefusals(t *testing.T) {
 	lan.reply(&sl, "Đã nhận phiên bản 1 của báo cáo «Nộp bản thảo báo cáo»")
 	if vs := e.reports(c.ID, "draft", "Lạng Sơn"); len(vs) != 1 || vs[0].Late {
 		t.Errorf("Lạng Sơn's draft: %d versions", len(vs))
+	}
+}
+
+// TestReportAndScoreInConsole walks the demo: Lan hands in her group's
+// report with /doc, the lecturer scores another group with numbered
+// buttons, and the organiser sees the ranking.
+func TestReportAndScoreInConsole(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "BaoCao-LangSon.pdf")
+	if err := os.WriteFile(path, bottest.PDF(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(t.TempDir(), "bao-cao.docx")
+	if err := os.WriteFile(exe, []byte("MZ\x90\x00 not a report"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := runConsole(t, "/as lan\n/report\n/doc "+exe+"\n/doc "+path+"\n"+
+		"/as gv\n/score\n/press 1\n/press 9\n/press 8\n/press 10\n/skip\n"+
+		"/as btc\n/ranking\n/report\n")
+	for _, want := range []string{
+		"không phải là tài liệu PDF, Word, Excel hay PowerPoint",
+		"Đã nhận phiên bản 1 của báo cáo «" + reportTitle + "» của nhóm Lạng Sơn (PDF",
+		"Tiêu chí 1/3: «Chất lượng số liệu»",
+		"Đã lưu điểm của bạn cho nhóm Bà Rịa – Vũng Tàu: Chất lượng số liệu 8 · Giải pháp SXSH 7 · Trình bày 9 (tổng 24/30)",
+		"🥇 1. Bà Rịa – Vũng Tàu — 24/30",
+		"• Lạng Sơn: 1 phiên bản",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q not printed:\n%s", want, out)
+		}
 	}
 }
