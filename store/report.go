@@ -112,6 +112,18 @@ func (s *Store) ReportCounts(ctx context.Context, cohort string) (map[string]map
 	return out, nil
 }
 
+// ReportCount implements report.Store.
+func (s *Store) ReportCount(ctx context.Context, cohort, deadline, group string) (int, error) {
+	n, err := s.rdb.HGet(ctx, rpKey(cohort, "n"), rpField(deadline, group)).Int()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("report count of %s in %s: %w", group, cohort, err)
+	}
+	return n, nil
+}
+
 // FirstReport is when the group handed in its first version of any
 // report, for the scores' tie-break (score.Reports); ok is false when it
 // handed in none.

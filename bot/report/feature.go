@@ -34,6 +34,9 @@ type Store interface {
 	// ReportCounts returns, by deadline id and group, how many versions
 	// were handed in.
 	ReportCounts(ctx context.Context, cohort string) (map[string]map[string]int, error)
+	// ReportCount is how many versions the group handed in for the
+	// deadline.
+	ReportCount(ctx context.Context, cohort, deadline, group string) (int, error)
 	// ForgetReporter de-identifies the versions a leaving member
 	// uploaded: the group's work stays, their name and key go.
 	ForgetReporter(ctx context.Context, cohort string, user bot.UserKey) error
@@ -75,11 +78,8 @@ func (r *Reports) Feature() bot.Feature {
 // done is the done seam for deadlines of kind report: a group is done
 // once it handed in a version, on time or late.
 func (r *Reports) done(ctx context.Context, c *bot.Cohort, d plan.Deadline, group string) (bool, error) {
-	counts, err := r.store.ReportCounts(ctx, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return counts[d.ID][group] > 0, nil
+	n, err := r.store.ReportCount(ctx, c.ID, d.ID, group)
+	return n > 0, err
 }
 
 func (r *Reports) routes(g *bot.RouteGroup) {
