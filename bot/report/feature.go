@@ -2,6 +2,8 @@ package report
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
@@ -69,6 +71,7 @@ func (r *Reports) Feature() bot.Feature {
 		Buttons:   []string{"rp"},
 		FileFlows: map[string]bot.HandlerFunc{flowReport: r.reportFile},
 		Done:      map[string]bot.DoneFunc{DeadlineKind: r.done},
+		Digest:    r.digest,
 		Forget: func(ctx context.Context, co *bot.Cohort, user bot.UserKey, _ time.Time) error {
 			return r.store.ForgetReporter(ctx, co.ID, user)
 		},
@@ -80,6 +83,30 @@ func (r *Reports) Feature() bot.Feature {
 func (r *Reports) done(ctx context.Context, c *bot.Cohort, d plan.Deadline, group string) (bool, error) {
 	n, err := r.store.ReportCount(ctx, c.ID, d.ID, group)
 	return n > 0, err
+}
+
+// digest is the reports' line of the organisers' daily digest: how many
+// groups handed in each report deadline.
+func (r *Reports) digest(ctx context.Context, c *bot.Cohort, _, _ time.Time, l bot.Lang) (string, error) {
+	dls := reportDeadlines(c.Plan)
+	if len(dls) == 0 || len(c.Plan.Groups) == 0 {
+		return "", nil
+	}
+	counts, err := r.store.ReportCounts(ctx, c.ID)
+	if err != nil {
+		return "", fmt.Errorf("digest reports: %w", err)
+	}
+	var parts []string
+	for _, d := range dls {
+		done := 0
+		for _, g := range c.Plan.Groups {
+			if counts[d.ID][g] > 0 {
+				done++
+			}
+		}
+		parts = append(parts, tx(l, "report.digest", d.Title, done, len(c.Plan.Groups)))
+	}
+	return strings.Join(parts, "\n"), nil
 }
 
 func (r *Reports) routes(g *bot.RouteGroup) {

@@ -51,3 +51,20 @@ func TestHandInByBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestReportDigest: the organisers' digest says how many groups handed
+// in the report.
+func TestReportDigest(t *testing.T) {
+	now := time.Now()
+	h := bottest.New(t, now, features)
+	demo := h.Demo()
+	lan := h.User("lan")
+	lan.Say("/report")
+	lan.Send(&bot.File{ID: "f1", UniqueID: "u1", Name: "bc.pdf", Size: 100, Bytes: bottest.PDF()}, "")
+	if err := h.Bot.Digest(context.Background(), demo.Cohort, now.Add(-24*time.Hour), now); err != nil {
+		t.Fatal(err)
+	}
+	if !h.Sender.Sent("📄 Báo cáo «Nộp báo cáo đánh giá sản xuất sạch hơn»: 1/6 nhóm đã nộp.") {
+		t.Errorf("digest: %q", h.Sender.Last().Text)
+	}
+}

@@ -33,5 +33,6 @@ var textsEN = map[string]string{
 	"report.caption":        "Group %s — version %d of «%s», handed in at %s",
 	"report.no_version":     "This version is gone.",
 	"report.btn.fetch":      "📄 Version %d — %s",
+	"report.digest":         "📄 Report «%s»: %d/%d groups have handed it in.",
 	"report.btn.all":        "« All groups",
 }

@@ -34,5 +34,6 @@ var textsVI = map[string]string{
 	"report.caption":        "Nhóm %s — phiên bản %d của «%s», nộp lúc %s",
 	"report.no_version":     "Không còn phiên bản này.",
 	"report.btn.fetch":      "📄 Bản %d — %s",
+	"report.digest":         "📄 Báo cáo «%s»: %d/%d nhóm đã nộp.",
 	"report.btn.all":        "« Tất cả các nhóm",
 }

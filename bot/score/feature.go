@@ -75,6 +75,7 @@ func (s *Scores) Feature() bot.Feature {
 		Buttons: []string{"sc"},
 		Due:     map[string]bot.DueFunc{DueScoreClose: s.RunClose},
 		Plans:   []bot.DuePlan{{Name: "scoring close", Prefix: closePrefix, Items: closePlan}},
+		Digest:  s.digest,
 		Forget: func(ctx context.Context, co *bot.Cohort, user bot.UserKey, now time.Time) error {
 			if co.Plan.Scoring == nil {
 				return nil
@@ -82,6 +83,29 @@ func (s *Scores) Feature() bot.Feature {
 			return s.store.ForgetScorer(ctx, co.ID, user, co.Plan.Scoring.Window, now)
 		},
 	}
+}
+
+// digest is the scores' line of the organisers' daily digest, once the
+// window has opened and until the results are announced: how many people
+// gave how many marks.
+func (s *Scores) digest(ctx context.Context, c *bot.Cohort, _, now time.Time, l bot.Lang) (string, error) {
+	sc := c.Plan.Scoring
+	if sc == nil || now.Before(sc.Window.Opens) {
+		return "", nil
+	}
+	meta, err := s.store.ScoreMeta(ctx, c.ID)
+	if err != nil || meta.Announced {
+		return "", err
+	}
+	marks, _, err := s.store.AllMarks(ctx, c.ID, false)
+	if err != nil {
+		return "", err
+	}
+	scorers := map[bot.UserKey]bool{}
+	for _, m := range marks {
+		scorers[m.Scorer] = true
+	}
+	return tx(l, "score.digest", len(scorers), len(marks)), nil
 }
 
 func (s *Scores) routes(g *bot.RouteGroup) {

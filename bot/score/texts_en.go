@@ -43,5 +43,6 @@ var textsEN = map[string]string{
 	"score.sending":           "Sending the results to %d people…",
 	"score.who_title":         "👁 Every scorer's marks — course «%s» (organisers only)",
 	"score.who_group":         "Group %s:",
+	"score.digest":            "📝 Report scoring: %d people have scored, %d marks in all.",
 	"score.gone":              "(left the course)",
 }

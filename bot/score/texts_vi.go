@@ -44,5 +44,6 @@ var textsVI = map[string]string{
 	"score.sending":           "Đang gửi kết quả tới %d người…",
 	"score.who_title":         "👁 Điểm của từng người chấm — khóa «%s» (chỉ ban tổ chức xem được)",
 	"score.who_group":         "Nhóm %s:",
+	"score.digest":            "📝 Chấm báo cáo: %d người đã chấm, %d điểm thành phần.",
 	"score.gone":              "(người đã rời khóa học)",
 }
