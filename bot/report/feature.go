@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,10 +46,15 @@ type Store interface {
 }
 
 // Files downloads a platform file, at most MaxBytes of it (cmd gives the
-// platform client's Fetch).
+// platform client's Fetch). A file over the platform's limit fails with
+// ErrTooLarge (wrapped).
 type Files interface {
 	Fetch(ctx context.Context, fileID string) ([]byte, error)
 }
+
+// ErrTooLarge is what Files returns for a file over the platform's
+// download limit: the sender is told to compress it or send a link.
+var ErrTooLarge = errors.New("file too large to download")
 
 // UseFiles sets where documents are downloaded; call it before the bot
 // starts. Without it a file's bytes are read from the update only (the

@@ -211,7 +211,12 @@ func (r *Reports) reportFile(c *bot.Context) error {
 			return errors.New("read report: no file fetcher configured")
 		}
 		var err error
-		if raw, err = r.files.Fetch(c.Context, f.ID); err != nil {
+		raw, err = r.files.Fetch(c.Context, f.ID)
+		switch {
+		case errors.Is(err, ErrTooLarge):
+			// The declared size was missing or wrong.
+			return c.Reply(c.T("report.too_big_unknown", MaxBytes>>20))
+		case err != nil:
 			return fmt.Errorf("read report %s: %w", f.ID, err)
 		}
 	}

@@ -270,6 +270,10 @@ func TestReportRefusals(t *testing.T) {
 	if n := getFiles(); n != before {
 		t.Errorf("the oversized file was looked up (%d getFile calls), want it refused by its declared size", n-before)
 	}
+	refuse(lan, &sl, "a 21 MB file whose size was not declared", "Tệp này vượt giới hạn 20 MB", func() {
+		e.tg.AddFile("undeclared", "uq-undeclared", make([]byte, 21<<20))
+		lan.push(telegramtest.Document(lan.user, lan.user.ID, "undeclared", "uq-undeclared", "bao-cao.pdf", "application/pdf", 0))
+	})
 	refuse(lan, &sl, "a photo", "không phải ảnh", func() {
 		lan.push(telegramtest.Photo(lan.user, lan.user.ID, "ph1", "uq-ph1", "", ""))
 	})
