@@ -15,7 +15,7 @@
 // group whose first report version came earlier (Reports, which cmd
 // satisfies from the store: a feature never imports another), then to
 // plan order. /ranking shows the standing to organisers always, to the
-// others while the plan's ranking is live or once it was announced; at
+// others while the plan's ranking is live and once the window closed; at
 // the close (a due item of kind "sc", planned like the contest's close)
 // the organisers get the ranking with the 1st to 3rd places and a button
 // that announces it through the outbox (ranking.go).

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
 // The ranking. Organisers always see it, with a button that shows who
 // gave which mark (to them only). Everyone else sees it while the plan's
-// ranking is live, or once the organisers announced the results; until
-// then it is hidden. At the close of the window (a due item, planned like
+// ranking is live, and once the window has closed; until then it is
+// hidden (plan.Hidden). At the close of the window (a due item, planned like
 // the contest's close) the organisers get the ranking with the 1st, 2nd
 // and 3rd places and a button that announces it to the whole cohort
 // through the outbox, once.
@@ -192,7 +193,9 @@ func (s *Scores) ranking(c *bot.Context) error {
 		return err
 	}
 	organiser := c.IsOrganiser()
-	if !organiser && sc.Ranking != "live" && !meta.Announced {
+	// Hidden means what the plan says (plan.Hidden): only organisers see
+	// it until the window closes.
+	if !organiser && sc.Ranking != plan.Live && open && !meta.Announced {
 		return c.Reply(c.T("score.hidden", bot.FormatWhen(sc.Window.Closes, c)))
 	}
 	st, err := s.standings(c.Context, c.Cohort)

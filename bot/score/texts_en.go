@@ -24,7 +24,7 @@ var textsEN = map[string]string{
 	"score.saved":        "✅ Your marks for group %s are saved: %s (total %d/%d). You can change them until %s with /score.",
 	"score.note_line":    "Comment: “%s”",
 
-	"score.hidden":            "The report ranking stays hidden until scoring closes (%s) and the organisers announce the results.",
+	"score.hidden":            "The report ranking stays hidden until scoring closes (%s).",
 	"score.ranking_title":     "🏆 Report ranking — course «%s»",
 	"score.provisional":       "(Provisional: scoring runs until %s)",
 	"score.rank_line":         "%d. %s — %s/%d points",

@@ -25,7 +25,7 @@ var textsVI = map[string]string{
 	"score.saved":        "✅ Đã lưu điểm của bạn cho nhóm %s: %s (tổng %d/%d). Bạn có thể sửa đến %s bằng /score.",
 	"score.note_line":    "Nhận xét: “%s”",
 
-	"score.hidden":            "Bảng xếp hạng báo cáo đang được giữ kín đến khi kết thúc chấm điểm (%s) và ban tổ chức công bố kết quả.",
+	"score.hidden":            "Bảng xếp hạng báo cáo được giữ kín đến khi kết thúc chấm điểm (%s).",
 	"score.ranking_title":     "🏆 Xếp hạng báo cáo — khóa «%s»",
 	"score.provisional":       "(Tạm thời: đang chấm điểm đến %s)",
 	"score.rank_line":         "%d. %s — %s/%d điểm",

@@ -127,7 +127,7 @@ func TestScoreFlow(t *testing.T) {
 // TestScoreRanking: the ranking weighs the lecturers' and the trainees'
 // means (0.6 and 0.4); a tie on the total goes to the higher lecturers'
 // part, then to the earlier report. It is hidden from members while
-// scoring runs, shown to organisers with every scorer's marks (to them
+// scoring runs and shown to them after the close, shown to organisers with every scorer's marks (to them
 // only); at the close the organisers get it with the places and announce
 // it to the course once.
 func TestScoreRanking(t *testing.T) {
@@ -169,7 +169,7 @@ func TestScoreRanking(t *testing.T) {
 	var so, sl int
 
 	lan.say("/ranking")
-	lan.reply(&sl, "Bảng xếp hạng báo cáo đang được giữ kín đến khi kết thúc chấm điểm (31/10/2017 17:00)")
+	lan.reply(&sl, "Bảng xếp hạng báo cáo được giữ kín đến khi kết thúc chấm điểm (31/10/2017 17:00)")
 
 	org.say("/ranking")
 	rk := org.reply(&so, "Xếp hạng báo cáo")
@@ -219,8 +219,11 @@ func TestScoreRanking(t *testing.T) {
 	if !hasButton(t, closed, r.cb("sc:ann")) {
 		t.Fatalf("close notice buttons %v", buttons(t, closed))
 	}
+	// Closed: members see the standing, without who gave what.
 	lan.say("/ranking")
-	lan.reply(&sl, "đang được giữ kín")
+	if got := lan.reply(&sl, "Xếp hạng báo cáo").Params["text"]; !strings.Contains(got, "🥇 1. Hải Phòng — 26.4/30") || strings.Contains(got, "Tạm thời") || strings.Contains(got, "người chấm") {
+		t.Errorf("a member's ranking after the close:\n%s", got)
+	}
 
 	org.press(e.mediaID(org.user.ID, closed), r.cb("sc:ann"))
 	org.reply(&so, "Đang gửi kết quả tới 6 người")
