@@ -248,6 +248,12 @@ func (r *Reports) reportFile(c *bot.Context) error {
 		if err := c.EndConv(); err != nil {
 			return err
 		}
+		// This update again after a crash may not have told the group:
+		// tell it now (the batch id is the version's, so it is queued
+		// once).
+		if err := r.tellAgain(c, d, res.Version); err != nil {
+			return err
+		}
 		return c.Reply(c.T("report.dup", res.Version))
 	case AddOK:
 	default:
@@ -301,6 +307,20 @@ func (r *Reports) tellGroup(c *bot.Context, d plan.Deadline, v *Version) error {
 	gi := slices.Index(c.Cohort.Plan.Groups, v.Group)
 	batch := bot.Batch{ID: "rp:" + v.Cohort + ":" + d.ID + ":" + strconv.Itoa(gi) + ":" + strconv.Itoa(v.Version), Cohort: v.Cohort, Kind: "notice"}
 	return r.core.Deliver(c.Context, batch, jobs)
+}
+
+// tellAgain tells the group of version n again, if it is still there.
+func (r *Reports) tellAgain(c *bot.Context, d plan.Deadline, n int) error {
+	vs, err := r.store.GroupReports(c.Context, c.Cohort.ID, d.ID, c.Member.Group)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if v.Version == n {
+			return r.tellGroup(c, d, v)
+		}
+	}
+	return nil
 }
 
 // megabytes writes a size for people: "1.2", at least "0.1".

@@ -167,6 +167,10 @@ func TestReportVersions(t *testing.T) {
 			t.Errorf("version %d: %+v, want %+v", i+1, *v, want)
 		}
 	}
+	// The duplicate told nobody twice.
+	if n := len(received(e, minh.user.ID, "vừa nộp báo cáo của nhóm Lạng Sơn: phiên bản 2")); n != 1 {
+		t.Errorf("Minh was told of version 2 %d times, want once", n)
+	}
 	for _, call := range e.tg.Sent(hai.user.ID) {
 		if strings.Contains(call.Params["text"], "vừa nộp báo cáo") {
 			t.Errorf("another group was told: %q", call.Params["text"])
