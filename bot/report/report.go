@@ -42,7 +42,7 @@ type Version struct {
 	Cohort   string      `json:"cohort"`
 	Deadline string      `json:"deadline"`
 	Group    string      `json:"group"`
-	Version  int         `json:"v"`
+	Version  int         `json:"v,omitempty"` // set from the store's numbering
 	FileID   string      `json:"file_id"`
 	UniqueID string      `json:"unique_id"`
 	Name     string      `json:"name,omitempty"`

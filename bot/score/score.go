@@ -252,16 +252,16 @@ func (s *Scores) scoreText(c *bot.Context) error {
 			}
 			return c.Reply(c.T("score.flow_stale"))
 		}
-		max := sc.Criteria[k].Max
+		top := sc.Criteria[k].Max
 		if c.U.Command == "skip" {
-			return c.Reply(c.T("score.no_skip", max))
+			return c.Reply(c.T("score.no_skip", top))
 		}
 		v, err := strconv.Atoi(strings.TrimSpace(c.U.Text))
 		if err != nil {
-			return c.Reply(c.T("score.not_number", max))
+			return c.Reply(c.T("score.not_number", top))
 		}
-		if v < 0 || v > max {
-			return c.Reply(c.T("score.out_of_range", max))
+		if v < 0 || v > top {
+			return c.Reply(c.T("score.out_of_range", top))
 		}
 		return s.apply(c, gi, group, k, v)
 	}

@@ -112,3 +112,24 @@ func TestFormatScore(t *testing.T) {
 		}
 	}
 }
+
+// TestClosePlan: the close is planned while it is to come; once past, a
+// pending close of the current window is kept (it runs late), and a
+// close of a moved window is dropped.
+func TestClosePlan(t *testing.T) {
+	closes := time.Date(2017, 10, 31, 10, 0, 0, 0, time.UTC)
+	c := &bot.Cohort{ID: "co1", Plan: &plan.Plan{Scoring: &plan.Scoring{Window: plan.Window{Opens: closes.Add(-48 * time.Hour), Closes: closes}}}}
+	it := closeItem("co1", closes)
+	if got := closePlan(c, closes.Add(-time.Hour), nil); len(got) != 1 || got[0].ID != it.ID || got[0].Kind != DueScoreClose || !got[0].Due.Equal(closes) {
+		t.Errorf("before the close: %+v", got)
+	}
+	if got := closePlan(c, closes.Add(time.Hour), []bot.DueItem{it}); len(got) != 1 || got[0].ID != it.ID {
+		t.Errorf("after the close, still pending: %+v, want it kept", got)
+	}
+	if got := closePlan(c, closes.Add(time.Hour), []bot.DueItem{closeItem("co1", closes.Add(-time.Hour))}); len(got) != 0 {
+		t.Errorf("after the close, a moved close pending: %+v, want none", got)
+	}
+	if got := closePlan(&bot.Cohort{ID: "co2", Plan: &plan.Plan{}}, closes, nil); got != nil {
+		t.Errorf("no scoring: %+v", got)
+	}
+}
