@@ -152,6 +152,14 @@ func (r *Reports) askFile(c *bot.Context, d plan.Deadline) error {
 	if err != nil {
 		return err
 	}
+	if len(vs) >= MaxVersions {
+		// Said before the file is sent; the store checks it again when
+		// one comes (two teammates at once).
+		if err := c.EndConv(); err != nil {
+			return err
+		}
+		return c.Reply(c.T("report.limit", MaxVersions))
+	}
 	if err := c.SetConv(flowReport, stepFile, map[string]string{"co": c.Cohort.ID, "dl": d.ID}); err != nil {
 		return err
 	}

@@ -293,14 +293,11 @@ func TestReportRefusals(t *testing.T) {
 		ann.push(telegramtest.Document(ann.user, ann.user.ID, "huge2", "uq-huge2", "report.pptx", "", 21<<20))
 	})
 
-	// The 51st version of Hải Phòng's draft is refused.
+	// A 51st version of Hải Phòng's draft is refused before the file is
+	// asked for (the store refuses one sent anyway: store/report_test.go).
 	hai.say("/report")
 	hai.reply(&sh, "Bạn nộp báo cáo cho hạn nào?")
-	hai.pressData(r.cb("rp:d:draft"))
-	hai.reply(&sh, "sẽ là phiên bản 51")
-	refuse(hai, &sh, "a 51st version", "Nhóm đã nộp đủ 50 phiên bản", func() {
-		hai.sendFile("v51", "bc.pdf", "application/pdf", bottest.PDF())
-	})
+	refuse(hai, &sh, "a 51st version", "Nhóm đã nộp đủ 50 phiên bản", func() { hai.pressData(r.cb("rp:d:draft")) })
 
 	// /cancel leaves the flow: a file afterwards is not a report.
 	lan.say("/cancel")
