@@ -16,7 +16,7 @@ var textsVI = map[string]string{
 	"report.will_be_late":    "⚠️ Đã quá hạn nộp: báo cáo vẫn được nhận nhưng sẽ ghi là nộp muộn.",
 	"report.send_file":       "Mình đang chờ tệp báo cáo: hãy gửi tệp PDF, Word, Excel hoặc PowerPoint (tối đa %d MB), hoặc gõ /cancel để thôi.",
 	"report.photo":           "Báo cáo cần gửi dưới dạng tệp đính kèm (PDF, Word, Excel hoặc PowerPoint), không phải ảnh. Hãy gửi lại tệp, hoặc gõ /cancel để thôi.",
-	"report.too_big":         "Tệp này nặng %s MB, vượt giới hạn %d MB mà bot nhận được. Hãy nén tệp (ví dụ xuất PDF với ảnh giảm dung lượng) rồi gửi lại, hoặc gửi đường liên kết tải về (Google Drive, OneDrive…) cho ban tổ chức.",
+	"report.too_big":         "Tệp này nặng %s MB, vượt giới hạn %d MB mà bot nhận được. Hãy nén tệp (ví dụ xuất lại PDF và giảm dung lượng ảnh) rồi gửi lại, hoặc gửi đường liên kết tải về (Google Drive, OneDrive…) cho ban tổ chức.",
 	"report.too_big_unknown": "Tệp này vượt giới hạn %d MB mà bot nhận được. Hãy nén tệp rồi gửi lại, hoặc gửi đường liên kết tải về (Google Drive, OneDrive…) cho ban tổ chức.",
 	"report.bad_type":        "Tệp «%s» không phải là tài liệu PDF, Word, Excel hay PowerPoint nên không được nhận (bot xem nội dung tệp chứ không chỉ đuôi tên). Hãy gửi đúng tệp báo cáo.",
 	"report.limit":           "Nhóm đã nộp đủ %d phiên bản cho hạn này nên không nhận thêm được. Hãy liên hệ ban tổ chức.",
