@@ -115,10 +115,22 @@ func TestScoreFlow(t *testing.T) {
 	// A forged mark outside the range is refused too.
 	e.alert(lan.pressData(r.cb("sc:m:2:1:11")), "Điểm phải từ 0 đến 10")
 
+	// Ann leaves while scoring runs: her marks go with her.
+	e.seedMarks(c.ID, 8303, score.Trainees, "Lạng Sơn", 5, 5, 5)
+	ann.say("/leave")
+	ann.reply(&sa, "Do you really want to leave")
+	ann.pressData("leave:yes:" + c.ID)
+	ann.reply(&sa, "Your data has been deleted")
+	e.notMember(c.ID, ann.user.ID)
+	if ms := e.scorerMarks(c.ID, 8303, "Lạng Sơn"); !slices.Equal(ms, []int{-1, -1, -1}) {
+		t.Errorf("the marks of a trainee who left while scoring ran: %v, want none", ms)
+	}
+
 	// After the close nothing changes, whatever is pressed.
 	r.clk.Set(hanoi(t, 2017, 10, 31, 17, 0))
 	e.alert(lan.pressData(r.cb("sc:m:2:0:10")), "Đã hết thời gian chấm điểm báo cáo (kết thúc lúc 31/10/2017 17:00)")
-	e.alert(ann.pressData(r.cb("sc:g:1")), "Report scoring is over")
+	lan.say("/score")
+	lan.reply(&sl, "Đã hết thời gian chấm điểm báo cáo")
 	if ms := e.scorerMarks(c.ID, 8302, "Hải Phòng"); !slices.Equal(ms, []int{6, 7, 9}) {
 		t.Errorf("marks after the close %v, want [6 7 9]", ms)
 	}
