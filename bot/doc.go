@@ -8,13 +8,15 @@
 // invites and conversations, the Context of an update, the router and its
 // middleware (recover, errors, timeout, gate, load, flood, roles), the
 // routing of files (files.go: the conversation's flow first, then the kind
-// of file, then a clear answer), the catalogue merge, the organisers'
+// of file, then a clear answer), the type of a picture or a document from
+// its bytes (image.go, document.go), the catalogue merge, the organisers'
 // digest, and the membership flows: start, register, profile, members,
 // invites, privacy and /leave.
 //
 // Each feature is its own package beside it — bot/contest (the photo
 // contest; voting is bot/contest/vote.go), bot/announce (announcements),
-// bot/timetable (schedule, deadlines, calendar files, reminders) — plugged
+// bot/timetable (schedule, deadlines, calendar files, reminders),
+// bot/report (the groups' reports), bot/score (report scoring) — plugged
 // in through one Feature value (feature.go): its routes as a route group,
 // the button prefixes it owns, its image or document handler, the due-item
 // kinds it runs and what it plans for a cohort, the deadline kinds it can

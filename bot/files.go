@@ -7,8 +7,8 @@ import (
 
 // file routes a photo or a document sent in the private chat: the
 // conversation's flow first (a feature that asked for a file), then the
-// kind of file (images to the contest, documents to reports once they
-// exist), then one clear answer.
+// kind of file (images to the contest; a report is a document sent in the
+// report conversation, /report), then one clear answer.
 func (b *Bot) file(c *Context) error {
 	if c.Conv != nil {
 		if h := b.fileFlows[c.Conv.Flow]; h != nil {

@@ -162,7 +162,7 @@ var textsEN = map[string]string{
 	"err.not_understood":      "I did not understand that. Type /menu to see what I can do.",
 	"err.unsupported":         "The bot reads text, commands and photos only. Type /menu to see what I can do.",
 	"err.photo_not_now":       "The photo contest is not taking photos now.",
-	"err.what_file":           "I don't know what this file is for. Send contest photos as photos (or as JPEG/PNG files); the bot takes no other files yet. Type /menu to see what it can do.",
+	"err.what_file":           "I don't know what this file is for. Send contest photos as photos (or as JPEG/PNG files); for your group's report type /report first, then send the file. Type /menu to see what it can do.",
 	"err.not_yet":             "This feature is coming soon. The organisers will announce it.",
 
 	"delivery.title":        "📬 Delivery of «%s»:",

@@ -162,7 +162,7 @@ var textsVI = map[string]string{
 	"err.not_understood":      "Mình chưa hiểu tin nhắn này. Gõ /menu để xem các chức năng.",
 	"err.unsupported":         "Bot chỉ đọc được tin nhắn chữ, lệnh và ảnh. Gõ /menu để xem các chức năng.",
 	"err.photo_not_now":       "Cuộc thi ảnh hiện chưa nhận ảnh.",
-	"err.what_file":           "Mình chưa biết tệp này dùng để làm gì. Ảnh dự thi hãy gửi dưới dạng ảnh (hoặc tệp JPEG/PNG); các tệp khác bot chưa nhận. Gõ /menu để xem các chức năng.",
+	"err.what_file":           "Mình chưa biết tệp này dùng để làm gì. Ảnh dự thi hãy gửi dưới dạng ảnh (hoặc tệp JPEG/PNG); báo cáo của nhóm thì gõ /report trước rồi gửi tệp. Gõ /menu để xem các chức năng.",
 	"err.not_yet":             "Chức năng này sẽ sớm có. Ban tổ chức sẽ thông báo khi dùng được.",
 
 	"delivery.title":        "📬 Kết quả gửi «%s»:",

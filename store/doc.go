@@ -40,6 +40,16 @@
 //	                                     vote, phase change, result
 //	{c:ID}:audit:who              hash   the audit's pseudonyms: "u:USER" → "#N", "a:#N" → USER, n → last N; leaving
 //	                                     deletes the person's two fields, so the audit no longer names them
+//	{c:ID}:rp:v                   hash   DEADLINE|GROUP|N → report version N's JSON: file id, name, size, detected type,
+//	                                     uploader (removed when they leave), time, late
+//	{c:ID}:rp:n                   hash   DEADLINE|GROUP → number of report versions (the "report" deadline is done when > 0)
+//	{c:ID}:rp:uid                 hash   DEADLINE|GROUP|UNIQUEID → version number: one version per file
+//	{c:ID}:rp:first               hash   GROUP → time (ms) of the group's first report version (the scores' tie-break)
+//	{c:ID}:sc:m                   hash   USER|GROUP|K → "MARK:SIDE", a scorer's mark for criterion K of a group's report
+//	                                     (SIDE l lecturer, t trainee); USER is anon:N for a scorer who left after the close
+//	{c:ID}:sc:note                hash   USER|GROUP → a scorer's note on a group's report
+//	{c:ID}:sc:meta                hash   proposed (scoring close, ms, whose ranking went to organisers), announced
+//	{c:ID}:sc:anon                string last anonymous scorer number
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username

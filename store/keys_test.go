@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/bot/report"
+	"github.com/cohortbot/cohortbot/bot/score"
 )
 
 // docKeyPatterns reads the key list of the package doc (doc.go) and turns
@@ -106,6 +109,25 @@ func TestKeysFollowTheDocumentedLayout(t *testing.T) {
 		t.Fatalf("Record: %v", err)
 	}
 
+	// The reports' and the scores' keys.
+	if _, err := st.AddReport(ctx, &report.Version{Cohort: cohorts[0], Deadline: "report", Group: "Lạng Sơn", FileID: "f", UniqueID: "u", At: t0}, 50); err != nil {
+		t.Fatalf("AddReport: %v", err)
+	}
+	for _, u := range []bot.UserKey{alice, bob} {
+		if err := st.SetMark(ctx, cohorts[0], score.Mark{Scorer: u, Side: score.Lecturers, Group: "Lạng Sơn", Criterion: 0, Value: 7}); err != nil {
+			t.Fatalf("SetMark: %v", err)
+		}
+	}
+	if err := st.SetScoreNote(ctx, cohorts[0], bob, "Lạng Sơn", "Tốt"); err != nil {
+		t.Fatalf("SetScoreNote: %v", err)
+	}
+	if _, err := st.MarkScoreResults(ctx, cohorts[0], "announced", "1"); err != nil {
+		t.Fatalf("MarkScoreResults: %v", err)
+	}
+	if err := st.ForgetScorer(ctx, cohorts[0], alice, plan.Window{Opens: t0, Closes: t0.Add(time.Hour)}, t0.Add(2*time.Hour)); err != nil {
+		t.Fatalf("ForgetScorer: %v", err)
+	}
+
 	keys := MustKeys(t, st.Client(), "*")
 	seen := make(map[string]bool)
 	for _, k := range keys {
@@ -137,6 +159,8 @@ func TestKeysFollowTheDocumentedLayout(t *testing.T) {
 		"{g}:cohorts", "{c:ID}:meta", "{c:ID}:members", "{c:ID}:invites", "{i:CODE}", "{i:CODE}:users",
 		"{u:USER}", "{u:USER}:cohorts", "{u:USER}:conv", "{u:USER}:floodlog",
 		"{in}:stream", "{in}:seen:PLATFORM:ID", "{in}:offset:PLATFORM", "{in}:u:USER", "{in}:alive:CONSUMER",
+		"{c:ID}:rp:v", "{c:ID}:rp:n", "{c:ID}:rp:uid", "{c:ID}:rp:first",
+		"{c:ID}:sc:m", "{c:ID}:sc:note", "{c:ID}:sc:meta", "{c:ID}:sc:anon",
 	} {
 		if patterns[doc] == nil {
 			t.Errorf("key %s is not documented in doc.go", doc)

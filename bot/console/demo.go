@@ -34,7 +34,7 @@ type Demo struct {
 // DemoPlan is the sample course of docs/plan.sample.yaml moved by whole
 // days so that now falls three days before photos and reports are due:
 // phase 1 is over, the contest takes photos, phase 2 is a week away, and
-// reminders are live.
+// reminders are live. Report scoring is open from today.
 func DemoPlan(now time.Time) (*plan.Plan, error) {
 	p, err := plan.Parse("docs/plan.sample.yaml", docs.SamplePlan)
 	if err != nil {
@@ -44,6 +44,13 @@ func DemoPlan(now time.Time) (*plan.Plan, error) {
 	days := int(now.Sub(anchor).Hours()/24) + 1
 	shifted := p.Shift(time.Duration(days) * 24 * time.Hour)
 	shifted.Name = "Nâng cao kỹ năng thực hành đánh giá SXSH (demo)"
+	if sc := shifted.Scoring; sc != nil {
+		// Report scoring opens today instead of at phase 2, so that the
+		// demo walks it too (a report, then its score and the ranking);
+		// it still closes at phase 2.
+		y, m, d := now.In(shifted.Location).Date()
+		sc.Window.Opens = time.Date(y, m, d, 0, 0, 0, 0, shifted.Location)
+	}
 	return shifted, nil
 }
 

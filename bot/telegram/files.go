@@ -27,7 +27,13 @@ var ErrTooLarge = errors.New("file is larger than the bot api's download limit")
 func (c *Client) Fetch(ctx context.Context, fileID string) ([]byte, error) {
 	resp, err := c.request(ctx, tgbotapi.FileConfig{FileID: fileID})
 	if err != nil {
-		return nil, fmt.Errorf("telegram getFile: %w", asAPIError(err))
+		err = asAPIError(err)
+		// getFile refuses a file over the limit ("Bad Request: file is
+		// too big") when the update did not say its size.
+		if strings.Contains(strings.ToLower(err.Error()), "file is too big") {
+			return nil, fmt.Errorf("telegram getFile: %w: %w", ErrTooLarge, err)
+		}
+		return nil, fmt.Errorf("telegram getFile: %w", err)
 	}
 	var f tgbotapi.File
 	if err := json.Unmarshal(resp.Result, &f); err != nil {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/report"
+	"github.com/cohortbot/cohortbot/bot/score"
 )
 
 // sheetRows reads a sheet of a workbook and finds the row whose first
@@ -52,6 +54,14 @@ func TestExport(t *testing.T) {
 	n := e.seedEntry(r.c.ID, hai, entrySeed{file: "ex-hai", caption: "+1 van hơi rò rỉ", category: "Nước", status: contest.EntryApproved})
 	e.seedVote(r.c.ID, lan, n)
 	e.seedVote(r.c.ID, gv, n)
+	ctx := context.Background()
+	if _, err := e.store().AddReport(ctx, &report.Version{Cohort: r.c.ID, Deadline: "report", Group: "Hải Phòng", FileID: "rp-hai", UniqueID: "uq-rp-hai",
+		Name: "bao-cao-hai-phong.pdf", Size: 2 << 20, Type: bot.DocPDF, Uploader: key(hai.user.ID), UploaderName: "Phạm Văn Hải", At: hanoi(t, 2017, 10, 26, 9, 0), Late: true}, 50); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store().SetMark(ctx, r.c.ID, score.Mark{Scorer: key(gv.user.ID), Side: score.Lecturers, Group: "Hải Phòng", Criterion: 0, Value: 8}); err != nil {
+		t.Fatal(err)
+	}
 	e.serve()
 
 	seen := 0
@@ -67,7 +77,7 @@ func TestExport(t *testing.T) {
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
-	for _, want := range []string{"Tổng hợp", "Thành viên", "Ảnh dự thi", "Nhật ký"} {
+	for _, want := range []string{"Tổng hợp", "Thành viên", "Ảnh dự thi", "Nhật ký", "Báo cáo", "Điểm chấm", "Xếp hạng báo cáo"} {
 		if !slices.Contains(sheets, want) {
 			t.Errorf("sheets %q lack %q", sheets, want)
 		}
@@ -88,6 +98,15 @@ func TestExport(t *testing.T) {
 	haiRow := sheetRow(t, f, "Thành viên", "Phạm Văn Hải")
 	if haiRow[1] != evil {
 		t.Errorf("Hải's organisation = %q, want %q", haiRow[1], evil)
+	}
+	if row := sheetRow(t, f, "Báo cáo", "Nộp báo cáo đánh giá sản xuất sạch hơn", "Hải Phòng", "1"); row[3] != "bao-cao-hai-phong.pdf" || row[6] != "Phạm Văn Hải" || row[8] != "có" {
+		t.Errorf("the report's row = %q", row)
+	}
+	if row := sheetRow(t, f, "Điểm chấm", "Hải Phòng", "Chất lượng số liệu", "Nguyễn Minh Đức"); row[3] != "giảng viên" || row[4] != "8" {
+		t.Errorf("the mark's row = %q", row)
+	}
+	if row := sheetRow(t, f, "Xếp hạng báo cáo", "1", "Hải Phòng"); row[2] != "8" {
+		t.Errorf("the ranking's row = %q", row)
 	}
 	cell := formulaCell(t, f, "Thành viên", evil)
 	if formula, _ := f.GetCellFormula("Thành viên", cell); formula != "" {

@@ -5,6 +5,8 @@ import (
 	"github.com/cohortbot/cohortbot/bot/announce"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/export"
+	"github.com/cohortbot/cohortbot/bot/report"
+	"github.com/cohortbot/cohortbot/bot/score"
 	"github.com/cohortbot/cohortbot/bot/timetable"
 	"github.com/cohortbot/cohortbot/store"
 )
@@ -14,6 +16,7 @@ import (
 type featureSet struct {
 	All     bot.Features
 	Contest *contest.Contest
+	Reports *report.Reports
 }
 
 // features builds the one list of the features the program runs: serve,
@@ -22,14 +25,20 @@ type featureSet struct {
 // and of their lines in the organisers' digest.
 func features(st *store.Store) featureSet {
 	ct := contest.New(st)
+	rp := report.New(st)
 	return featureSet{
 		All: bot.Features{
 			announce.New(st).Feature(),
 			ct.Feature(),
 			timetable.New(st).Feature(),
+			rp.Feature(),
+			// The scores break ties by the earlier report: the store
+			// answers for the reports.
+			score.New(st, st).Feature(),
 			// Last: it writes every other feature's tables.
 			export.New().Feature(),
 		},
 		Contest: ct,
+		Reports: rp,
 	}
 }

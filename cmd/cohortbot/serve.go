@@ -16,6 +16,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot/delivery"
 	"github.com/cohortbot/cohortbot/bot/gallery"
 	"github.com/cohortbot/cohortbot/bot/metrics"
+	"github.com/cohortbot/cohortbot/bot/report"
 	"github.com/cohortbot/cohortbot/bot/telegram"
 	"github.com/cohortbot/cohortbot/bot/web"
 	"github.com/cohortbot/cohortbot/scheduler"
@@ -65,6 +66,9 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// gallery's cleaned copy, within the gallery's decoding budget.
 	photos := gallery.NewPhotos(tg)
 	fs.Contest.UsePhotos(photos)
+	// Reports are downloaded from Telegram (at most its 20 MB limit) to
+	// check their type from their bytes.
+	fs.Reports.UseFiles(reportFiles{tg})
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
@@ -198,6 +202,19 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// reportFiles downloads reports from Telegram, telling the reports a file
+// over the Bot API's limit by their own error (a feature knows no
+// platform).
+type reportFiles struct{ tg *telegram.Client }
+
+func (f reportFiles) Fetch(ctx context.Context, fileID string) ([]byte, error) {
+	raw, err := f.tg.Fetch(ctx, fileID)
+	if errors.Is(err, telegram.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: %w", report.ErrTooLarge, err)
+	}
+	return raw, err
 }
 
 // consumerName is stable across restarts of one replica (its host name),
