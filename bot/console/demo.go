@@ -44,6 +44,17 @@ func DemoPlan(now time.Time) (*plan.Plan, error) {
 	days := int(now.Sub(anchor).Hours()/24) + 1
 	shifted := p.Shift(time.Duration(days) * 24 * time.Hour)
 	shifted.Name = "Nâng cao kỹ năng thực hành đánh giá SXSH (demo)"
+	// A session running now, so that /checkincode has one to make a code
+	// for; it starts on the minute, a quarter of an hour ago.
+	starts := now.In(shifted.Location).Truncate(time.Minute).Add(-15 * time.Minute)
+	shifted.Sessions = append(shifted.Sessions, plan.Session{
+		ID: "demo-now", Phase: 2, Title: "Buổi học đang diễn ra (thử điểm danh)", Starts: starts, Ends: starts.Add(3 * time.Hour), Place: "Trực tuyến",
+	})
+	if shifted.Certificate != nil {
+		// The report feature is not in the demo's way: its certificate
+		// asks attendance only, so that one can be walked through at once.
+		shifted.Certificate.Requires.Report = false
+	}
 	return shifted, nil
 }
 

@@ -3,8 +3,11 @@ package main
 import (
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/attend"
+	"github.com/cohortbot/cohortbot/bot/cert"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/timetable"
+	"github.com/cohortbot/cohortbot/internal/certpdf"
 	"github.com/cohortbot/cohortbot/store"
 )
 
@@ -13,6 +16,8 @@ import (
 type featureSet struct {
 	All     bot.Features
 	Contest *contest.Contest
+	// Cert takes the public URL its verification links start with.
+	Cert *cert.Cert
 }
 
 // features builds the one list of the features the program runs: serve,
@@ -21,12 +26,19 @@ type featureSet struct {
 // and of their lines in the organisers' digest.
 func features(st *store.Store) featureSet {
 	ct := contest.New(st)
+	at := attend.New(st)
+	// Certificates count attendance through the attendance feature and
+	// are written by the PDF adapter: neither feature imports the other.
+	ce := cert.New(st, at, certpdf.Render)
 	return featureSet{
 		All: bot.Features{
 			announce.New(st).Feature(),
 			ct.Feature(),
 			timetable.New(st).Feature(),
+			at.Feature(),
+			ce.Feature(),
 		},
 		Contest: ct,
+		Cert:    ce,
 	}
 }

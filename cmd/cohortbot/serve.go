@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/cert"
 	"github.com/cohortbot/cohortbot/bot/delivery"
 	"github.com/cohortbot/cohortbot/bot/gallery"
 	"github.com/cohortbot/cohortbot/bot/metrics"
@@ -65,6 +66,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// gallery's cleaned copy, within the gallery's decoding budget.
 	photos := gallery.NewPhotos(tg)
 	fs.Contest.UsePhotos(photos)
+	fs.Cert.UsePublicURL(cfg.PublicURL)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
@@ -84,6 +86,8 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
+	// Certificates' QR codes open this page.
+	routes.Extra[cert.VerifyPattern] = cert.VerifyHandler(st, log)
 	srv := web.Server(cfg.HTTPAddr, web.Handler(routes))
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

@@ -1,0 +1,32 @@
+package attend
+
+// textsEN is the English catalogue of the attendance.
+var textsEN = map[string]string{
+	"attend.usage":           "Send /checkin with the code shown on the screen, e.g. /checkin K7P2QX. You can also scan the QR code.",
+	"attend.trainees_only":   "Check-in is for the course's trainees only.",
+	"attend.wrong":           "That check-in code is not right. Check the code on the screen (6 characters) and send it again.",
+	"attend.expired":         "This check-in code has expired. Ask the organisers for a new one.",
+	"attend.already":         "You are already checked in to «%s».",
+	"attend.checked_in":      "✅ Checked in to «%s» (course «%s»). Thank you!",
+	"attend.link_not_member": "You are not a trainee of this course, so you cannot check in. Join it with the organisers' invite link first.",
+	"attend.none_near_next":  "No session is about to start or running now. Next session: «%s», %s. Check-in codes can be made from 30 minutes before a session starts until it ends.",
+	"attend.none_near":       "No session is about to start or running now, and the course has no more sessions.",
+	"attend.pick_for_code":   "Several sessions are running. Which one is the check-in code for?",
+	"attend.not_near":        "«%s» is no longer open for check-in.",
+	"attend.code":            "📋 Check-in code for «%s»: %s\nValid until %s. Trainees scan the QR code or send /checkin %s.",
+	"attend.pick_session":    "Which session's attendance?",
+	"attend.none_begun_next": "No session has begun yet. The first one: «%s», %s.",
+	"attend.none_begun":      "The course has no sessions.",
+	"attend.not_begun":       "«%s» has not begun, so nobody can be marked yet.",
+	"attend.gone":            "This person is no longer a trainee of the course.",
+	"attend.marked":          "%s marked present.",
+	"attend.unmarked":        "%s no longer marked present.",
+	"attend.view_title":      "📋 Attendance of «%s» (%s)",
+	"attend.view_total":      "Present: %d of %d trainees",
+	"attend.no_group":        "No group",
+	"attend.no_trainees":     "No trainee has registered yet.",
+	"attend.view_page":       "Page %d of %d (tap a name to mark or unmark):",
+	"attend.btn_mark":        "➕ Mark present: %s",
+	"attend.btn_unmark":      "✖️ Unmark: %s",
+	"attend.btn_sessions":    "↩️ Sessions",
+}
