@@ -123,8 +123,8 @@ footer{font-size:.8rem;color:#5b6773;margin-top:1rem}
 <main>
 <div class="card">
 {{if .Found}}
-{{if .Revoked}}<p class="state bad">⛔ {{call .T "cert.verify.revoked" .Revoked}}</p>
-{{else}}<p class="state ok">✅ {{call .T "cert.verify.genuine"}}</p>{{end}}
+{{if .Revoked}}<p class="state bad">✗ {{call .T "cert.verify.revoked" .Revoked}}</p>
+{{else}}<p class="state ok">✓ {{call .T "cert.verify.genuine"}}</p>{{end}}
 <dl>
 <dt>{{call .T "cert.verify.holder"}}</dt><dd class="name">{{.Cert.Name}}</dd>
 <dt>{{call .T "cert.verify.course"}}</dt><dd>{{.Cert.Course}}</dd>
@@ -133,8 +133,8 @@ footer{font-size:.8rem;color:#5b6773;margin-top:1rem}
 <dt>{{call .T "cert.verify.issued"}}</dt><dd>{{.Issued}}</dd>
 <dt>{{call .T "cert.verify.serial"}}</dt><dd class="serial">{{.Serial}}</dd>
 </dl>
-{{else if .Failed}}<p class="state warn">⚠️ {{call .T "cert.verify.failed"}}</p>
-{{else}}<p class="state bad">❌ {{call .T "cert.verify.not_found"}}</p>
+{{else if .Failed}}<p class="state warn">! {{call .T "cert.verify.failed"}}</p>
+{{else}}<p class="state bad">✗ {{call .T "cert.verify.not_found"}}</p>
 <p>{{call .T "cert.verify.not_found_hint"}}</p>
 {{end}}
 </div>
