@@ -31,8 +31,19 @@
 //	{c:ID}:vt:voters              set    voters with at least one vote
 //	{c:ID}:vt:tally               string each entry's tally, 12 bytes at 12×ENTRY: weighted score in thousandths
 //	                                     (BITFIELD i64), then number of voters (i32)
-//	{c:ID}:audit                  stream contest audit: kind, user, photo, time (ms) and details of every
-//	                                     submission, withdrawal, moderation decision, vote, phase change, result
+//	{c:ID}:audit                  stream audit: kind, user, photo, time (ms) and details of every contest
+//	                                     submission, withdrawal, moderation decision, vote, phase change, result;
+//	                                     kind, user, session, time, by of every check-in and mark by hand
+//	                                     (checkin, mark, unmark); kind, user, serial, time, by of every
+//	                                     certificate issued or revoked (certificate, revoke)
+//	{c:ID}:ck:CODE                hash   session, by, expires (unix ms) of a check-in code; TTL one day, so a late
+//	                                     try is told "expired", not "wrong"
+//	{c:ID}:at:s:SESSION           hash   user key → presence JSON (at, how: code or hand, by)
+//	{c:ID}:at:sessions            set    sessions with a presence recorded (read by Attended and by forgetting)
+//	{c:ID}:cert                   hash   user key → certificate JSON (serial, name, course, dates, zone, issuer,
+//	                                     issued, revoked, batch): one per member
+//	{cert:SERIAL}                 string "cohort user" of the certificate with that serial (verification starts
+//	                                     from the serial alone); dropped with the member's data or the cohort
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username
