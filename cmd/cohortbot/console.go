@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -50,7 +51,7 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 	}
 	con := &console.Console{
 		Out: a.Stdout, Members: st, Cohort: demo.Cohort.ID, Groups: demo.Cohort.Plan.Groups, Clock: a.Clock, Tick: tick,
-		Files: filepath.Join(os.TempDir(), "cohortbot-console"),
+		Files: filepath.Join(cmp.Or(a.Getenv("TMPDIR"), os.TempDir()), "cohortbot-console"),
 	}
 	// The console's own log lines would interleave with the chat: only
 	// warnings and errors are shown.
