@@ -93,6 +93,7 @@ func (c *Cert) Feature() bot.Feature {
 		Attach:  func(core *bot.Bot) { c.core = core },
 		Routes:  c.routes,
 		Buttons: []string{"cert"},
+		Due:     map[string]bot.DueFunc{DueCertificates: c.runIssue},
 		Forget: func(ctx context.Context, co *bot.Cohort, user bot.UserKey, _ time.Time) error {
 			return c.store.ForgetCertificate(ctx, co.ID, user)
 		},

@@ -2,10 +2,13 @@ package cert
 
 import (
 	"cmp"
+	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
 )
@@ -115,11 +118,24 @@ func (c *Cert) overview(ctx *bot.Context) error {
 	return ctx.Reply(sb.String(), buttons...)
 }
 
+// DueCertificates is the due-item kind that renders and queues the
+// certificates one press of "issue to everyone" issued: rendering takes
+// tens of milliseconds each, too long for hundreds within one update, so
+// the press records them and the scheduler writes and queues the PDFs.
+const DueCertificates = "ce"
+
+// issueJob is the payload of a DueCertificates item.
+type issueJob struct {
+	By   bot.UserKey `json:"by"`
+	Lang bot.Lang    `json:"lang"`
+}
+
 // issueAllPress is "cert:all:<cohort>": every trainee who qualifies now
-// and has no certificate gets one, with the name of their profile,
-// through the outbox. The batch is named by the press, so a press
-// handled again after a crash queues the same certificates, and nothing
-// twice.
+// and has no certificate gets one, with the name of their profile. The
+// certificates are recorded here, named by the press's batch, so a press
+// handled again after a crash finds the same ones and issues nothing
+// twice; their PDFs go through the outbox as one batch with a delivery
+// report, queued by a due item (or at once without a scheduler: console).
 func (c *Cert) issueAllPress(ctx *bot.Context) error {
 	d, _ := ctx.Button()
 	if len(d.Args) != 0 || ctx.OtherCohort() {
@@ -133,52 +149,114 @@ func (c *Cert) issueAllPress(ctx *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	batchID := fmt.Sprintf("cert:%s:%d-%d", co.ID, ctx.U.ID, ctx.U.Received.Unix())
-	var certs []*Certificate
+	ref := fmt.Sprintf("%d-%d", ctx.U.ID, ctx.U.Received.Unix())
+	batchID := "cert:" + co.ID + ":" + ref
+	n := 0
 	for _, r := range rows {
 		switch {
 		case r.cert != nil && r.cert.Batch == batchID && r.cert.Revoked.IsZero():
-			certs = append(certs, r.cert) // issued by this press before a crash
+			n++ // issued by this press before a crash
 		case r.cert == nil && r.st.Qualifies:
-			got, issued, err := c.issue(ctx.Context, co, r.m, r.m.Name, batchID)
+			got, _, err := c.issue(ctx.Context, co, r.m, r.m.Name, batchID)
 			if err != nil {
 				return err
 			}
-			if issued || got.Batch == batchID {
-				certs = append(certs, got)
+			if got.Batch == batchID {
+				n++
 			}
 		}
 	}
 	if err := ctx.Answer("", false); err != nil {
 		return err
 	}
-	if len(certs) == 0 {
+	if n == 0 {
 		return ctx.Reply(ctx.T("cert.nobody_to_issue"))
 	}
+	job := issueJob{By: ctx.U.User, Lang: ctx.Lang}
+	c.core.Log().Info("certificates issued", "cohort", co.ID, "batch", batchID, "count", n, "by", ctx.U.User)
+	if sched := c.core.Schedule(); sched != nil {
+		payload, err := json.Marshal(job)
+		if err != nil {
+			return err
+		}
+		now := c.core.Now()
+		it := bot.DueItem{ID: DueCertificates + ":" + co.ID + ":" + ref, Kind: DueCertificates, Cohort: co.ID, Ref: batchID,
+			At: now, Due: now, Payload: string(payload)}
+		if err := sched.AddDue(ctx.Context, it); err != nil {
+			return fmt.Errorf("schedule certificates %s: %w", batchID, err)
+		}
+	} else if _, err := c.deliverBatch(ctx.Context, co, batchID, job); err != nil {
+		return err
+	}
+	return ctx.Reply(ctx.T("cert.issuing", n))
+}
+
+// runIssue is the DueCertificates item: it writes the batch's
+// certificates and queues them.
+func (c *Cert) runIssue(ctx context.Context, it bot.DueItem, _ time.Time) (bot.DueOutcome, time.Time, error) {
+	var job issueJob
+	if err := json.Unmarshal([]byte(it.Payload), &job); err != nil {
+		return bot.DueSkipped, time.Time{}, fmt.Errorf("certificates %s: payload: %w", it.ID, err)
+	}
+	co, err := c.core.Cohort(ctx, it.Cohort)
+	if bot.IsNotFound(err) {
+		return bot.DueSkipped, time.Time{}, nil
+	}
+	if err != nil {
+		return bot.DueSent, time.Time{}, err
+	}
+	n, err := c.deliverBatch(ctx, co, it.Ref, job)
+	if err != nil {
+		return bot.DueSent, time.Time{}, err
+	}
+	if n == 0 {
+		return bot.DueSkipped, time.Time{}, nil
+	}
+	return bot.DueSent, time.Time{}, nil
+}
+
+// deliverBatch renders the certificates of a batch that are not revoked
+// and queues them, each in its holder's language, as one outbox batch
+// whose report goes to the organiser who issued them. Queueing the same
+// batch again adds nothing.
+func (c *Cert) deliverBatch(ctx context.Context, co *bot.Cohort, batchID string, job issueJob) (int, error) {
+	all, err := c.store.Certificates(ctx, co.ID)
+	if err != nil {
+		return 0, fmt.Errorf("list certificates: %w", err)
+	}
+	var certs []*Certificate
+	for _, ce := range all {
+		if ce.Batch == batchID && ce.Revoked.IsZero() {
+			certs = append(certs, ce)
+		}
+	}
+	if len(certs) == 0 {
+		return 0, nil
+	}
+	slices.SortFunc(certs, func(x, y *Certificate) int { return strings.Compare(string(x.User), string(y.User)) })
 	users := make([]bot.UserKey, len(certs))
 	for i, ce := range certs {
 		users[i] = ce.User
 	}
-	profiles, err := c.store.Profiles(ctx.Context, users)
+	profiles, err := c.store.Profiles(ctx, users)
 	if err != nil {
-		return fmt.Errorf("read recipients' languages: %w", err)
+		return 0, fmt.Errorf("read recipients' languages: %w", err)
 	}
 	jobs := make([]bot.Job, 0, len(certs))
 	for _, ce := range certs {
-		lang := cmp.Or(profiles[ce.User].Lang, bot.VI)
-		msg, err := c.message(ce, lang, ce.User.PrivateChat())
+		msg, err := c.message(ce, cmp.Or(profiles[ce.User].Lang, bot.VI), ce.User.PrivateChat())
 		if err != nil {
-			return err
+			return 0, err
 		}
 		jobs = append(jobs, bot.Job{ID: string(ce.User), User: ce.User, Msg: msg})
 	}
-	batch := bot.Batch{ID: batchID, Cohort: co.ID, Kind: "certificate", ReportTo: ctx.U.User.PrivateChat(), Lang: ctx.Lang,
-		Title: ctx.T("cert.batch_title", co.Name)}
-	if err := c.core.Deliver(ctx.Context, batch, jobs); err != nil {
-		return fmt.Errorf("queue certificates %s: %w", batchID, err)
+	lang := cmp.Or(job.Lang, bot.VI)
+	batch := bot.Batch{ID: batchID, Cohort: co.ID, Kind: "certificate", ReportTo: job.By.PrivateChat(), Lang: lang,
+		Title: tx(lang, "cert.batch_title", co.Name)}
+	if err := c.core.Deliver(ctx, batch, jobs); err != nil {
+		return 0, fmt.Errorf("queue certificates %s: %w", batchID, err)
 	}
-	c.core.Log().Info("certificates issued", "cohort", co.ID, "batch", batchID, "count", len(jobs), "by", ctx.U.User)
-	return ctx.Reply(ctx.T("cert.issuing", len(jobs)))
+	return len(jobs), nil
 }
 
 // listPress is "cert:ls:<page>:<cohort>": the issued certificates, a page
