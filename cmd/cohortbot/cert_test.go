@@ -265,3 +265,30 @@ func screenshot(t *testing.T, url, path string) {
 		}
 	}
 }
+
+// TestCertificateForgottenOnLeave: a trainee who leaves takes their
+// attendance and their certificate with them; its serial no longer
+// verifies.
+func TestCertificateForgottenOnLeave(t *testing.T) {
+	t.Parallel()
+	a := newCertRig(t)
+	srv := a.e.serve()
+	var sa int
+	a.an.say("/certificate")
+	ask := a.an.reply(&sa, "Họ tên in trên giấy")
+	a.an.press(a.e.messageID(a.an.user.ID, ask), "cert:ok:"+a.c.ID)
+	serial := serialRe.FindString(a.an.reply(&sa, "Số hiệu:").Params["caption"])
+	if code, _ := get(t, srv.url("/verify/"+serial)); code != http.StatusOK {
+		t.Fatalf("verify before leaving: %d", code)
+	}
+	a.an.say("/leave")
+	confirm := a.an.reply(&sa, "rời khóa")
+	a.an.press(a.e.messageID(a.an.user.ID, confirm), "leave:yes:"+a.c.ID)
+	a.an.reply(&sa, "Đã xóa dữ liệu của bạn")
+	if got := a.present(t, "p1-d1-am"); got[key(a.an.user.ID)] {
+		t.Errorf("attendance kept after leaving: %v", got)
+	}
+	if code, body := get(t, srv.url("/verify/"+serial)); code != http.StatusNotFound || strings.Contains(body, "Nguyễn") {
+		t.Errorf("verify after leaving: %d\n%s", code, body)
+	}
+}
