@@ -150,6 +150,20 @@ func NormalizeSerial(s string) string {
 	return sb.String()
 }
 
+// ValidSerial reports whether s is a canonical serial: 16 characters of
+// base32.
+func ValidSerial(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '2' || r > '7') {
+			return false
+		}
+	}
+	return true
+}
+
 // Standing is where a trainee stands against the plan's requirements.
 type Standing struct {
 	Attended, Ended, Needed int

@@ -33,6 +33,11 @@ func VerifyHandler(st Lookup, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := verifyLang(r)
 		serial := NormalizeSerial(r.PathValue("serial"))
+		if !ValidSerial(serial) {
+			// Looked up all the same (a key nobody has), so that a
+			// malformed serial answers like an unknown one.
+			serial = ""
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), verifyTimeout)
 		defer cancel()
 		ce, err := st.CertificateBySerial(ctx, serial)

@@ -123,7 +123,7 @@ func TestAttendCheckin(t *testing.T) {
 
 // TestAttendCheckinNoSession: /checkincode with no session near names
 // the next one; between two sessions of a day the morning is over and
-// the afternoon not yet near.
+// the afternoon not yet near. Refusals come in the person's language.
 func TestAttendCheckinNoSession(t *testing.T) {
 	t.Parallel()
 	a := newAttendRig(t, hanoi(t, 2017, 7, 10, 12, 0))
@@ -136,6 +136,19 @@ func TestAttendCheckinNoSession(t *testing.T) {
 	a.org.reply(&so, "")
 	a.org.say("/checkincode")
 	a.org.reply(&so, "Next session: «Phương pháp luận")
+	// A trainee who reads English is refused in English.
+	var sc int
+	a.cu.say("/lang en")
+	a.cu.reply(&sc, "")
+	a.cu.say("/checkin ABCDEF")
+	a.cu.reply(&sc, "That check-in code is not right")
+	a.cu.say("/certificate")
+	// At noon the morning session has ended; with the sample plan's
+	// report: true and no report feature yet, the group's report is missing.
+	got := a.cu.reply(&sc, "attended 0 of 1 sessions, 1 needed").Params["text"]
+	if !strings.Contains(got, "your group has not done «Nộp báo cáo") {
+		t.Errorf("the report requirement is not named: %q", got)
+	}
 }
 
 // TestAttendanceByHand: an organiser opens a session's attendance, sees

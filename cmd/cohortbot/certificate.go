@@ -22,6 +22,9 @@ func (a *App) certificate(ctx context.Context, cfg Config, args []string) (int, 
 	}
 	defer st.Close()
 	serial := cert.NormalizeSerial(args[1])
+	if !cert.ValidSerial(serial) {
+		serial = "" // names nothing: not found, like an unknown serial
+	}
 	c, err := st.CertificateBySerial(ctx, serial)
 	if bot.IsNotFound(err) {
 		fmt.Fprintf(a.Stdout, "NOT FOUND: no certificate has the serial %q\n", args[1])
