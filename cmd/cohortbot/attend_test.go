@@ -108,7 +108,7 @@ func TestAttendCheckin(t *testing.T) {
 	stranger := a.e.person(9199, "Khách", "", "vi")
 	var ss int
 	stranger.say("/start ck-" + a.c.ID + "-" + code)
-	stranger.reply(&ss, "chưa là học viên")
+	stranger.reply(&ss, "chưa phải là học viên")
 
 	// The code expires after 15 minutes.
 	a.clk.Set(hanoi(t, 2017, 7, 10, 8, 26))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/telegram/telegramtest"
 )
 
 // Certificates end to end (bot/cert): `serve` against the fake Telegram
@@ -224,12 +225,12 @@ func TestCertificatesIssueAll(t *testing.T) {
 		seen *int
 		name string
 	}{{a.an, &sa, "Nguyễn Thị Hồng Nhung"}, {a.cu, &sc, "Phạm Thị Cúc"}} {
-		doc := p.who.reply(p.seen, "Giấy chứng nhận hoàn thành khóa học của "+p.name)
+		doc := p.who.replyWithin(p.seen, "Giấy chứng nhận hoàn thành khóa học của "+p.name, time.Minute)
 		if text := pdfText(t, doc.Files["document"]); !strings.Contains(text, p.name) {
 			t.Errorf("%s's PDF lacks the name:\n%s", p.name, text)
 		}
 	}
-	a.org.reply(&so, "Kết quả gửi")
+	a.org.replyWithin(&so, "Kết quả gửi", time.Minute)
 	a.org.press(id, data)
 	a.org.reply(&so, "Không còn ai đủ điều kiện")
 	if n := len(a.e.tg.Sent(a.binh.user.ID)); n != 0 {
@@ -291,4 +292,28 @@ func TestCertificateForgottenOnLeave(t *testing.T) {
 	if code, body := get(t, srv.url("/verify/"+serial)); code != http.StatusNotFound || strings.Contains(body, "Nguyễn") {
 		t.Errorf("verify after leaving: %d\n%s", code, body)
 	}
+}
+
+// replyWithin is reply with a longer wait, for what the scheduler sends:
+// its due items are claimed every 15 seconds of real time, after which
+// the outbox delivers, so on a loaded machine 15 seconds is not enough.
+func (p *person) replyWithin(seen *int, want string, d time.Duration) telegramtest.Call {
+	p.e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var got telegramtest.Call
+	err := p.e.tg.WaitFor(ctx, func([]telegramtest.Call) bool {
+		sent := p.e.tg.Sent(p.user.ID)
+		for i := *seen; i < len(sent); i++ {
+			if strings.Contains(sent[i].Params["text"], want) || strings.Contains(sent[i].Params["caption"], want) {
+				got, *seen = sent[i], i+1
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		p.e.t.Fatalf("no message to %d containing %q within %v; sent so far:\n%s", p.user.ID, want, d, p.e.sentTexts(p.user.ID))
+	}
+	return got
 }
