@@ -54,7 +54,10 @@ func (s *Store) NewCheckinCode(ctx context.Context, cohort, code string, c atten
 // known, the user a registered trainee of the cohort, not yet present,
 // and the code still live. KEYS: code, members, sessions set, audit.
 // ARGV: user, now (ms), the attendance key without its session, the
-// presence JSON, the code.
+// presence JSON, the code. The session's attendance key is only known
+// once the code is read, so the script names it from ARGV[3]: it is
+// under the same {c:ID} tag as the declared keys, so on Redis Cluster it
+// is on the same slot (as the contest's dropVotes does with voters' keys).
 var checkinScript = redis.NewScript(`
 local h = redis.call('HMGET', KEYS[1], 'session', 'expires')
 if not h[1] then return {'unknown', ''} end
