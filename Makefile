@@ -3,7 +3,7 @@
 # the long checks.
 GO ?= go
 
-.PHONY: run test bench build docker-check
+.PHONY: run test bench build docker-check docs
 
 run:
 	$(GO) run ./cmd/cohortbot console
@@ -14,6 +14,12 @@ test:
 # Benchmarks and long fault runs (docs/BENCHMARKS.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+# docs/certificate.png (pdftoppm) and docs/verify.png (headless Chromium)
+# from the tests that check them.
+docs:
+	$(GO) test -count=1 -run TestRenderText ./internal/certpdf -docs
+	COHORTBOT_DOCS=1 $(GO) test -count=1 -run 'TestCertificate$$' ./cmd/cohortbot
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o cohortbot ./cmd/cohortbot

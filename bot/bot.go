@@ -144,6 +144,7 @@ type Bot struct {
 	images      HandlerFunc
 	documents   HandlerFunc
 	fileFlows   map[string]HandlerFunc
+	starts      map[string]HandlerFunc // /start payload prefix -> handler
 	digestParts []DigestPart
 
 	mu      sync.Mutex
@@ -259,6 +260,10 @@ func (b *Bot) ForgetCohort(id string) {
 
 // isNotFound reports whether err is the store's missing-record error.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Link is the t.me deep link that opens the bot with /start payload, ""
+// when the platform has none (console).
+func (b *Bot) Link(payload string) string { return InviteLink(b.cfg.BotUsername, payload) }
 
 // Log returns the bot's logger, for the features.
 func (b *Bot) Log() *slog.Logger { return b.log }

@@ -60,6 +60,10 @@ type Feature struct {
 	// Forget removes what the feature keeps of a member who leaves the
 	// cohort or is removed from it.
 	Forget func(ctx context.Context, c *Cohort, user UserKey, now time.Time) error
+	// Start takes /start payloads by prefix (the attendance's check-in
+	// links, "ck-..."). A prefix holds "-" or "_", which invite codes
+	// (RandomCode) never do, so invite links keep working.
+	Start map[string]HandlerFunc
 }
 
 // DueFunc runs one due item at now.
@@ -171,6 +175,7 @@ func (b *Bot) install(fs Features) error {
 	b.runners = map[string]DueFunc{}
 	b.done = DoneChecker{}
 	b.fileFlows = map[string]HandlerFunc{}
+	b.starts = map[string]HandlerFunc{}
 	names := map[string]bool{"core": true}
 	for _, f := range fs {
 		if f.Name == "" || names[f.Name] {
@@ -194,6 +199,17 @@ func (b *Bot) install(fs Features) error {
 				return fmt.Errorf("feature %s: deadline kind %q is taken", f.Name, kind)
 			}
 			b.done[kind] = done
+		}
+		for prefix, h := range f.Start {
+			if !strings.ContainsAny(prefix, "-_") {
+				return fmt.Errorf("feature %s: start prefix %q holds neither - nor _, so an invite code could take it", f.Name, prefix)
+			}
+			for taken := range b.starts {
+				if strings.HasPrefix(prefix, taken) || strings.HasPrefix(taken, prefix) {
+					return fmt.Errorf("feature %s: start prefix %q overlaps %q", f.Name, prefix, taken)
+				}
+			}
+			b.starts[prefix] = h
 		}
 		for flow, h := range f.FileFlows {
 			b.fileFlows[flow] = h

@@ -25,6 +25,9 @@ func TestFeaturesFitTogether(t *testing.T) {
 		{"a name twice", Features{{Name: "a"}, {Name: "a"}}, "taken"},
 		{"a prefix twice", Features{{Name: "a", Buttons: []string{"x"}}, {Name: "b", Buttons: []string{"x"}}}, `button prefix "x" is a's`},
 		{"a core prefix", Features{{Name: "a", Buttons: []string{"mb"}}}, `button prefix "mb" is core's`},
+		{"a start prefix an invite could take", Features{{Name: "a", Start: map[string]HandlerFunc{"ck": nil}}}, "holds neither"},
+		{"start prefixes that overlap", Features{{Name: "a", Start: map[string]HandlerFunc{"ck-": nil}}, {Name: "b", Start: map[string]HandlerFunc{"ck-x": nil}}}, "overlaps"},
+		{"start prefixes apart", Features{{Name: "a", Start: map[string]HandlerFunc{"ck-": nil}}, {Name: "b", Start: map[string]HandlerFunc{"sc_": nil}}}, ""},
 		{"a due kind twice", Features{{Name: "a", Due: map[string]DueFunc{"k": run}}, {Name: "b", Due: map[string]DueFunc{"k": run}}}, `due kind "k" is taken`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,10 @@ func validName(s string) (string, bool) {
 	return s, letters >= 2
 }
 
+// ValidName is the check registration makes of a full name, for the
+// features that take a name to print (the certificate's).
+func ValidName(s string) (string, bool) { return validName(s) }
+
 func ValidOrg(s string) (string, bool) {
 	s = CleanName(s)
 	n := utf8.RuneCountInString(s)

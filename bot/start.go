@@ -22,6 +22,11 @@ func (b *Bot) start(c *Context) error {
 			return c.Reply(c.T("start.about"))
 		}
 	}
+	for prefix, h := range b.starts {
+		if strings.HasPrefix(code, prefix) {
+			return h(c)
+		}
+	}
 	return b.join(c, code, false, 0)
 }
 

@@ -1008,6 +1008,12 @@ func (s *Store) ContestAudit(ctx context.Context, cohort string) ([]contest.Audi
 			case "time":
 				ms, _ := strconv.ParseInt(s, 10, 64)
 				a.Time = fromMS(ms)
+			case "by":
+				// Who acted on someone (a mark by hand, a revocation).
+				if u := names["a:"+s]; u != "" {
+					s = u
+				}
+				a.Fields[k] = s
 			default:
 				a.Fields[k] = s
 			}

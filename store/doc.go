@@ -37,7 +37,9 @@
 //	                                     they vote no more if voting reopens and they come back
 //	{c:ID}:audit                  stream the cohort's audit: kind, user (a pseudonym "#N", never the account), photo,
 //	                                     time (ms) and details of every submission, withdrawal, moderation decision,
-//	                                     vote, phase change, result
+//	                                     vote, phase change, result; kind, user, session, time, by of every check-in
+//	                                     and mark by hand (checkin, mark, unmark); kind, user, serial, time, by of
+//	                                     every certificate issued or revoked (certificate, revoke)
 //	{c:ID}:audit:who              hash   the audit's pseudonyms: "u:USER" → "#N", "a:#N" → USER, n → last N; leaving
 //	                                     deletes the person's two fields, so the audit no longer names them
 //	{c:ID}:rp:v                   hash   DEADLINE|GROUP|N → report version N's JSON: file id, name, size, detected type,
@@ -50,6 +52,14 @@
 //	{c:ID}:sc:note                hash   USER|GROUP → a scorer's note on a group's report
 //	{c:ID}:sc:meta                hash   proposed (scoring close, ms, whose ranking went to organisers), announced
 //	{c:ID}:sc:anon                string last anonymous scorer number
+//	{c:ID}:ck:CODE                hash   session, by, expires (unix ms) of a check-in code; TTL one day, so a late
+//	                                     try is told "expired", not "wrong"
+//	{c:ID}:at:s:SESSION           hash   user key → presence JSON (at, how: code or hand, by)
+//	{c:ID}:at:sessions            set    sessions with a presence recorded (read by Attended and by forgetting)
+//	{c:ID}:cert                   hash   user key → certificate JSON (serial, name, course, dates, zone, issuer,
+//	                                     issued, revoked, batch): one per member
+//	{cert:SERIAL}                 string "cohort user" of the certificate with that serial (verification starts
+//	                                     from the serial alone); dropped with the member's data or the cohort
 //	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username

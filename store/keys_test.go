@@ -35,6 +35,8 @@ func docKeyPatterns(t *testing.T) map[string]*regexp.Regexp {
 		"UNIX", `[0-9]+`,
 		"ENTRY", `[0-9]+`, // a photo-contest entry number
 		"CONSUMER", `[A-Za-z0-9._-]+`,
+		"SESSION", `[A-Za-z0-9_-]+`, // a plan's session id
+		"SERIAL", `[A-Z2-7]+`, // a certificate's serial
 	)
 	out := make(map[string]*regexp.Regexp)
 	for _, line := range strings.Split(string(src), "\n") {

@@ -513,6 +513,9 @@ func (s *Store) DeleteCohort(ctx context.Context, id string) error {
 	if err := s.dropDue(ctx, id); err != nil {
 		return fmt.Errorf("delete cohort %s: %w", id, err)
 	}
+	if err := s.dropSerials(ctx, id); err != nil {
+		return fmt.Errorf("delete cohort %s: %w", id, err)
+	}
 	if err := s.deleteTag(ctx, "{c:"+id+"}:*"); err != nil {
 		return fmt.Errorf("delete cohort %s: %w", id, err)
 	}

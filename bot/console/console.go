@@ -50,6 +50,9 @@ type Console struct {
 	// Tick is called before each line with the time elapsed since the
 	// previous one, so an embedded store's TTLs count down.
 	Tick func(time.Duration)
+	// Files, when set, is the folder where files the bot sends (a
+	// certificate's PDF, a QR code) are written; their path is printed.
+	Files string
 
 	mu      sync.Mutex
 	user    bot.UserKey
@@ -319,10 +322,10 @@ func (s sender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
 	}
 	fmt.Fprintf(c.Out, "\n🤖%s%s\n", to, edited)
 	if m.Photo != nil {
-		fmt.Fprintf(c.Out, "[ảnh %s]\n", fileLabel(m.Photo))
+		fmt.Fprintf(c.Out, "[ảnh %s]%s\n", fileLabel(m.Photo), c.save(m.Photo))
 	}
 	if m.Document != nil {
-		fmt.Fprintf(c.Out, "[tệp %s]\n", fileLabel(m.Document))
+		fmt.Fprintf(c.Out, "[tệp %s]%s\n", fileLabel(m.Document), c.save(m.Document))
 	}
 	if len(m.Media) > 0 {
 		labels := make([]string, len(m.Media))
@@ -356,6 +359,26 @@ func (s sender) Send(_ context.Context, m bot.Message) (bot.Sent, error) {
 	}
 	fmt.Fprintln(c.Out)
 	return bot.Sent{Chat: m.Chat, MessageID: id}, nil
+}
+
+// save writes a file the bot sent with its bytes into Files and returns
+// " → PATH" to print, "" when there is nothing to write.
+func (c *Console) save(f *bot.File) string {
+	if c.Files == "" || len(f.Bytes) == 0 {
+		return ""
+	}
+	name := filepath.Base(f.Name)
+	if name == "." || name == "/" || name == "" {
+		name = "tep"
+	}
+	if err := os.MkdirAll(c.Files, 0o700); err != nil {
+		return " (không ghi được: " + err.Error() + ")"
+	}
+	path := filepath.Join(c.Files, name)
+	if err := os.WriteFile(path, f.Bytes, 0o600); err != nil {
+		return " (không ghi được: " + err.Error() + ")"
+	}
+	return " → " + path
 }
 
 func fileLabel(f *bot.File) string {

@@ -51,6 +51,17 @@ func DemoPlan(now time.Time) (*plan.Plan, error) {
 		y, m, d := now.In(shifted.Location).Date()
 		sc.Window.Opens = time.Date(y, m, d, 0, 0, 0, 0, shifted.Location)
 	}
+	// A session running now, so that /checkincode has one to make a code
+	// for; it starts on the minute, a quarter of an hour ago.
+	starts := now.In(shifted.Location).Truncate(time.Minute).Add(-15 * time.Minute)
+	shifted.Sessions = append(shifted.Sessions, plan.Session{
+		ID: "demo-now", Phase: 2, Title: "Buổi học đang diễn ra (thử điểm danh)", Starts: starts, Ends: starts.Add(3 * time.Hour), Place: "Trực tuyến",
+	})
+	if shifted.Certificate != nil {
+		// The demo's certificate asks attendance only, so that one can be
+		// walked through at once, before any report.
+		shifted.Certificate.Requires.Report = false
+	}
 	return shifted, nil
 }
 

@@ -83,7 +83,11 @@ func (b *Contest) export(ctx context.Context, co *bot.Cohort, l bot.Lang) ([]bot
 		}
 		details := make([]string, 0, len(a.Fields))
 		for _, k := range slices.Sorted(maps.Keys(a.Fields)) {
-			details = append(details, fmt.Sprintf("%s=%s", k, a.Fields[k]))
+			v := a.Fields[k]
+			if n := name[bot.UserKey(v)]; k == "by" && n != "" {
+				v = n
+			}
+			details = append(details, fmt.Sprintf("%s=%s", k, v))
 		}
 		log.Rows = append(log.Rows, []any{a.Time, a.Kind, who, photo, strings.Join(details, " ")})
 	}

@@ -16,6 +16,10 @@ const (
 	exitOK    = 0
 	exitFail  = 1 // failed at run time: Redis down, Telegram refused
 	exitUsage = 2 // bad usage or a bad plan
+	// exitNotGenuine is `certificate verify`'s answer for a serial that
+	// names no certificate, or a revoked one: the check ran, and the
+	// answer is no (README.md).
+	exitNotGenuine = 3
 )
 
 // App is the command line. Tests run it with their own streams and
@@ -49,6 +53,7 @@ Usage:
   cohortbot plan check FILE
   cohortbot plan apply --cohort ID FILE
   cohortbot export --cohort ID --out FILE.xlsx
+  cohortbot certificate verify SERIAL     0 genuine, 3 revoked or unknown, 1 Redis failed
 
 Exit codes: 0 done, 1 failed at run time, 2 bad usage or a bad plan.
 Configuration is read from the environment; see README.md.
@@ -88,6 +93,12 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.invite(ctx, cfg, rest)
 	case "plan":
 		err = a.plan(ctx, cfg, rest)
+	case "certificate":
+		var code int
+		code, err = a.certificate(ctx, cfg, rest)
+		if err == nil {
+			return code
+		}
 	case "export":
 		err = a.export(ctx, cfg, rest)
 	case "help", "-h", "--help":

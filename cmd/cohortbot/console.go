@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,8 +46,12 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 	if err != nil {
 		return err
 	}
+	if err := seedDemoAttendance(ctx, st, demo, a.Clock()); err != nil {
+		return err
+	}
 	con := &console.Console{
 		Out: a.Stdout, Members: st, Cohort: demo.Cohort.ID, Groups: demo.Cohort.Plan.Groups, Clock: a.Clock, Tick: tick,
+		Files: filepath.Join(cmp.Or(a.Getenv("TMPDIR"), os.TempDir()), "cohortbot-console"),
 	}
 	// The console's own log lines would interleave with the chat: only
 	// warnings and errors are shown.
@@ -55,6 +62,22 @@ func (a *App) console(ctx context.Context, cfg Config, args []string, log *slog.
 		bot.WithLogger(quiet), bot.WithClock(a.Clock))
 	a.banner(demo)
 	return con.Run(ctx, a.Stdin, b)
+}
+
+// seedDemoAttendance marks the demo trainee Lê Thị Lan ("lan") present at
+// every session that has ended, as the organiser would have, so that she
+// qualifies for the certificate (/certificate) and Phạm Văn Hải ("hai")
+// does not.
+func seedDemoAttendance(ctx context.Context, st *store.Store, d *console.Demo, now time.Time) error {
+	for _, s := range d.Cohort.Plan.Sessions {
+		if s.Ends.After(now) {
+			continue
+		}
+		if _, err := st.Mark(ctx, d.Cohort.ID, s.ID, bot.NewUserKey(bot.Console, "lan"), bot.NewUserKey(bot.Console, "btc"), true, now); err != nil {
+			return fmt.Errorf("demo attendance: %w", err)
+		}
+	}
+	return nil
 }
 
 func (a *App) banner(d *console.Demo) {
@@ -73,5 +96,7 @@ func (a *App) banner(d *console.Demo) {
 	}
 	fmt.Fprintln(out, "\nCú pháp: dòng thường là tin nhắn; /press N bấm nút số N; /as TÊN [trainee|lecturer|organiser];")
 	fmt.Fprintln(out, "/photo ĐƯỜNG_DẪN [chú thích]; /doc ĐƯỜNG_DẪN; /quit để thoát.")
+	fmt.Fprintln(out, "Thử điểm danh: /as btc rồi /checkincode, sau đó /as hai rồi /checkin MÃ.")
+	fmt.Fprintln(out, "Thử giấy chứng nhận: /as lan rồi /certificate (tệp PDF được ghi ra đĩa, bot in đường dẫn).")
 	fmt.Fprintln(out)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -175,5 +176,57 @@ func TestConsoleMembersAndLeave(t *testing.T) {
 		if strings.Contains(out, not) {
 			t.Errorf("%q printed:\n%s", not, out)
 		}
+	}
+}
+
+// TestConsoleCheckinAndCertificate walks the demo's check-in and
+// certificate: the organiser makes a code for the session running now, a
+// trainee checks in with it, and Lê Thị Lan, present at phase 1, gets her
+// certificate written to a file whose path the console prints.
+func TestConsoleCheckinAndCertificate(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	pr, pw := newPipe()
+	var out syncBuffer
+	app := &App{Stdin: pr, Stdout: &out, Stderr: &out, Getenv: func(k string) string {
+		if k == "TMPDIR" {
+			return tmp
+		}
+		return ""
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, []string{"console"}) }()
+	waitFor(t, &out, regexp.MustCompile(`Gõ /start (\S+) để đăng ký`))
+	say := func(line, want string) string {
+		t.Helper()
+		before := len(out.String())
+		pw.write(line + "\n")
+		waitForAfter(t, &out, before, want)
+		return out.String()[before:]
+	}
+	say("/as btc", "bây giờ bạn là btc")
+	shown := say("/checkincode", "Mã điểm danh buổi «Buổi học đang diễn ra")
+	m := regexp.MustCompile(`: ([A-Z2-9]{6})\n`).FindStringSubmatch(shown)
+	if m == nil {
+		t.Fatalf("no code in %q", shown)
+	}
+	say("/as hai", "bây giờ bạn là hai")
+	say("/checkin "+m[1], "Đã điểm danh buổi")
+	say("/as lan", "bây giờ bạn là lan")
+	say("/certificate", "Họ tên in trên giấy: «Lê Thị Lan»")
+	got := say("/press 1", "Giấy chứng nhận hoàn thành khóa học của Lê Thị Lan")
+	path := regexp.MustCompile(`→ (\S+\.pdf)`).FindStringSubmatch(got)
+	if path == nil || !strings.HasPrefix(path[1], tmp) {
+		t.Fatalf("no file path under %s in %q", tmp, got)
+	}
+	pdf, err := os.ReadFile(path[1])
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("certificate file %s: %d bytes, %v", path[1], len(pdf), err)
+	}
+	pw.write("/quit\n")
+	if got := <-done; got != 0 {
+		t.Fatalf("console exit %d:\n%s", got, out.String())
 	}
 }

@@ -3,11 +3,14 @@ package main
 import (
 	"github.com/cohortbot/cohortbot/bot"
 	"github.com/cohortbot/cohortbot/bot/announce"
+	"github.com/cohortbot/cohortbot/bot/attend"
+	"github.com/cohortbot/cohortbot/bot/cert"
 	"github.com/cohortbot/cohortbot/bot/contest"
 	"github.com/cohortbot/cohortbot/bot/export"
 	"github.com/cohortbot/cohortbot/bot/report"
 	"github.com/cohortbot/cohortbot/bot/score"
 	"github.com/cohortbot/cohortbot/bot/timetable"
+	"github.com/cohortbot/cohortbot/internal/certpdf"
 	"github.com/cohortbot/cohortbot/store"
 )
 
@@ -17,6 +20,8 @@ type featureSet struct {
 	All     bot.Features
 	Contest *contest.Contest
 	Reports *report.Reports
+	// Cert takes the public URL its verification links start with.
+	Cert *cert.Cert
 }
 
 // features builds the one list of the features the program runs: serve,
@@ -26,6 +31,10 @@ type featureSet struct {
 func features(st *store.Store) featureSet {
 	ct := contest.New(st)
 	rp := report.New(st)
+	at := attend.New(st)
+	// Certificates count attendance through the attendance feature and
+	// are written by the PDF adapter: neither feature imports the other.
+	ce := cert.New(st, at, certpdf.Render)
 	return featureSet{
 		All: bot.Features{
 			announce.New(st).Feature(),
@@ -35,10 +44,13 @@ func features(st *store.Store) featureSet {
 			// The scores break ties by the earlier report: the store
 			// answers for the reports.
 			score.New(st, st).Feature(),
+			at.Feature(),
+			ce.Feature(),
 			// Last: it writes every other feature's tables.
 			export.New().Feature(),
 		},
 		Contest: ct,
 		Reports: rp,
+		Cert:    ce,
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/cert"
 	"github.com/cohortbot/cohortbot/bot/delivery"
 	"github.com/cohortbot/cohortbot/bot/gallery"
 	"github.com/cohortbot/cohortbot/bot/metrics"
@@ -69,6 +70,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// Reports are downloaded from Telegram (at most its 20 MB limit) to
 	// check their type from their bytes.
 	fs.Reports.UseFiles(reportFiles{tg})
+	fs.Cert.UsePublicURL(cfg.PublicURL)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
 		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
 		bot.WithOutbox(st), bot.WithSchedule(st))
@@ -88,6 +90,8 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	for _, pattern := range gallery.Patterns() {
 		routes.Extra[pattern] = galleryHandler
 	}
+	// Certificates' QR codes open this page.
+	routes.Extra[cert.VerifyPattern] = cert.VerifyHandler(st, log)
 	srv := web.Server(cfg.HTTPAddr, web.Handler(routes))
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
