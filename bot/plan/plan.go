@@ -43,18 +43,41 @@ const (
 
 // Plan is a validated course plan. Every time in it is in Location.
 type Plan struct {
-	Name        string         `json:"name"`
-	Timezone    string         `json:"timezone"` // IANA name; DefaultTimezone when the file names none
-	Location    *time.Location `json:"-"`        // loaded from Timezone
-	QuietHours  *ClockRange    `json:"quiet_hours,omitempty"`
-	DigestAt    *Clock         `json:"digest_at,omitempty"` // 07:30 when the file sets none
-	Groups      []string       `json:"groups,omitempty"`
-	Sessions    []Session      `json:"sessions,omitempty"`
-	Deadlines   []Deadline     `json:"deadlines,omitempty"`
-	Reminders   Reminders      `json:"reminders"`
-	Contest     *Contest       `json:"contest,omitempty"`
-	Scoring     *Scoring       `json:"scoring,omitempty"`
-	Certificate *Certificate   `json:"certificate,omitempty"`
+	Name       string         `json:"name"`
+	Timezone   string         `json:"timezone"` // IANA name; DefaultTimezone when the file names none
+	Location   *time.Location `json:"-"`        // loaded from Timezone
+	QuietHours *ClockRange    `json:"quiet_hours,omitempty"`
+	DigestAt   *Clock         `json:"digest_at,omitempty"` // 07:30 when the file sets none
+	Groups     []string       `json:"groups,omitempty"`
+	// Enterprises is the enterprise each group assesses, by group name, for
+	// the groups that name one; a photo's enterprise defaults to it.
+	Enterprises map[string]string `json:"enterprises,omitempty"`
+	Sessions    []Session         `json:"sessions,omitempty"`
+	Deadlines   []Deadline        `json:"deadlines,omitempty"`
+	Reminders   Reminders         `json:"reminders"`
+	Contest     *Contest          `json:"contest,omitempty"`
+	Scoring     *Scoring          `json:"scoring,omitempty"`
+	Certificate *Certificate      `json:"certificate,omitempty"`
+	// Roster is who is expected on the course (the workbook's Danh sách).
+	Roster []Person `json:"roster,omitempty"`
+}
+
+// Roles of a Person: the values of bot.Role.
+const (
+	Trainee   = "trainee"
+	Lecturer  = "lecturer"
+	Organiser = "organiser"
+)
+
+// Person is one row of the roster. Names are in NFC with single spaces, so
+// that a name typed on another keyboard matches; no two people of a group
+// (or, for lecturers and organisers, of the course) share a name.
+type Person struct {
+	Name    string `json:"name"`
+	Org     string `json:"org,omitempty"`
+	Group   string `json:"group,omitempty"`   // trainees only; one of Groups when the plan has groups
+	Role    string `json:"role"`              // Trainee, Lecturer or Organiser
+	Contact string `json:"contact,omitempty"` // a phone number or an e-mail address, as written
 }
 
 // Session is one meeting of the cohort: a lecture, a field visit, a defence.
@@ -72,8 +95,14 @@ type Deadline struct {
 	ID    string    `json:"id"`
 	Title string    `json:"title"`
 	Due   time.Time `json:"due"`
-	Kind  string    `json:"kind,omitempty"` // free text, e.g. "report" or "photos"
+	Kind  string    `json:"kind,omitempty"` // one of Kinds, e.g. "report" or "photos"
+	// Group, when set, is the one group the deadline is for (one of Groups).
+	Group string `json:"group,omitempty"`
 }
+
+// Kinds are the deadline kinds a plan may name: what the features mark done
+// (reports, photos) or only remind of.
+var Kinds = []string{"registration", "data", "report", "photos", "other"}
 
 // Reminders says how long before a session or a deadline members are
 // reminded. Each list is sorted from the longest lead to the shortest, with
@@ -225,6 +254,13 @@ func (p *Plan) clone() *Plan {
 		q.DigestAt = &d
 	}
 	q.Groups = clip(p.Groups)
+	if p.Enterprises != nil {
+		q.Enterprises = make(map[string]string, len(p.Enterprises))
+		for k, v := range p.Enterprises {
+			q.Enterprises[k] = v
+		}
+	}
+	q.Roster = clip(p.Roster)
 	q.Sessions = clip(p.Sessions)
 	q.Deadlines = clip(p.Deadlines)
 	q.Reminders = Reminders{Sessions: clip(p.Reminders.Sessions), Deadlines: clip(p.Reminders.Deadlines)}
