@@ -1008,11 +1008,7 @@ func (ps *parser) roster(top object, p *Plan) []Person {
 		case g != "" && !p.HasGroup(g):
 			ps.add(gn.Line, join(o.path, "group"), "unknown group %q: not among the groups", g)
 		case g == "" && pr.Role == Trainee && len(p.Groups) > 0:
-			line := o.node.Line
-			if gn != nil {
-				line = gn.Line
-			}
-			ps.add(line, join(o.path, "group"), "required")
+			o.required("group")
 		}
 		pr.Group = g
 		if nn != nil {

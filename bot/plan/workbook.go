@@ -342,6 +342,7 @@ type workbook struct {
 	ps       *parser
 	places   []string // line → "Sheet!A1" or "Sheet"; 0 is the file
 	date1904 bool
+	noCourse bool                    // the Khóa học sheet could not be read: its settings are not "missing"
 	flagged  map[int]bool            // lines with a problem of the reader's own
 	missing  map[string]bool         // "sessions.title": a column the sheet lacks
 	labels   map[string]int          // setting path → line of its value
@@ -483,10 +484,12 @@ func (wb *workbook) readCourse(f *excelize.File) {
 	wb.rows(f, sheet, func(r int, cells []string) bool {
 		if at == nil {
 			if at = header(cells, cols); at == nil && r >= headerRows {
+				wb.noCourse = true
 				wb.add(wb.place(sheet, 0, 0), "no header row: want a row with %s and %s in the first %d rows", "«"+labelHeaders[0]+"»", "«"+valueHeaders[0]+"»", headerRows)
 				return false
 			}
 			if at != nil && at["value"] == 0 {
+				wb.noCourse = true
 				wb.add(wb.place(sheet, at["label"]+1, r), "missing column %s", "«"+valueHeaders[0]+"»")
 				return false
 			}
@@ -519,6 +522,7 @@ func (wb *workbook) readCourse(f *excelize.File) {
 		return true
 	})
 	if at == nil && !wb.flaggedSheet(sheet) {
+		wb.noCourse = true
 		wb.add(wb.place(sheet, 0, 0), "no header row: want a row with %s and %s in the first %d rows", "«"+labelHeaders[0]+"»", "«"+valueHeaders[0]+"»", headerRows)
 	}
 }
@@ -828,7 +832,7 @@ func (wb *workbook) placed() Errors {
 		if !own && (wb.flagged[p.Line] || seen[p.Line] && p.Key == "required") {
 			continue
 		}
-		if p.Key == "required" && wb.missingColumn(p.Field) {
+		if p.Key == "required" && (wb.missingColumn(p.Field) || wb.noCourse && !strings.Contains(p.Field, "[")) {
 			continue
 		}
 		seen[p.Line] = true
@@ -838,7 +842,13 @@ func (wb *workbook) placed() Errors {
 			if s, ok := wb.settingFor(p.Field); ok && wb.labels[s.path] != p.Line {
 				q = newProblem(p.File, p.Line, "", "missing %s", label(s.label))
 			} else if p.Field == "scoring.criteria" {
-				q = newProblem(p.File, p.Line, "", "missing %s", label{"trang «" + sheetNames[sheetCriteria][0] + "»", "the «" + sheetNames[sheetCriteria][1] + "» sheet"})
+				q = newProblem(p.File, p.Line, "", "missing %s", label(sheetNames[sheetCriteria]))
+			}
+			if q.Key == "missing %s" {
+				q.Sheet = wb.sheets[sheetCourse]
+				q.Line, q.Field = 0, ""
+				out = append(out, q)
+				continue
 			}
 		}
 		where := wb.places[min(max(p.Line, 0), len(wb.places)-1)]
@@ -886,7 +896,8 @@ type label [2]string
 
 func (l label) local(lang string) string {
 	if lang == EN {
-		return "«" + l[1] + "»"
+		// The workbook may be in either language: name both.
+		return "«" + l[0] + "» (" + l[1] + ")"
 	}
 	return "«" + l[0] + "»"
 }
