@@ -56,13 +56,14 @@ type bookWriter struct {
 	li   int // 0 Vietnamese, 1 English
 	lang string
 	// styles
-	head, note, date, text, title int
+	head, note, date, text, title, left, pct int
 }
 
 func newBookWriter(p *Plan, li int) (*bookWriter, error) {
 	f := excelize.NewFile()
 	w := &bookWriter{f: f, p: p, li: li, lang: [2]string{VI, EN}[li]}
 	dateFmt := "dd/mm/yyyy hh:mm"
+	left := &excelize.Alignment{Horizontal: "left"}
 	styles := []struct {
 		id *int
 		s  *excelize.Style
@@ -71,9 +72,11 @@ func newBookWriter(p *Plan, li int) (*bookWriter, error) {
 			Border: []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}}}},
 		{&w.note, &excelize.Style{Font: &excelize.Font{Italic: true, Color: "595959"}}},
 		{&w.title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}},
-		{&w.date, &excelize.Style{CustomNumFmt: &dateFmt}},
+		{&w.date, &excelize.Style{CustomNumFmt: &dateFmt, Alignment: left}},
+		{&w.left, &excelize.Style{Alignment: left}},
+		{&w.pct, &excelize.Style{NumFmt: 9, Alignment: left}}, // 0%
 		// Text ("@"): an id, a phone number or a clock stays as typed.
-		{&w.text, &excelize.Style{NumFmt: 49}},
+		{&w.text, &excelize.Style{NumFmt: 49, Alignment: left}},
 	}
 	for _, st := range styles {
 		id, err := f.NewStyle(st.s)
@@ -175,7 +178,16 @@ func (w *bookWriter) table(name string, headers []string, rows [][]any) error {
 			return err
 		}
 	}
-	return w.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: dataRow - 1, TopLeftCell: "A" + strconv.Itoa(dataRow), ActivePane: "bottomLeft"})
+	if err := w.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: dataRow - 1, TopLeftCell: "A" + strconv.Itoa(dataRow), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	// Printed (or turned into a PDF): A4 landscape, one page wide.
+	a4, landscape, one, any := 9, "landscape", 1, 0
+	if err := w.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	fit := true
+	return w.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit})
 }
 
 func width(v any) int {
@@ -329,8 +341,9 @@ func (w *bookWriter) course() error {
 		case timeValue, timeOpensValue, timeDueValue:
 			err = w.f.SetCellStyle(name, cell, cell, w.date)
 		case shareValue:
-			pct, _ := w.f.NewStyle(&excelize.Style{NumFmt: 9}) // 0%
-			err = w.f.SetCellStyle(name, cell, cell, pct)
+			err = w.f.SetCellStyle(name, cell, cell, w.pct)
+		case intValue, numberValue:
+			err = w.f.SetCellStyle(name, cell, cell, w.left)
 		case textValue, clockValue, durationsValue:
 			err = w.f.SetCellStyle(name, cell, cell, w.text)
 		}
@@ -341,7 +354,7 @@ func (w *bookWriter) course() error {
 	if err := w.f.SetCellStyle(name, "C"+strconv.Itoa(dataRow), "C"+strconv.Itoa(dataRow+len(settings)), w.note); err != nil {
 		return err
 	}
-	return w.f.SetColWidth(name, "B", "B", 48)
+	return w.f.SetColWidth(name, "B", "B", 60)
 }
 
 func (w *bookWriter) cellList(sheet, cell string, values []string) error {
