@@ -1,9 +1,12 @@
 package plan_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/cohortbot/cohortbot/bot/plan"
+	"github.com/cohortbot/cohortbot/docs"
 )
 
 // planJSON is a plan's stored form, to compare two plans whole.
@@ -380,5 +384,148 @@ func TestParseWorkbookProblems(t *testing.T) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+// rezip rewrites one member of a ZIP file.
+func rezip(tb testing.TB, data []byte, name string, edit func([]byte) []byte) []byte {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if zf.Name == name {
+			b = edit(b)
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestParseWorkbookRefusesWhatIsNotAWorkbook(t *testing.T) {
+	good := book(t, course()...)
+	xlsm := rezip(t, good, "[Content_Types].xml", func(b []byte) []byte {
+		return bytes.Replace(b, []byte("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+			[]byte("application/vnd.ms-excel.sheet.macroEnabled.main+xml"), 1)
+	})
+	docx := rezip(t, good, "[Content_Types].xml", func(b []byte) []byte {
+		return bytes.Replace(b, []byte("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+			[]byte("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"), 1)
+	})
+	var zipOnly bytes.Buffer
+	zw := zip.NewWriter(&zipOnly)
+	if w, err := zw.Create("hello.txt"); err != nil {
+		t.Fatal(err)
+	} else {
+		w.Write([]byte("hi"))
+	}
+	zw.Close()
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a YAML plan renamed .xlsx", docs.SamplePlan, "course.xlsx: not an Excel workbook (.xlsx)"},
+		{"a PNG", []byte("\x89PNG\r\n\x1a\n...."), "course.xlsx: not an Excel workbook (.xlsx)"},
+		{"a ZIP that is no workbook", zipOnly.Bytes(), "course.xlsx: not an Excel workbook (.xlsx)"},
+		{"a Word document", docx, "course.xlsx: not an Excel workbook (.xlsx)"},
+		{"a workbook with macros", xlsm, "course.xlsx: a workbook with macros (.xlsm) is refused: save it as an Excel workbook (.xlsx)"},
+		{"an old .xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...), "course.xlsx: an old Excel file (.xls) or a protected workbook: save it as an Excel workbook (.xlsx) without a password"},
+		{"too big", append(append([]byte(nil), good...), make([]byte, plan.MaxWorkbookBytes)...), "course.xlsx: workbook of 10.0 MB: at most 10 MB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := workbookProblems(t, tt.data)
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("problems %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if !plan.IsWorkbook(good) || !plan.IsWorkbook(xlsm) || plan.IsWorkbook(docs.SamplePlan) {
+		t.Errorf("IsWorkbook: want true for ZIP files only")
+	}
+}
+
+// TestParseWorkbookRosterBound: a roster beyond MaxRoster rows is refused
+// with one problem, read as a stream.
+func TestParseWorkbookRosterBound(t *testing.T) {
+	sheets := course()
+	roster := &sheets[len(sheets)-1]
+	for i := 0; i <= plan.MaxRoster; i++ {
+		roster.rows = append(roster.rows, []any{fmt.Sprintf("Học viên %d", i), "", "Lạng Sơn"})
+	}
+	got := workbookProblems(t, book(t, sheets...))
+	if want := []string{"course.xlsx: Danh sách: more than 5000 rows: at most 5000"}; !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
+
+// TestWorkbookProblemsInVietnamese: every problem has its Vietnamese
+// text, with the same place.
+func TestWorkbookProblemsInVietnamese(t *testing.T) {
+	data := book(t, withCell(withCell(course(), "Hạn nộp", 5, 1, "p1-am"), "Buổi học", 4, 4, "mai")...)
+	_, err := plan.ParseWorkbook("course.xlsx", data)
+	var errs plan.Errors
+	if !errors.As(err, &errs) || len(errs) != 2 {
+		t.Fatalf("err = %v, want two problems", err)
+	}
+	want := []string{
+		`Buổi học!D4: không phải ngày giờ: "mai"; cần DD/MM/YYYY HH:MM`,
+		`Hạn nộp!A5: mã "p1-am" bị lặp (lần đầu ở Buổi học!A4)`,
+	}
+	for i, p := range errs {
+		if got := p.Place() + ": " + p.Text(plan.VI); got != want[i] {
+			t.Errorf("problem %d in Vietnamese = %q, want %q", i, got, want[i])
+		}
+	}
+	// YAML problems too, with their line.
+	_, err = plan.Parse("plan.yaml", []byte("name: x\nsessions:\n  - {id: a, title: A, starts: \"2017-07-10 08:00\", ends: \"2017-07-10 07:00\"}\n  - {id: a, title: B, starts: \"2017-07-10 08:00\", ends: \"2017-07-10 09:00\"}\n"))
+	if !errors.As(err, &errs) || len(errs) != 2 {
+		t.Fatalf("err = %v, want two problems", err)
+	}
+	if got, want := errs[0].Text(plan.VI), "trước giờ bắt đầu"; got != want {
+		t.Errorf("Text(vi) = %q, want %q", got, want)
+	}
+	if got, want := errs[1].Text(plan.VI), `mã "a" bị lặp (lần đầu ở dòng 3)`; got != want {
+		t.Errorf("Text(vi) = %q, want %q", got, want)
+	}
+	if got, want := errs[1].String(), `plan.yaml:4: sessions[1].id: duplicate id "a" (first at line 3)`; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+// TestWorkbookRoundTripRoster: the roster, the groups' enterprises and a
+// deadline's group come back, in both languages.
+func TestWorkbookRoundTripRoster(t *testing.T) {
+	want := mustWorkbook(t, book(t, course()...))
+	for _, lang := range []string{plan.VI, plan.EN} {
+		raw, err := plan.Workbook(want, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, w := planJSON(t, mustWorkbook(t, raw)), planJSON(t, want); got != w {
+			t.Errorf("%s round trip:\n got %s\nwant %s", lang, got, w)
+		}
 	}
 }
