@@ -354,7 +354,12 @@ func (w *bookWriter) course() error {
 	if err := w.f.SetCellStyle(name, "C"+strconv.Itoa(dataRow), "C"+strconv.Itoa(dataRow+len(settings)), w.note); err != nil {
 		return err
 	}
-	return w.f.SetColWidth(name, "B", "B", 60)
+	// The value column fits the longest value (the issuer, the name).
+	wd := 40
+	for _, v := range values {
+		wd = max(wd, width(v)+2)
+	}
+	return w.f.SetColWidth(name, "B", "B", float64(min(wd, 80)))
 }
 
 func (w *bookWriter) cellList(sheet, cell string, values []string) error {
@@ -422,6 +427,9 @@ func (w *bookWriter) sessions() error {
 		return err
 	}
 	if err := w.dropList(name, 2, []string{"1", "2"}, ""); err != nil {
+		return err
+	}
+	if err := w.f.SetCellStyle(name, "B"+strconv.Itoa(dataRow), "B"+strconv.Itoa(dataRow+listRows), w.left); err != nil {
 		return err
 	}
 	for _, col := range []int{4, 5} {
