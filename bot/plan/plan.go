@@ -25,6 +25,26 @@
 //
 // Parse reports every problem it finds, each with its line and field path, so
 // that an organiser fixes a plan in one round.
+//
+// Groups are names, or {name, enterprise} for a group that assesses a known
+// enterprise; a deadline's kind is one of Kinds and its optional group one of
+// the groups; roster lists the people expected on the course ({name, org,
+// group, role, contact}: trainees have a group, lecturers and organisers
+// none; no two people of one name in a group).
+//
+// # The course workbook
+//
+// ParseWorkbook reads the same plan from an Excel workbook (.xlsx), the
+// form organisers fill in, and Workbook writes one; see workbook.go for the
+// sheets. The reader builds the node tree a YAML file would have and runs the
+// same checks on it, so both forms give the same Plan; its problems name a
+// sheet and a cell ("Buổi học!D7") instead of a line.
+//
+// # Problems in two languages
+//
+// Each Problem has a Key (its English format, constant for the kind of
+// problem) and Args; Msg is the English text the command line prints, and
+// Text(VI) the Vietnamese one the bot shows an organiser.
 package plan
 
 import (

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cohortbot/cohortbot/bot/plan"
 )
 
 // editWorkbook sets cells of a workbook file and saves it under a new name.
@@ -201,5 +204,27 @@ func TestWorkbookTemplateRefusesOtherFiles(t *testing.T) {
 	}
 	if code, errs := app("plan", "template", "--out", filepath.Join(dir, "en.xlsx"), "--lang", "en"); code != 0 {
 		t.Errorf("--lang en: exit %d, %q", code, errs)
+	}
+}
+
+// TestWorkbookTemplateInDocsIsCurrent: docs/course.template.xlsx is what
+// plan template writes today (refresh it with
+// go run ./cmd/cohortbot plan template --out docs/course.template.xlsx).
+func TestWorkbookTemplateInDocsIsCurrent(t *testing.T) {
+	t.Parallel()
+	committed, err := os.ReadFile("../../docs/course.template.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := templatePlan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := plan.Workbook(p, plan.VI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(committed, now) {
+		t.Errorf("docs/course.template.xlsx is stale: run go run ./cmd/cohortbot plan template --out docs/course.template.xlsx (and re-render docs/workbook.png)")
 	}
 }
