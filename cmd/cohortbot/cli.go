@@ -429,6 +429,9 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	ch := plan.Diff(old.Plan, p)
 	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s; reminders: %d planned, %d cancelled\n",
 		fs.Arg(0), *cohort, version, ch, added, removed)
+	if len(p.Roster) > 0 || len(old.Plan.Roster) > 0 {
+		fmt.Fprintf(a.Stdout, "roster: %s (before: %d people)\n", rosterSummary(p), len(old.Plan.Roster))
+	}
 	return nil
 }
 
