@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -527,5 +528,27 @@ func TestWorkbookRoundTripRoster(t *testing.T) {
 		if got, w := planJSON(t, mustWorkbook(t, raw)), planJSON(t, want); got != w {
 			t.Errorf("%s round trip:\n got %s\nwant %s", lang, got, w)
 		}
+	}
+}
+
+// TestWorkbookExampleInDocs: the filled example under docs/ is a clean
+// course, its roster in every group.
+func TestWorkbookExampleInDocs(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/course.example.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := mustWorkbook(t, raw)
+	perGroup := map[string]int{}
+	for _, pr := range p.Roster {
+		perGroup[pr.Group]++
+	}
+	for _, g := range p.Groups {
+		if perGroup[g] == 0 {
+			t.Errorf("group %s has nobody on the example roster", g)
+		}
+	}
+	if len(p.Sessions) != 16 || len(p.Enterprises) == 0 {
+		t.Errorf("example: %d sessions, enterprises %v", len(p.Sessions), p.Enterprises)
 	}
 }
