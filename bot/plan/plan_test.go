@@ -282,6 +282,8 @@ func TestProblemString(t *testing.T) {
 		{name: "full", p: plan.Problem{File: "plan.yaml", Line: 14, Field: "sessions[2].ends", Msg: "before starts"}, want: "plan.yaml:14: sessions[2].ends: before starts"},
 		{name: "no field", p: plan.Problem{File: "plan.yaml", Line: 3, Msg: "bad YAML: x"}, want: "plan.yaml:3: bad YAML: x"},
 		{name: "no line", p: plan.Problem{File: "plan.yaml", Msg: "empty plan"}, want: "plan.yaml: empty plan"},
+		{name: "workbook cell", p: plan.Problem{File: "course.xlsx", Sheet: "Buổi học", Cell: "D7", Msg: "before starts"}, want: "course.xlsx: Buổi học!D7: before starts"},
+		{name: "workbook sheet", p: plan.Problem{File: "course.xlsx", Sheet: "Danh sách", Msg: "more than 5000 rows: at most 5000"}, want: "course.xlsx: Danh sách: more than 5000 rows: at most 5000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
