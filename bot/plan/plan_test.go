@@ -127,6 +127,11 @@ contest:
   submissions: {opens: "2017-07-15 00:00", closes: "2017-10-25 17:00"}
 `},
 		{name: "UTC", src: "name: x\ntimezone: UTC\ndeadlines: [{id: d, title: D, due: \"2017-10-25 17:00\"}]\n"},
+		{name: "roster and enterprises", src: `name: x
+groups: [A, {name: B, enterprise: "Công ty B"}]
+deadlines: [{id: d, title: D, due: "2017-10-25 17:00", kind: report, group: B}]
+roster: [{name: "Nguyễn Văn An", org: O, group: A, contact: "0912345678"}, {name: L, role: lecturer}]
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
