@@ -30,8 +30,8 @@ import (
 const (
 	MaxWorkbookBytes = 10 << 20 // the file as sent
 	maxUnzipped      = 64 << 20 // a 5,000-row roster is a few MB unzipped; more is a ZIP bomb
-	maxSheetRows     = 1000 // data rows of a sheet other than the roster
-	headerRows       = 10   // instruction rows allowed above a sheet's header
+	maxSheetRows     = 1000     // data rows of a sheet other than the roster
+	headerRows       = 10       // instruction rows allowed above a sheet's header
 )
 
 // Content types of a workbook's main part ([Content_Types].xml).
