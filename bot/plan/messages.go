@@ -66,6 +66,7 @@ var messagesVI = map[string]string{
 	"not an Excel workbook (.xlsx)":      "không phải tệp Excel (.xlsx)",
 	"an old Excel file (.xls) or a protected workbook: save it as an Excel workbook (.xlsx) without a password": "tệp Excel cũ (.xls) hoặc có mật khẩu: hãy lưu thành Excel Workbook (.xlsx) không mật khẩu",
 	"a workbook with macros (.xlsm) is refused: save it as an Excel workbook (.xlsx)":                           "không nhận tệp có macro (.xlsm): hãy lưu thành Excel Workbook (.xlsx)",
+	"the workbook unzips to more than %d MB: is it a workbook at all?":                                          "tệp giải nén ra hơn %d MB: đây có thật là tệp Excel?",
 	"cannot read the workbook: %v":                                  "không đọc được tệp: %v",
 	"cannot read the sheet: %v":                                     "không đọc được trang: %v",
 	"no sheet %q (or %q): it holds the course's name":               "thiếu trang %q (hoặc %q): trang này ghi tên khóa học",

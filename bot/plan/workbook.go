@@ -275,6 +275,9 @@ func ParseWorkbook(filename string, data []byte) (*Plan, error) {
 		RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20,
 	})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return fail("the workbook unzips to more than %d MB: is it a workbook at all?", maxUnzipped>>20)
+		}
 		return fail("cannot read the workbook: %v", err.Error())
 	}
 	defer f.Close()

@@ -552,3 +552,19 @@ func TestWorkbookExampleInDocs(t *testing.T) {
 		t.Errorf("example: %d sessions, enterprises %v", len(p.Sessions), p.Enterprises)
 	}
 }
+
+// TestParseWorkbookRefusesAZipBomb: a small file that unzips to more than
+// the bound is refused before its sheets are read.
+func TestParseWorkbookRefusesAZipBomb(t *testing.T) {
+	good := book(t, course()...)
+	bomb := rezip(t, good, "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+		return bytes.Replace(b, []byte("<sheetData>"), append([]byte("<sheetData>"), bytes.Repeat([]byte(" "), 70<<20)...), 1)
+	})
+	if len(bomb) > 1<<20 {
+		t.Fatalf("the bomb is %d bytes, want a small file", len(bomb))
+	}
+	got := workbookProblems(t, bomb)
+	if want := []string{"course.xlsx: the workbook unzips to more than 64 MB: is it a workbook at all?"}; !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
