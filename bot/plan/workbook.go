@@ -14,8 +14,6 @@ import (
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
@@ -204,22 +202,32 @@ var (
 // enumOf returns the code a word of the workbook stands for, or the word
 // itself (which the YAML checks then refuse).
 func enumOf(group, s string) string {
-	k := fold(s)
-	for _, w := range enumWords[group] {
-		if k == fold(w[0]) || k == fold(w[1]) {
-			return w[0]
-		}
-	}
-	if code, ok := extraWords[k]; ok {
+	if code, ok := enumIndex[group][fold(s)]; ok {
 		return code
-	}
-	for w, code := range extraWords {
-		if fold(w) == k {
-			return code
-		}
 	}
 	return s
 }
+
+// enumIndex is enumWords and extraWords by group and folded word, built
+// once: the roster looks up a role on every row.
+var enumIndex = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for group, words := range enumWords {
+		m := map[string]string{}
+		for _, w := range words {
+			m[fold(w[0])], m[fold(w[1])] = w[0], w[0]
+		}
+		for w, code := range extraWords {
+			for _, known := range words {
+				if known[0] == code {
+					m[fold(w)] = code
+				}
+			}
+		}
+		out[group] = m
+	}
+	return out
+}()
 
 // wordOf is the workbook's word for a code, in lang.
 func wordOf(group, code, lang string) string {
@@ -237,12 +245,19 @@ func wordOf(group, code, lang string) string {
 // fold makes a name comparable whatever its case, diacritics, spacing and
 // a trailing colon or asterisk: "Bắt đầu *" and "bat dau" are one header.
 func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, strings.ToLower(s))
-	if err != nil {
-		out = strings.ToLower(s)
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'đ':
+			b.WriteByte('d')
+		case r == '–' || r == '—':
+			b.WriteByte('-')
+		default:
+			b.WriteRune(r)
+		}
 	}
-	out = strings.NewReplacer("đ", "d", "–", "-", "—", "-").Replace(out)
+	out := b.String()
 	if i := strings.Index(out, "("); i > 0 {
 		out = out[:i] // "Bắt đầu (DD/MM/YYYY HH:MM)"
 	}
