@@ -14,12 +14,12 @@ type Clock struct{ Hour, Minute int }
 func ParseClock(s string) (Clock, error) {
 	h, m, ok := strings.Cut(s, ":")
 	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
-		return Clock{}, fmt.Errorf("bad clock %q: want HH:MM", s)
+		return Clock{}, badf("bad clock %q: want HH:MM", s)
 	}
 	hour, err1 := digits(h)
 	minute, err2 := digits(m)
 	if err1 != nil || err2 != nil || hour > 23 || minute > 59 {
-		return Clock{}, fmt.Errorf("bad clock %q: want HH:MM", s)
+		return Clock{}, badf("bad clock %q: want HH:MM", s)
 	}
 	return Clock{Hour: hour, Minute: minute}, nil
 }
@@ -76,15 +76,15 @@ type ClockRange struct{ From, To Clock }
 func ParseClockRange(s string) (ClockRange, error) {
 	from, to, ok := strings.Cut(s, "-")
 	if !ok {
-		return ClockRange{}, fmt.Errorf("bad clock range %q: want HH:MM-HH:MM", s)
+		return ClockRange{}, badf("bad clock range %q: want HH:MM-HH:MM", s)
 	}
 	f, err1 := ParseClock(strings.TrimSpace(from))
 	t, err2 := ParseClock(strings.TrimSpace(to))
 	if err1 != nil || err2 != nil {
-		return ClockRange{}, fmt.Errorf("bad clock range %q: want HH:MM-HH:MM", s)
+		return ClockRange{}, badf("bad clock range %q: want HH:MM-HH:MM", s)
 	}
 	if f == t {
-		return ClockRange{}, fmt.Errorf("clock range %q starts where it ends", s)
+		return ClockRange{}, badf("clock range %q starts where it ends", s)
 	}
 	return ClockRange{From: f, To: t}, nil
 }

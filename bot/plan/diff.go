@@ -31,7 +31,7 @@ func Diff(old, new *Plan) Changes {
 			order = append(order, s.ID)
 		}
 		for _, d := range p.Deadlines {
-			m[d.ID] = item{[]time.Time{d.Due}, d.Title + "\x00" + d.Kind}
+			m[d.ID] = item{[]time.Time{d.Due}, d.Title + "\x00" + d.Kind + "\x00" + d.Group}
 			order = append(order, d.ID)
 		}
 		return m, order

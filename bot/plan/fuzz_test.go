@@ -56,3 +56,49 @@ func FuzzParse(f *testing.F) {
 		_, _ = p.Span()
 	})
 }
+
+// FuzzParseWorkbook checks that no bytes make ParseWorkbook panic, that
+// problems name the file, and that an accepted workbook's plan is written
+// and read back unchanged.
+func FuzzParseWorkbook(f *testing.F) {
+	sample, err := plan.Parse("plan.yaml", docs.SamplePlan)
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := plan.Workbook(sample, plan.VI)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add([]byte("PK\x03\x04"))
+	f.Add(docs.SamplePlan)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := plan.ParseWorkbook("f.xlsx", data)
+		if err != nil {
+			var errs plan.Errors
+			if p != nil || !errors.As(err, &errs) || len(errs) == 0 {
+				t.Fatalf("ParseWorkbook = %v, %T %v; want no plan and problems", p, err, err)
+			}
+			for _, pr := range errs {
+				if !strings.HasPrefix(pr.String(), "f.xlsx: ") {
+					t.Fatalf("problem %q does not name the file", pr)
+				}
+			}
+			return
+		}
+		raw, err := plan.Workbook(p, plan.VI)
+		if err != nil {
+			t.Fatalf("Workbook: %v", err)
+		}
+		back, err := plan.ParseWorkbook("f.xlsx", raw)
+		if err != nil {
+			t.Fatalf("the written workbook is refused: %v", err)
+		}
+		a, _ := json.Marshal(p)
+		b, _ := json.Marshal(back)
+		if string(a) != string(b) {
+			t.Fatalf("round trip:\n got %s\nwant %s", b, a)
+		}
+	})
+}

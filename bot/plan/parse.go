@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 )
 
@@ -54,9 +55,26 @@ type parser struct {
 	ids   map[string]int // session and deadline ids, with the line of first use
 }
 
+// add records a problem. format is the message's key (see Problem.Key):
+// always a constant, so that every problem has a Vietnamese text.
 func (ps *parser) add(line int, field, format string, args ...any) {
-	ps.probs = append(ps.probs, Problem{File: ps.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	ps.probs = append(ps.probs, newProblem(ps.file, line, field, format, args...))
 }
+
+// addErr records a problem whose message is err's: a keyed message of
+// ParseClock or parseDuration when it is one.
+func (ps *parser) addErr(line int, field string, err error) {
+	var m *msgError
+	if errors.As(err, &m) {
+		ps.add(line, field, m.format, m.args...)
+		return
+	}
+	ps.add(line, field, "%v", err)
+}
+
+// at names the line of a first use in a problem ("first at line 4"); the
+// workbook reader turns it into a cell.
+func (ps *parser) at(line int) any { return place{line: line} }
 
 // decode turns the file into its root node, or records why it cannot.
 func (ps *parser) decode(data []byte) (root *yaml.Node) {
@@ -159,19 +177,21 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-func kind(n *yaml.Node) string {
+// kind says what a node is, for "want ..., got KIND" problems; the words
+// are translated with the problem.
+func kind(n *yaml.Node) any {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return word("a mapping")
 	case yaml.SequenceNode:
-		return "a list"
+		return word("a list")
 	case yaml.ScalarNode:
 		if n.ShortTag() == "!!null" {
-			return "nothing"
+			return word("nothing")
 		}
 		return fmt.Sprintf("%q", short(n.Value))
 	}
-	return "something else"
+	return word("something else")
 }
 
 // short cuts a value echoed in a problem, so that one wrong field cannot
@@ -235,15 +255,15 @@ func (ps *parser) object(n *yaml.Node, path string, known ...string) (object, bo
 			continue
 		}
 		if !slices.Contains(known, k.Value) {
-			msg := "unknown field"
 			if near := nearest(k.Value, known); near != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", near)
+				ps.add(k.Line, join(path, fieldName(k.Value)), "unknown field (did you mean %q?)", near)
+			} else {
+				ps.add(k.Line, join(path, fieldName(k.Value)), "unknown field")
 			}
-			ps.add(k.Line, join(path, fieldName(k.Value)), "%s", msg)
 			continue
 		}
 		if first, dup := keyLines[k.Value]; dup {
-			ps.add(k.Line, join(path, k.Value), "duplicate field (first at line %d)", first)
+			ps.add(k.Line, join(path, k.Value), "duplicate field (first at %s)", ps.at(first))
 			continue
 		}
 		keyLines[k.Value] = k.Line
@@ -345,7 +365,9 @@ func (ps *parser) text(n *yaml.Node, path string) (string, *yaml.Node) {
 		ps.add(n.Line, path, "want text, got %s", kind(n))
 		return "", nil
 	}
-	return strings.TrimSpace(n.Value), n
+	// NFC: a name typed on a keyboard that composes letters differently
+	// (ệ as e + two marks) is the same name.
+	return norm.NFC.String(strings.TrimSpace(n.Value)), n
 }
 
 // integer reads a whole number. A quoted number is accepted: the quotes are
@@ -423,7 +445,7 @@ func (o object) enum(key string, allowed ...string) string {
 		return allowed[0]
 	}
 	if !slices.Contains(allowed, s) {
-		o.ps.add(n.Line, join(o.path, key), "want %s, got %q", strings.Join(allowed, " or "), s)
+		o.ps.add(n.Line, join(o.path, key), "want %s, got %q", choice(allowed), s)
 		return allowed[0]
 	}
 	return s
@@ -481,7 +503,7 @@ func (o object) window(key string, required bool) (Window, bool) {
 // plan interprets the root mapping.
 func (ps *parser) plan(root *yaml.Node) *Plan {
 	top, _ := ps.object(root, "", "name", "timezone", "quiet_hours", "digest_at", "groups",
-		"sessions", "deadlines", "reminders", "contest", "scoring", "certificate")
+		"sessions", "deadlines", "reminders", "contest", "scoring", "certificate", "roster")
 	p := &Plan{}
 	// The zone comes first wherever it stands in the file: every time is read in it.
 	p.Timezone, p.Location = ps.timezone(top)
@@ -490,7 +512,7 @@ func (ps *parser) plan(root *yaml.Node) *Plan {
 	p.Name, _ = top.requiredStr("name")
 	if s, n := top.str("quiet_hours"); n != nil {
 		if r, err := ParseClockRange(s); err != nil {
-			ps.add(n.Line, "quiet_hours", "%v", err)
+			ps.addErr(n.Line, "quiet_hours", err)
 		} else {
 			p.QuietHours = &r
 		}
@@ -498,19 +520,20 @@ func (ps *parser) plan(root *yaml.Node) *Plan {
 	p.DigestAt = &Clock{Hour: 7, Minute: 30}
 	if s, n := top.str("digest_at"); n != nil {
 		if c, err := ParseClock(s); err != nil {
-			ps.add(n.Line, "digest_at", "%v", err)
+			ps.addErr(n.Line, "digest_at", err)
 		} else {
 			p.DigestAt = &c
 		}
 	}
-	p.Groups = ps.names(top, "groups", "group")
+	p.Groups, p.Enterprises = ps.groups(top)
 	ps.ids = map[string]int{}
 	p.Sessions = ps.sessions(top)
-	p.Deadlines = ps.deadlines(top)
+	p.Deadlines = ps.deadlines(top, p.Groups)
 	p.Reminders = ps.reminders(top)
 	p.Contest = ps.contest(top)
 	p.Scoring = ps.scoring(top)
 	p.Certificate = ps.certificate(top)
+	p.Roster = ps.roster(top, p)
 	return p
 }
 
@@ -552,11 +575,11 @@ func (ps *parser) names(o object, key, what string) []string {
 			continue
 		}
 		if s == "" {
-			ps.add(n.Line, index(path, i), "empty %s name", what)
+			ps.add(n.Line, index(path, i), "empty %s name", word(what))
 			continue
 		}
 		if first, dup := seen[s]; dup {
-			ps.add(n.Line, index(path, i), "duplicate %s %q (first at line %d)", what, s, first)
+			ps.add(n.Line, index(path, i), "duplicate %s %q (first at %s)", word(what), s, ps.at(first))
 			continue
 		}
 		seen[s] = n.Line
@@ -578,7 +601,7 @@ func (o object) id() string {
 		return s
 	}
 	if first, dup := o.ps.ids[s]; dup {
-		o.ps.add(n.Line, path, "duplicate id %q (first at line %d)", s, first)
+		o.ps.add(n.Line, path, "duplicate id %q (first at %s)", s, o.ps.at(first))
 		return s
 	}
 	o.ps.ids[s] = n.Line
@@ -637,21 +660,28 @@ func (ps *parser) sessions(top object) []Session {
 	return out
 }
 
-func (ps *parser) deadlines(top object) []Deadline {
+func (ps *parser) deadlines(top object, groups []string) []Deadline {
 	items, ok := top.list("deadlines")
 	if !ok {
 		return nil
 	}
 	out := make([]Deadline, 0, len(items))
 	for i, it := range items {
-		o, ok := ps.object(it, index("deadlines", i), "id", "title", "due", "kind")
+		o, ok := ps.object(it, index("deadlines", i), "id", "title", "due", "kind", "group")
 		if !ok {
 			continue
 		}
 		d := Deadline{ID: o.id()}
 		d.Title, _ = o.requiredStr("title")
 		d.Due, _ = o.time("due")
-		d.Kind, _ = o.str("kind")
+		var kn *yaml.Node
+		if d.Kind, kn = o.str("kind"); kn != nil && d.Kind != "" && !slices.Contains(Kinds, d.Kind) {
+			ps.add(kn.Line, join(o.path, "kind"), "unknown deadline kind %q: want %s", d.Kind, choice(Kinds))
+		}
+		var gn *yaml.Node
+		if d.Group, gn = o.str("group"); gn != nil && d.Group != "" && !slices.Contains(groups, d.Group) {
+			ps.add(gn.Line, join(o.path, "group"), "unknown group %q: not among the groups", d.Group)
+		}
 		out = append(out, d)
 	}
 	return out
@@ -692,7 +722,7 @@ func (o object) durations(key string) ([]time.Duration, bool) {
 		}
 		d, err := parseDuration(s)
 		if err != nil {
-			o.ps.add(n.Line, index(path, i), "%v", err)
+			o.ps.addErr(n.Line, index(path, i), err)
 			continue
 		}
 		if first, dup := seen[d]; dup {
@@ -710,7 +740,7 @@ func (o object) durations(key string) ([]time.Duration, bool) {
 // "7d"). time.ParseDuration is not used: it has no days, and it accepts forms
 // ("1h30m", "-1h", "1.5h") that organisers would not all read the same way.
 func parseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("bad duration %q: want a whole number and m, h or d, such as 90m, 1h or 7d", s)
+	bad := badf("bad duration %q: want a whole number and m, h or d, such as 90m, 1h or 7d", s)
 	if len(s) < 2 {
 		return 0, bad
 	}
@@ -730,10 +760,10 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("duration %q: want more than zero", s)
+		return 0, badf("duration %q: want more than zero", s)
 	}
 	if n > int(maxDuration/unit) {
-		return 0, fmt.Errorf("duration %q: want at most 365d", s)
+		return 0, badf("duration %q: want at most 365d", s)
 	}
 	return time.Duration(n) * unit, nil
 }
@@ -850,7 +880,7 @@ func (ps *parser) criteria(o object) []Criterion {
 		cr.Name, nn = c.requiredStr("name")
 		if nn != nil {
 			if first, dup := seen[cr.Name]; dup {
-				ps.add(nn.Line, join(c.path, "name"), "duplicate criterion %q (first at line %d)", cr.Name, first)
+				ps.add(nn.Line, join(c.path, "name"), "duplicate criterion %q (first at %s)", cr.Name, ps.at(first))
 			} else {
 				seen[cr.Name] = nn.Line
 			}
@@ -892,4 +922,110 @@ func (ps *parser) certificate(top object) *Certificate {
 		}
 	}
 	return c
+}
+
+// groups reads the groups: each a name, or {name, enterprise} for a group
+// that assesses a known enterprise.
+func (ps *parser) groups(top object) ([]string, map[string]string) {
+	items, ok := top.list("groups")
+	if !ok {
+		return nil, nil
+	}
+	seen := map[string]int{}
+	var enterprises map[string]string
+	out := make([]string, 0, len(items))
+	for i, it := range items {
+		path := index("groups", i)
+		var name, enterprise string
+		var n *yaml.Node
+		if it.Kind == yaml.MappingNode {
+			o, _ := ps.object(it, path, "name", "enterprise")
+			if name, n = o.requiredStr("name"); n == nil {
+				continue
+			}
+			enterprise, _ = o.str("enterprise")
+		} else if name, n = ps.text(it, path); n == nil {
+			continue
+		}
+		if name == "" {
+			ps.add(n.Line, path, "empty %s name", word("group"))
+			continue
+		}
+		if first, dup := seen[name]; dup {
+			ps.add(n.Line, path, "duplicate %s %q (first at %s)", word("group"), name, ps.at(first))
+			continue
+		}
+		seen[name] = n.Line
+		out = append(out, name)
+		if enterprise != "" {
+			if enterprises == nil {
+				enterprises = map[string]string{}
+			}
+			enterprises[name] = enterprise
+		}
+	}
+	return out, enterprises
+}
+
+// MaxRoster bounds the roster: a course is a few hundred people, and a
+// bigger list is a mistake (or an attack) that would slow every join.
+const MaxRoster = 5000
+
+// roster reads the people expected on the course.
+func (ps *parser) roster(top object, p *Plan) []Person {
+	items, ok := top.list("roster")
+	if !ok {
+		return nil
+	}
+	if len(items) > MaxRoster {
+		ps.add(top.vals["roster"].Line, "roster", "%d people: at most %d", len(items), MaxRoster)
+		return nil
+	}
+	seen := map[string]int{} // group and folded name → line
+	out := make([]Person, 0, len(items))
+	for i, it := range items {
+		o, ok := ps.object(it, index("roster", i), "name", "org", "group", "role", "contact")
+		if !ok {
+			continue
+		}
+		var pr Person
+		var nn *yaml.Node
+		pr.Name, nn = o.requiredStr("name")
+		pr.Name = strings.Join(strings.Fields(pr.Name), " ")
+		pr.Org, _ = o.str("org")
+		pr.Contact, _ = o.str("contact")
+		pr.Role = Trainee
+		if r, rn := o.str("role"); rn != nil && r != "" {
+			if !slices.Contains([]string{Trainee, Lecturer, Organiser}, r) {
+				ps.add(rn.Line, join(o.path, "role"), "unknown role %q: want %s", r, choice{Trainee, Lecturer, Organiser})
+			}
+			pr.Role = r
+		}
+		g, gn := o.str("group")
+		switch {
+		case g != "" && pr.Role != Trainee:
+			ps.add(gn.Line, join(o.path, "group"), "only trainees have a group")
+		case g != "" && !p.HasGroup(g):
+			ps.add(gn.Line, join(o.path, "group"), "unknown group %q: not among the groups", g)
+		case g == "" && pr.Role == Trainee && len(p.Groups) > 0:
+			o.required("group")
+		}
+		pr.Group = g
+		if nn != nil {
+			// Two people of one name in one group could not tell which
+			// row is theirs when they pick it: refuse rather than guess.
+			k := pr.Group + "\x00" + strings.ToLower(pr.Name)
+			if at, dup := seen[k]; dup {
+				if pr.Group == "" {
+					ps.add(nn.Line, join(o.path, "name"), "duplicate name %q (first at %s)", pr.Name, ps.at(at))
+				} else {
+					ps.add(nn.Line, join(o.path, "name"), "duplicate name %q in group %q (first at %s)", pr.Name, pr.Group, ps.at(at))
+				}
+			} else {
+				seen[k] = nn.Line
+			}
+		}
+		out = append(out, pr)
+	}
+	return out
 }

@@ -759,6 +759,44 @@ certificate:
 			src:  "# nothing yet\n",
 			want: []string{`plan.yaml: empty plan`},
 		},
+		{
+			name: "deadline kind and group",
+			src: `name: x
+groups: ["A", {name: "B", enterprise: "Công ty B"}, {enterprise: "C"}, {name: "A"}]
+deadlines:
+  - {id: d1, title: D, due: "2017-07-20 17:00", kind: party, group: Z}
+`,
+			want: []string{
+				`plan.yaml:2: groups[2].name: required`,
+				`plan.yaml:2: groups[3]: duplicate group "A" (first at line 2)`,
+				`plan.yaml:4: deadlines[0].kind: unknown deadline kind "party": want registration or data or report or photos or other`,
+				`plan.yaml:4: deadlines[0].group: unknown group "Z": not among the groups`,
+			},
+		},
+		{
+			name: "roster",
+			src: `name: x
+groups: [A, B]
+roster:
+  - {name: "Nguyễn Văn An", group: A}
+  - {name: " nguyễn  văn an ", group: A}
+  - {name: "Nguyễn Văn An", group: B}
+  - {name: "Lê Bình", group: C}
+  - {name: "Trần Chi"}
+  - {name: "Phạm Dũng", role: lecturer, group: A}
+  - {name: "Hà", role: guest}
+  - {org: "EPRO"}
+`,
+			want: []string{
+				`plan.yaml:5: roster[1].name: duplicate name "nguyễn văn an" in group "A" (first at line 4)`,
+				`plan.yaml:7: roster[3].group: unknown group "C": not among the groups`,
+				`plan.yaml:8: roster[4].group: required`,
+				`plan.yaml:9: roster[5].group: only trainees have a group`,
+				`plan.yaml:10: roster[6].role: unknown role "guest": want trainee or lecturer or organiser`,
+				`plan.yaml:11: roster[7].name: required`,
+				`plan.yaml:11: roster[7].group: required`,
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,6 +25,26 @@
 //
 // Parse reports every problem it finds, each with its line and field path, so
 // that an organiser fixes a plan in one round.
+//
+// Groups are names, or {name, enterprise} for a group that assesses a known
+// enterprise; a deadline's kind is one of Kinds and its optional group one of
+// the groups; roster lists the people expected on the course ({name, org,
+// group, role, contact}: trainees have a group, lecturers and organisers
+// none; no two people of one name in a group).
+//
+// # The course workbook
+//
+// ParseWorkbook reads the same plan from an Excel workbook (.xlsx), the
+// form organisers fill in, and Workbook writes one; see workbook.go for the
+// sheets. The reader builds the node tree a YAML file would have and runs the
+// same checks on it, so both forms give the same Plan; its problems name a
+// sheet and a cell ("Buổi học!D7") instead of a line.
+//
+// # Problems in two languages
+//
+// Each Problem has a Key (its English format, constant for the kind of
+// problem) and Args; Msg is the English text the command line prints, and
+// Text(VI) the Vietnamese one the bot shows an organiser.
 package plan
 
 import (
@@ -43,20 +63,41 @@ const (
 
 // Plan is a validated course plan. Every time in it is in Location.
 type Plan struct {
-	Name        string         `json:"name"`
-	Timezone    string         `json:"timezone"` // IANA name; DefaultTimezone when the file names none
-	Location    *time.Location `json:"-"`        // loaded from Timezone
-	QuietHours  *ClockRange    `json:"quiet_hours,omitempty"`
-	DigestAt    *Clock         `json:"digest_at,omitempty"` // 07:30 when the file sets none
-	Groups      []string       `json:"groups,omitempty"`
-	Sessions    []Session      `json:"sessions,omitempty"`
-	Deadlines   []Deadline     `json:"deadlines,omitempty"`
-	Reminders   Reminders      `json:"reminders"`
-	Contest     *Contest       `json:"contest,omitempty"`
-	Scoring     *Scoring       `json:"scoring,omitempty"`
-	Certificate *Certificate   `json:"certificate,omitempty"`
-	// Roster is who the course expects, in the workbook's order.
+	Name       string         `json:"name"`
+	Timezone   string         `json:"timezone"` // IANA name; DefaultTimezone when the file names none
+	Location   *time.Location `json:"-"`        // loaded from Timezone
+	QuietHours *ClockRange    `json:"quiet_hours,omitempty"`
+	DigestAt   *Clock         `json:"digest_at,omitempty"` // 07:30 when the file sets none
+	Groups     []string       `json:"groups,omitempty"`
+	// Enterprises is the enterprise each group assesses, by group name, for
+	// the groups that name one; a photo's enterprise defaults to it.
+	Enterprises map[string]string `json:"enterprises,omitempty"`
+	Sessions    []Session         `json:"sessions,omitempty"`
+	Deadlines   []Deadline        `json:"deadlines,omitempty"`
+	Reminders   Reminders         `json:"reminders"`
+	Contest     *Contest          `json:"contest,omitempty"`
+	Scoring     *Scoring          `json:"scoring,omitempty"`
+	Certificate *Certificate      `json:"certificate,omitempty"`
+	// Roster is who is expected on the course (the workbook's Danh sách).
 	Roster []Person `json:"roster,omitempty"`
+}
+
+// Roles of a Person: the values of bot.Role.
+const (
+	Trainee   = "trainee"
+	Lecturer  = "lecturer"
+	Organiser = "organiser"
+)
+
+// Person is one row of the roster. Names are in NFC with single spaces, so
+// that a name typed on another keyboard matches; no two people of a group
+// (or, for lecturers and organisers, of the course) share a name.
+type Person struct {
+	Name    string `json:"name"`
+	Org     string `json:"org,omitempty"`
+	Group   string `json:"group,omitempty"`   // trainees only; one of Groups when the plan has groups
+	Role    string `json:"role"`              // Trainee, Lecturer or Organiser
+	Contact string `json:"contact,omitempty"` // a phone number or an e-mail address, as written
 }
 
 // Session is one meeting of the cohort: a lecture, a field visit, a defence.
@@ -74,8 +115,14 @@ type Deadline struct {
 	ID    string    `json:"id"`
 	Title string    `json:"title"`
 	Due   time.Time `json:"due"`
-	Kind  string    `json:"kind,omitempty"` // free text, e.g. "report" or "photos"
+	Kind  string    `json:"kind,omitempty"` // one of Kinds, e.g. "report" or "photos"
+	// Group, when set, is the one group the deadline is for (one of Groups).
+	Group string `json:"group,omitempty"`
 }
+
+// Kinds are the deadline kinds a plan may name: what the features mark done
+// (reports, photos) or only remind of.
+var Kinds = []string{"registration", "data", "report", "photos", "other"}
 
 // Reminders says how long before a session or a deadline members are
 // reminded. Each list is sorted from the longest lead to the shortest, with
@@ -227,9 +274,15 @@ func (p *Plan) clone() *Plan {
 		q.DigestAt = &d
 	}
 	q.Groups = clip(p.Groups)
+	if p.Enterprises != nil {
+		q.Enterprises = make(map[string]string, len(p.Enterprises))
+		for k, v := range p.Enterprises {
+			q.Enterprises[k] = v
+		}
+	}
+	q.Roster = clip(p.Roster)
 	q.Sessions = clip(p.Sessions)
 	q.Deadlines = clip(p.Deadlines)
-	q.Roster = clip(p.Roster)
 	q.Reminders = Reminders{Sessions: clip(p.Reminders.Sessions), Deadlines: clip(p.Reminders.Deadlines)}
 	if p.Contest != nil {
 		c := *p.Contest

@@ -127,6 +127,11 @@ contest:
   submissions: {opens: "2017-07-15 00:00", closes: "2017-10-25 17:00"}
 `},
 		{name: "UTC", src: "name: x\ntimezone: UTC\ndeadlines: [{id: d, title: D, due: \"2017-10-25 17:00\"}]\n"},
+		{name: "roster and enterprises", src: `name: x
+groups: [A, {name: B, enterprise: "Công ty B"}]
+deadlines: [{id: d, title: D, due: "2017-10-25 17:00", kind: report, group: B}]
+roster: [{name: "Nguyễn Văn An", org: O, group: A, contact: "0912345678"}, {name: L, role: lecturer}]
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,6 +287,8 @@ func TestProblemString(t *testing.T) {
 		{name: "full", p: plan.Problem{File: "plan.yaml", Line: 14, Field: "sessions[2].ends", Msg: "before starts"}, want: "plan.yaml:14: sessions[2].ends: before starts"},
 		{name: "no field", p: plan.Problem{File: "plan.yaml", Line: 3, Msg: "bad YAML: x"}, want: "plan.yaml:3: bad YAML: x"},
 		{name: "no line", p: plan.Problem{File: "plan.yaml", Msg: "empty plan"}, want: "plan.yaml: empty plan"},
+		{name: "workbook cell", p: plan.Problem{File: "course.xlsx", Sheet: "Buổi học", Cell: "D7", Msg: "before starts"}, want: "course.xlsx: Buổi học!D7: before starts"},
+		{name: "workbook sheet", p: plan.Problem{File: "course.xlsx", Sheet: "Danh sách", Msg: "more than 5000 rows: at most 5000"}, want: "course.xlsx: Danh sách: more than 5000 rows: at most 5000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

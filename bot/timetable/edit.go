@@ -286,7 +286,7 @@ func (b *Timetable) apply(l bot.Lang, p *plan.Plan, e edit) (*plan.Plan, string,
 		return q, tx(l, "timetable.edit.due_moved", d.Title, bot.FormatDateTime(before, l), bot.FormatDateTime(d.Due.In(loc), l)), ""
 	case stepNewDue:
 		id := newID(q)
-		q.Deadlines = append(q.Deadlines, plan.Deadline{ID: id, Title: e.title, Due: unix()})
+		q.Deadlines = append(q.Deadlines, plan.Deadline{ID: id, Title: e.title, Due: unix(), Kind: "other"})
 		return q, tx(l, "timetable.edit.due_added", e.title, bot.FormatDateTime(unix(), l)), ""
 	case stepGroup:
 		q.Groups = append(q.Groups, e.value)

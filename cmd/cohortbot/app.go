@@ -50,8 +50,10 @@ Usage:
   cohortbot cohort rotate-key ID                a new view key; the old one stops working at once
   cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--json]
   cohortbot invite revoke CODE
-  cohortbot plan check FILE
+  cohortbot plan check FILE                     FILE: the course workbook (.xlsx) or a YAML plan
   cohortbot plan apply --cohort ID FILE
+  cohortbot plan template --out FILE.xlsx [--lang vi|en]
+                                                the course workbook, the 2017 course as its example
   cohortbot export --cohort ID --out FILE.xlsx
   cohortbot certificate verify SERIAL     0 genuine, 3 revoked or unknown, 1 Redis failed
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -145,16 +146,26 @@ type rolesJSON struct {
 }
 
 func readPlan(path string) (*plan.Plan, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, badUsage("read plan: %v", err)
+	}
+	if fi.Size() > plan.MaxWorkbookBytes {
+		return nil, badUsage("read plan: %s is %d bytes: at most %d", path, fi.Size(), plan.MaxWorkbookBytes)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, badUsage("read plan: %v", err)
+	}
+	if isWorkbookFile(path, data) {
+		return plan.ParseWorkbook(path, data)
 	}
 	return plan.Parse(path, data)
 }
 
 func (a *App) cohortCreate(ctx context.Context, cfg Config, args []string) error {
 	fs := newFlags("cohort create", a.Stderr)
-	planPath := fs.String("plan", "", "plan file (YAML)")
+	planPath := fs.String("plan", "", "plan file: the course workbook (.xlsx) or YAML")
 	name := fs.String("name", "", "cohort name, for a cohort without a plan yet")
 	asJSON := fs.Bool("json", false, "print one line of JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -355,7 +366,7 @@ func (a *App) inviteCreate(ctx context.Context, cfg Config, args []string) error
 
 func (a *App) plan(ctx context.Context, cfg Config, args []string) error {
 	if len(args) == 0 {
-		return badUsage("usage: cohortbot plan check FILE | plan apply --cohort ID FILE")
+		return badUsage("usage: cohortbot plan check FILE | plan apply --cohort ID FILE | plan template --out FILE.xlsx")
 	}
 	switch args[0] {
 	case "check":
@@ -367,7 +378,12 @@ func (a *App) plan(ctx context.Context, cfg Config, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.Stdout, "%s: ok (%d sessions, %d deadlines, %d groups)\n", args[1], len(p.Sessions), len(p.Deadlines), len(p.Groups))
+		if len(p.Roster) > 0 {
+			fmt.Fprintf(a.Stdout, "roster: %s\n", rosterSummary(p))
+		}
 		return nil
+	case "template":
+		return a.planTemplate(args[1:])
 	case "apply":
 		return a.planApply(ctx, cfg, args[1:])
 	}
@@ -413,10 +429,40 @@ func (a *App) planApply(ctx context.Context, cfg Config, args []string) error {
 	ch := plan.Diff(old.Plan, p)
 	fmt.Fprintf(a.Stdout, "applied %s to cohort %s (plan version %d): %s; reminders: %d planned, %d cancelled\n",
 		fs.Arg(0), *cohort, version, ch, added, removed)
+	if len(p.Roster) > 0 || len(old.Plan.Roster) > 0 {
+		fmt.Fprintf(a.Stdout, "roster: %s (before: %d people)\n", rosterSummary(p), len(old.Plan.Roster))
+	}
 	return nil
 }
 
 // galleryURL is the contest's projector page of a cohort.
 func galleryURL(base, cohort, key string) string {
 	return base + "/c/" + url.PathEscape(cohort) + "/gallery?key=" + url.QueryEscape(key)
+}
+
+// rosterSummary counts the roster by group, then lecturers and organisers:
+// "12 people: Lạng Sơn 5, Hải Phòng 7; 2 lecturers, 1 organiser".
+func rosterSummary(p *plan.Plan) string {
+	count := map[string]int{}
+	for _, pr := range p.Roster {
+		if pr.Role == plan.Trainee {
+			count["g:"+pr.Group]++
+		} else {
+			count[pr.Role]++
+		}
+	}
+	var groups []string
+	for _, g := range append(slices.Clone(p.Groups), "") {
+		if n := count["g:"+g]; n > 0 {
+			if g == "" {
+				g = "no group"
+			}
+			groups = append(groups, fmt.Sprintf("%s %d", g, n))
+		}
+	}
+	out := fmt.Sprintf("%d people", len(p.Roster))
+	if len(groups) > 0 {
+		out += ": " + strings.Join(groups, ", ")
+	}
+	return out + fmt.Sprintf("; %d lecturer(s), %d organiser(s)", count[plan.Lecturer], count[plan.Organiser])
 }
