@@ -229,6 +229,12 @@ func (b *Bot) help(c *Context) error {
 			continue
 		}
 		fmt.Fprintf(&sb, "\n/%s — %s", spec.Name, c.T("cmd."+spec.Name))
+		if c.U.Platform == Zalo {
+			// Zalo has no command menu: the words typed instead.
+			if w := wordsOf(spec.Name); w != "" {
+				sb.WriteString(" · " + w)
+			}
+		}
 	}
 	if b.cfg.Admins[c.U.User] {
 		fmt.Fprintf(&sb, "\n/newcohort — %s", c.T("cmd.newcohort"))
@@ -330,6 +336,27 @@ func (b *Bot) fallback(c *Context) error {
 	case KindPhoto:
 		return c.Reply(c.T("err.photo_not_now"))
 	default:
+		if c.U.Platform == Zalo {
+			// Stickers, voice messages, what Zalo does not pass on.
+			return c.Reply(c.T("err.unsupported_zalo"))
+		}
 		return c.Reply(c.T("err.unsupported"))
 	}
+}
+
+// wordsOf lists the word forms of a command for /help: «lịch», «lịch học».
+func wordsOf(command string) string {
+	for _, cw := range CommandWords() {
+		if cw.Command != command {
+			continue
+		}
+		var forms []string
+		for _, w := range cw.Words {
+			if Fold(w) != w || len(forms) == 0 {
+				forms = append(forms, "«"+w+"»")
+			}
+		}
+		return strings.Join(forms, ", ")
+	}
+	return ""
 }

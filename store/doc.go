@@ -44,6 +44,8 @@
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to
 //	{u:USER}:conv                 string conversation state JSON, with a TTL
+//	{u:USER}:choices              string Zalo: the numbered choices last sent to the person, JSON {m message id, d [button
+//	                                     data…]}, 24 hours (bot/zalo.ChoiceStore); a typed number presses one
 //	{u:USER}:floodlog             list   arrival times (ms) of the user's updates in the sliding flood window, newest
 //	                                     first; TTL two windows
 //	{in}:stream                   stream recorded updates waiting to be handled (group "bot"): u update JSON, k sender
