@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cohortbot/cohortbot/bot"
+	"github.com/cohortbot/cohortbot/bot/zalo"
+	"github.com/cohortbot/cohortbot/bot/zalo/zalotest"
+)
+
+const zaloSecret = "zalo-webhook-secret"
+
+// zaloEnv adds the fake Zalo to a test environment, in webhook mode:
+// PUBLIC_URL is registered with Zalo, and the test posts the events to the
+// server's own address, as Zalo would to the public one.
+func zaloEnv(t *testing.T, e *env) *zalotest.Server {
+	t.Helper()
+	z := zalotest.New(t, zalotest.WithPollCap(200*time.Millisecond))
+	e.vars["ZALO_TOKEN"] = z.Token()
+	e.vars["ZALO_API_URL"] = z.URL()
+	e.vars["ZALO_WEBHOOK_SECRET"] = zaloSecret
+	e.vars["PUBLIC_URL"] = "https://cohort.example"
+	return z
+}
+
+// zperson is a Zalo user of the tests.
+type zperson struct {
+	t    *testing.T
+	z    *zalotest.Server
+	srv  *server
+	id   string
+	name string
+	seen int
+}
+
+func newZPerson(t *testing.T, z *zalotest.Server, srv *server, n int, name string) *zperson {
+	return &zperson{t: t, z: z, srv: srv, id: zalotest.UserID(n), name: name}
+}
+
+func (p *zperson) key() bot.UserKey { return bot.NewUserKey(bot.Zalo, p.id) }
+
+// post delivers an event to the webhook and checks it was recorded.
+func (p *zperson) post(ev zalotest.Event, wrapped bool) {
+	p.t.Helper()
+	body := zalotest.Bare(ev)
+	if wrapped {
+		body = zalotest.Wrapped(ev)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	code, err := zalotest.Post(ctx, p.srv.url(zalo.WebhookPath), zaloSecret, body)
+	if err != nil || code != 200 {
+		p.t.Fatalf("webhook answered %d (%v)", code, err)
+	}
+}
+
+// say sends a text message; events go alternately wrapped and bare, as
+// both reach a webhook.
+func (p *zperson) say(text string) zalotest.Event {
+	p.t.Helper()
+	ev := zalotest.TextEvent(p.id, p.name, text)
+	p.post(ev, len(text)%2 == 0)
+	return ev
+}
+
+// reply waits for the next message to the person containing want.
+func (p *zperson) reply(want string) zalotest.Call {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var got zalotest.Call
+	err := p.z.WaitFor(ctx, func([]zalotest.Call) bool {
+		sent := p.z.Sent(p.id)
+		for i := p.seen; i < len(sent); i++ {
+			if strings.Contains(sent[i].Text(), want) {
+				got, p.seen = sent[i], i+1
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		var texts []string
+		for _, c := range p.z.Sent(p.id) {
+			texts = append(texts, c.Method+": "+c.Text())
+		}
+		p.t.Fatalf("no Zalo message to %s containing %q; sent so far:\n%s", p.name, want, strings.Join(texts, "\n---\n"))
+	}
+	return got
+}
+
+// count is how many messages to the person contain sub.
+func (p *zperson) count(sub string) int {
+	n := 0
+	for _, c := range p.z.Sent(p.id) {
+		if strings.Contains(c.Text(), sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// number finds the number of the choice whose label contains label in a
+// numbered list.
+func number(t *testing.T, c zalotest.Call, label string) string {
+	t.Helper()
+	for _, line := range strings.Split(c.Text(), "\n") {
+		n, rest, ok := strings.Cut(line, ". ")
+		if ok && strings.Contains(rest, label) && n != "" && strings.Trim(n, "0123456789") == "" {
+			return n
+		}
+	}
+	t.Fatalf("no numbered choice %q in %q", label, c.Text())
+	return ""
+}
+
+// TestZaloEndToEnd: a Zalo user joins with /start CODE, agrees to the
+// privacy notice by typing 1, registers by typed answers and numbers,
+// types «lich» for the schedule; a duplicated event is handled once, a
+// sticker gets what the bot understands, a 403 is retried; an organiser
+// on Telegram announces to the cohort and a Zalo 429 storm pauses Zalo
+// and still delivers.
+func TestZaloEndToEnd(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	z := zaloEnv(t, e)
+	c := e.createCohort(samplePlan)
+	s := e.serve()
+
+	// serve listens before it registers the webhook.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := z.WaitFor(ctx, func([]zalotest.Call) bool { u, _ := z.Webhook(); return u != "" }); err != nil {
+		t.Fatal("no setWebhook")
+	}
+	if u, secret := z.Webhook(); u != "https://cohort.example"+zalo.WebhookPath || secret != zaloSecret {
+		t.Fatalf("zalo webhook = %q %q", u, secret)
+	}
+	// Zalo's verification probe: an empty POST.
+	if code, err := zalotest.Post(ctx, s.url(zalo.WebhookPath), zaloSecret, nil); err != nil || code != 200 {
+		t.Fatalf("probe: %d %v", code, err)
+	}
+	if code, _ := zalotest.Post(ctx, s.url(zalo.WebhookPath), "not-the-secret", zalotest.Bare(zalotest.TextEvent(zalotest.UserID(1), "x", "/start"))); code != 403 {
+		t.Fatalf("wrong secret: %d", code)
+	}
+
+	lan := newZPerson(t, z, s, 0x1001, "Lê Thị Lan")
+	lan.say("/start " + c.Invites.Trainee)
+	notice := lan.reply("Nghị định 356/2025/NĐ-CP")
+	if !strings.Contains(notice.Text(), "1. ✅ Tôi đồng ý") || !strings.Contains(notice.Text(), "2. Không đồng ý") {
+		t.Fatalf("notice without numbered choices: %q", notice.Text())
+	}
+	lan.say("1")
+	lan.reply(textAskName)
+	lan.say("Lê Thị Lan")
+	lan.reply(textAskOrg)
+	lan.say("Sở Công Thương Lạng Sơn")
+	groups := lan.reply(textAskGroup)
+	lan.say(number(t, groups, "Lạng Sơn"))
+	lan.reply(textRegistered)
+
+	m, err := e.store().Member(context.Background(), c.ID, lan.key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Group != "Lạng Sơn" || m.Name != "Lê Thị Lan" || m.Org != "Sở Công Thương Lạng Sơn" || !m.Registered || m.Consent.IsZero() {
+		t.Errorf("zalo member = %+v", *m)
+	}
+
+	// A word form without diacritics, once through a 403 (Zalo's
+	// transient server error), retried.
+	z.Fail("sendMessage", 403, 1)
+	lan.say("lich")
+	lan.reply(fmt.Sprintf("📅 Lịch học khóa «%s»", c.Name))
+	if n := len(z.Refused(403)); n != 1 {
+		t.Errorf("403s = %d", n)
+	}
+
+	// One event delivered twice (wrapped, then bare) is handled once.
+	dup := zalotest.TextEvent(lan.id, lan.name, "hạn")
+	lan.post(dup, true)
+	lan.post(dup, false)
+	deadlines := fmt.Sprintf("⏰ Các hạn nộp khóa «%s»", c.Name)
+	lan.reply(deadlines)
+	// The bot's own message echoed back is ignored.
+	lan.post(zalotest.EchoEvent(lan.id, "lich"), false)
+	lan.post(zalotest.StickerEvent(lan.id, lan.name), false)
+	lan.reply(tx(bot.VI, "err.unsupported_zalo"))
+	if n := lan.count(deadlines); n != 1 {
+		t.Errorf("the duplicated event was answered %d times", n)
+	}
+
+	// /help lists the word forms: Zalo has no command menu.
+	lan.say("trợ giúp")
+	help := lan.reply(textHelp)
+	if !strings.Contains(help.Text(), "«lịch»") || !strings.Contains(help.Text(), "«bình chọn»") {
+		t.Errorf("help without word forms: %q", help.Text())
+	}
+
+	// An organiser on Telegram announces to the whole cohort while Zalo
+	// refuses with 429 "Quota exceeded": Zalo pauses and delivers later.
+	org := e.seed(c.ID, 9001, bot.Organiser, "Nguyễn Thị Tổ", "")
+	oseen := 0
+	z.Fail("", 429, 2)
+	text := "Họp trực tuyến lúc 8h30 sáng mai"
+	org.say("/announce " + text)
+	org.reply(&oseen, annAsk)
+	org.pressData("ann:a:")
+	org.reply(&oseen, annPreview)
+	org.pressData("ann:send:")
+	got := lan.reply(text)
+	if !strings.Contains(got.Text(), tx(bot.VI, "announce.header", c.Name)) {
+		t.Errorf("announcement on Zalo = %q", got.Text())
+	}
+	if n := len(z.Refused(429)); n != 2 {
+		t.Errorf("429s = %d, want 2", n)
+	}
+	report := org.reply(&oseen, annReport)
+	if !strings.Contains(report.Params["text"], "2/2") {
+		t.Errorf("report = %q", report.Params["text"])
+	}
+}
+
+// TestZaloAloneAndQuotaReport: serve runs with ZALO_TOKEN alone (no
+// Telegram), polling in development; a message that meets Zalo's quota on
+// every try fails after bounded tries and the report says "Zalo quota".
+func TestZaloAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	z := zalotest.New(t, zalotest.WithPollCap(200*time.Millisecond))
+	delete(e.vars, "TELEGRAM_TOKEN")
+	e.vars["ZALO_TOKEN"] = z.Token()
+	e.vars["ZALO_API_URL"] = z.URL()
+	c := e.createCohort(samplePlan)
+	e.serve()
+
+	p := &zperson{t: t, z: z, id: zalotest.UserID(0x2002), name: "Trần Văn Bình"}
+	z.Push(zalotest.TextEvent(p.id, p.name, "/start "+c.Invites.Lecturer))
+	p.reply("Nghị định 356/2025/NĐ-CP")
+	z.Push(zalotest.TextEvent(p.id, p.name, "1"))
+	p.reply(textAskName)
+	if calls := e.tg.Calls(); len(calls) != 0 {
+		t.Errorf("Telegram was called without a token: %d calls", len(calls))
+	}
+	var deleted bool
+	for _, call := range z.Calls() {
+		deleted = deleted || call.Method == "deleteWebhook"
+	}
+	if !deleted {
+		t.Error("polling started without deleteWebhook")
+	}
+}
