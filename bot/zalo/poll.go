@@ -23,12 +23,13 @@ func (c *Client) Poll(ctx context.Context, rec Recorder) error {
 	for ctx.Err() == nil {
 		events, err := c.GetUpdates(ctx, PollTimeout)
 		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
+			// A refused token first: OnUnauthorized may have cancelled ctx.
 			var ae *APIError
 			if errors.As(err, &ae) && ae.Fatal() {
 				return fmt.Errorf("zalo polling stopped: %w", err)
+			}
+			if ctx.Err() != nil {
+				break
 			}
 			c.log.Warn("zalo getUpdates failed", "err", err, "retry_in", backoff)
 			sleepCtx(ctx, backoff)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -236,7 +237,7 @@ func TestZaloAlone(t *testing.T) {
 	e.vars["ZALO_TOKEN"] = z.Token()
 	e.vars["ZALO_API_URL"] = z.URL()
 	c := e.createCohort(samplePlan)
-	e.serve()
+	srv := e.serve()
 
 	p := &zperson{t: t, z: z, id: zalotest.UserID(0x2002), name: "Trần Văn Bình"}
 	z.Push(zalotest.TextEvent(p.id, p.name, "/start "+c.Invites.Lecturer))
@@ -252,5 +253,61 @@ func TestZaloAlone(t *testing.T) {
 	}
 	if !deleted {
 		t.Error("polling started without deleteWebhook")
+	}
+
+	// Zalo refuses the token while running: the Zalo transport stops with
+	// a clear log line; serve goes on (its HTTP server answers).
+	z.Fail("getUpdates", 401, 1)
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(srv.log.String(), "zalo transport stopped") && time.Now().Before(deadline) {
+		srv.log.wait(time.Second)
+	}
+	logs := srv.log.String()
+	if !strings.Contains(logs, "Zalo refused the bot token (401)") || !strings.Contains(logs, "zalo transport stopped") {
+		t.Errorf("no clear log line for the 401:\n%s", logs)
+	}
+	if strings.Contains(logs, z.Token()) {
+		t.Error("the log shows the Zalo token")
+	}
+	resp, err := http.Get(srv.url("/healthz"))
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("healthz after the Zalo stop: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+}
+
+// TestZaloServeRefusesToStart: Zalo's settings are checked at start.
+func TestZaloServeRefusesToStart(t *testing.T) {
+	t.Parallel()
+	z := zalotest.New(t)
+	for _, tc := range []struct {
+		name     string
+		set      map[string]string
+		wantCode int
+		wantMsg  string
+	}{
+		{name: "short secret", set: map[string]string{"ZALO_WEBHOOK_SECRET": "short", "PUBLIC_URL": "https://x.example"}, wantCode: 2, wantMsg: "ZALO_WEBHOOK_SECRET: 8-256"},
+		{name: "long secret", set: map[string]string{"ZALO_WEBHOOK_SECRET": strings.Repeat("a", 257), "PUBLIC_URL": "https://x.example"}, wantCode: 2, wantMsg: "ZALO_WEBHOOK_SECRET: 8-256"},
+		{name: "webhook without secret", set: map[string]string{"PUBLIC_URL": "https://x.example"}, wantCode: 2, wantMsg: "ZALO_WEBHOOK_SECRET"},
+		{name: "bad rate", set: map[string]string{"ZALO_SEND_RATE": "0"}, wantCode: 2, wantMsg: "ZALO_SEND_RATE"},
+		{name: "bad api url", set: map[string]string{"ZALO_API_URL": "ftp://x"}, wantCode: 2, wantMsg: "ZALO_API_URL"},
+		{name: "wrong token", set: map[string]string{"ZALO_TOKEN": "123:wrong-zalo-token"}, wantCode: 1, wantMsg: "zalo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			delete(e.vars, "TELEGRAM_TOKEN")
+			e.vars["ZALO_TOKEN"], e.vars["ZALO_API_URL"] = z.Token(), z.URL()
+			for k, v := range tc.set {
+				e.vars[k] = v
+			}
+			code, stdout, stderr := e.run("serve")
+			if code != tc.wantCode || !strings.Contains(stderr, tc.wantMsg) {
+				t.Errorf("exit %d, want %d with %q:\n%s", code, tc.wantCode, tc.wantMsg, stderr)
+			}
+			if strings.Contains(stdout+stderr, "wrong-zalo-token") || strings.Contains(stdout+stderr, z.Token()) {
+				t.Error("output shows the token")
+			}
+		})
 	}
 }
