@@ -25,6 +25,30 @@ func (b *Bot) start(c *Context) error {
 	return b.join(c, code, false)
 }
 
+// bareCodeShape is what a typed invite code looks like: the generated
+// codes are 12 characters; shorter words are left to the fallback.
+var bareCodeShape = regexp.MustCompile(`^[A-Za-z0-9_-]{6,32}$`)
+
+// bareCode matches a text on a platform without deep links that is
+// nothing but something shaped like an invite code.
+func bareCode(c *Context) bool {
+	return (c.U.Platform == Zalo || c.U.Platform == Console) && c.U.ChatType == Private &&
+		bareCodeShape.MatchString(strings.TrimSpace(c.U.Text))
+}
+
+// startBare joins with a code typed alone when it is an invite's; any
+// other text goes to the fallback as before.
+func (b *Bot) startBare(c *Context) error {
+	code := strings.TrimSpace(c.U.Text)
+	if _, err := b.store.Invite(c.Context, code); err != nil {
+		if IsNotFound(err) {
+			return b.fallback(c)
+		}
+		return fmt.Errorf("read invite: %w", err)
+	}
+	return b.join(c, code, false)
+}
+
 // consentYes is "I agree" under the privacy notice ("cs:y:<code>:"): the
 // invite is checked again as if it were opened now, and only then is the
 // person added.

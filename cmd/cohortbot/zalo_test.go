@@ -226,9 +226,8 @@ func TestZaloEndToEnd(t *testing.T) {
 	}
 }
 
-// TestZaloAloneAndQuotaReport: serve runs with ZALO_TOKEN alone (no
-// Telegram), polling in development; a message that meets Zalo's quota on
-// every try fails after bounded tries and the report says "Zalo quota".
+// TestZaloAlone: serve runs with ZALO_TOKEN alone (no Telegram), polling
+// in development; a code typed alone joins; a 401 stops Zalo alone.
 func TestZaloAlone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -240,7 +239,10 @@ func TestZaloAlone(t *testing.T) {
 	srv := e.serve()
 
 	p := &zperson{t: t, z: z, id: zalotest.UserID(0x2002), name: "Trần Văn Bình"}
-	z.Push(zalotest.TextEvent(p.id, p.name, "/start "+c.Invites.Lecturer))
+	// The invite code typed alone joins, as /start CODE.
+	z.Push(zalotest.TextEvent(p.id, p.name, "xin chao"))
+	p.reply(tx(bot.VI, "start.about")[:40])
+	z.Push(zalotest.TextEvent(p.id, p.name, c.Invites.Lecturer))
 	p.reply("Nghị định 356/2025/NĐ-CP")
 	z.Push(zalotest.TextEvent(p.id, p.name, "1"))
 	p.reply(textAskName)
