@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/cohortbot/cohortbot/bot"
@@ -102,5 +104,24 @@ func TestChoiceLines(t *testing.T) {
 	}
 	if c := bot.Choices(rows); len(c) != 2 || c[1].Data != "cs:n" {
 		t.Errorf("choices = %+v", c)
+	}
+}
+
+// TestDeliveryReportNamesZaloReasons: failures on Zalo show their reason
+// as "Zalo quota" or "Zalo error" beside the person.
+func TestDeliveryReportNamesZaloReasons(t *testing.T) {
+	b := bot.New(bot.Config{}, nil, nil, nil)
+	r := bot.BatchReport{Batch: bot.Batch{Title: "Họp", Lang: bot.EN}, Total: 3, Delivered: 1, Failed: []bot.Failure{
+		{User: "zalo:a", Chat: "zalo:a", Reason: bot.ReasonZaloQuota + " (sendMessage 429): Quota exceeded"},
+		{User: "zalo:b", Chat: "zalo:b", Reason: bot.ReasonZaloError + " 400 (sendMessage): Bad Request"},
+	}}
+	m, err := b.DeliveryReport(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"zalo:a (Zalo quota)", "zalo:b (Zalo error)"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("report %q lacks %q", m.Text, want)
+		}
 	}
 }
