@@ -48,7 +48,9 @@ func (c *Context) sendInfo() SendInfo {
 		ctx := c.Context
 		info.Ack = func(waiting bool) {
 			text := ""
-			if waiting {
+			// On Zalo an answer's text is a message of its own (there are
+			// no toasts): "coming" would only delay the answer it announces.
+			if waiting && chat.Platform() != Zalo {
 				text = c.T("wait.coming")
 			}
 			if err := c.Bot.send.Answer(ctx, Answer{CallbackID: id, Chat: chat, Text: text}); err != nil {
