@@ -142,11 +142,9 @@ func Normalize(ev Event, selfID string) (bot.Update, bool) {
 		MessageID: id,
 		Time:      time.UnixMilli(m.Date),
 	}
-	// The private chat's id is the user's; Zalo names it too.
+	// A private chat is the user's: answers, the outbox and the pending
+	// choices all name it by the user id (Zalo's chat.id is the same).
 	u.Chat = u.User.PrivateChat()
-	if m.Chat.ID != "" {
-		u.Chat = bot.NewChatKey(bot.Zalo, m.Chat.ID)
-	}
 	if m.Date == 0 {
 		u.Time = time.Time{}
 	}

@@ -313,3 +313,42 @@ func TestZaloServeRefusesToStart(t *testing.T) {
 		})
 	}
 }
+
+// TestZaloWebhookRedisDown: with Redis down the Zalo webhook answers 503,
+// so that the event is sent again; once Redis is back the same event is
+// recorded (200) and answered once.
+func TestZaloWebhookRedisDown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	z := zaloEnv(t, e)
+	s := e.serve()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := z.WaitFor(ctx, func([]zalotest.Call) bool { u, _ := z.Webhook(); return u != "" }); err != nil {
+		t.Fatal("no setWebhook")
+	}
+	p := newZPerson(t, z, s, 0x3003, "Phạm Thị Dung")
+	ev := zalotest.TextEvent(p.id, p.name, "/help")
+	e.redis.Stop()
+	if code, err := zalotest.Post(ctx, s.url(zalo.WebhookPath), zaloSecret, zalotest.Wrapped(ev)); err != nil || code != http.StatusServiceUnavailable {
+		t.Errorf("with Redis down: %d %v, want 503", code, err)
+	}
+	e.redis.Restart()
+	for {
+		code, err := zalotest.Post(ctx, s.url(zalo.WebhookPath), zaloSecret, zalotest.Wrapped(ev))
+		if err == nil && code == http.StatusOK {
+			break
+		}
+		if ctx.Err() != nil || (code != http.StatusServiceUnavailable && err == nil) {
+			t.Fatalf("after Redis restart: %d %v\n%s", code, err, s.log)
+		}
+	}
+	// Zalo may send it once more: still one answer.
+	p.post(ev, false)
+	p.reply(textHelp)
+	p.say("lich")
+	p.reply(textNotMember[:20])
+	if n := p.count(textHelp); n != 1 {
+		t.Errorf("/help answered %d times", n)
+	}
+}
