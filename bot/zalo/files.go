@@ -58,10 +58,17 @@ func (c *Client) Download(ctx context.Context, f *bot.File) error {
 	if int64(len(data)) > limit {
 		return fmt.Errorf("zalo photo: more than %d bytes", limit)
 	}
+	// Hostile until checked: the format and dimensions come from the
+	// bytes, and a picture too costly to decode is refused here.
+	info, err := bot.CheckImage(data)
+	if err != nil {
+		return fmt.Errorf("zalo photo: %w", err)
+	}
 	sum := sha256.Sum256(data)
 	f.UniqueID = "sha256:" + hex.EncodeToString(sum[:])
 	f.Size = int64(len(data))
-	f.MIME = http.DetectContentType(data)
+	f.MIME = "image/" + info.Format
+	f.Width, f.Height = info.Width, info.Height
 	f.Bytes = data
 	return nil
 }

@@ -42,6 +42,10 @@ func (s *memChoices) Choices(_ context.Context, u bot.UserKey) (int64, []string,
 	return s.msg[u], s.m[u], s.fail
 }
 
+// tinyPNG is a 1×1 PNG.
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
 func units(s string) int { return len(utf16.Encode([]rune(s))) }
 
 func TestSendNumberedChoices(t *testing.T) {
@@ -210,19 +214,26 @@ func TestWebhook(t *testing.T) {
 	if got := post(secret, zalotest.Bare(zalotest.EchoEvent(user, "echo"))); got != http.StatusOK {
 		t.Errorf("echo: %d", got)
 	}
-	jpeg := []byte("\xff\xd8\xff\xe0fake jpeg bytes")
-	img := zalotest.ImageEvent(user, "Lan", z.AddPhoto("a.jpg", jpeg), "Rò rỉ")
+	img := zalotest.ImageEvent(user, "Lan", z.AddPhoto("a.png", tinyPNG), "Rò rỉ")
 	if got := post(secret, zalotest.Bare(img)); got != http.StatusOK {
 		t.Errorf("image: %d", got)
 	}
-	if len(rec.updates) != 3 {
-		t.Fatalf("recorded %d updates, want 3 (the echo dropped)", len(rec.updates))
+	// Bytes that are no picture, whatever the link's name says.
+	fake := zalotest.ImageEvent(user, "Lan", z.AddPhoto("b.jpg", []byte("<html>not a photo</html>")), "")
+	if got := post(secret, zalotest.Bare(fake)); got != http.StatusOK {
+		t.Errorf("fake image: %d", got)
+	}
+	if len(rec.updates) != 4 {
+		t.Fatalf("recorded %d updates, want 4 (the echo dropped)", len(rec.updates))
+	}
+	if u := rec.updates[3]; u.Kind != bot.KindOther || u.Photo != nil {
+		t.Errorf("a file that is no picture reached the handlers as %s %+v", u.Kind, u.Photo)
 	}
 	if rec.updates[0].Command != "schedule" || rec.updates[1].Command != "deadlines" {
 		t.Errorf("commands %q %q", rec.updates[0].Command, rec.updates[1].Command)
 	}
 	ph := rec.updates[2].Photo
-	if ph == nil || !strings.HasPrefix(ph.UniqueID, "sha256:") || ph.Size != int64(len(jpeg)) || ph.MIME != "image/jpeg" {
+	if ph == nil || !strings.HasPrefix(ph.UniqueID, "sha256:") || ph.Size != int64(len(tinyPNG)) || ph.MIME != "image/png" || ph.Width != 1 {
 		t.Errorf("photo = %+v", ph)
 	}
 	rec.fail = errors.New("redis down")

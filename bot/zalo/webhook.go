@@ -29,9 +29,9 @@ type Recorder interface {
 // Webhook receives the events Zalo pushes: 403 on a wrong secret
 // (compared in constant time), 200 to the empty verification probe, 503
 // when an event cannot be recorded, 200 once recorded. A photo is
-// downloaded before the event is recorded, since its URL expires; a photo
-// that cannot be fetched is recorded without its bytes (the handler
-// refuses it then, and the person can send it again).
+// downloaded and checked before the event is recorded, since its URL
+// expires; one that cannot be fetched or is no acceptable picture is
+// recorded as an event the bot does not understand.
 func (c *Client) Webhook(rec Recorder, secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -85,7 +85,12 @@ func (c *Client) normalize(ctx context.Context, events []Event) []bot.Update {
 		u.Received = time.Now()
 		if u.Photo != nil {
 			if err := c.Download(ctx, u.Photo); err != nil {
+				// Not fetched (the link expired, too big) or not a picture
+				// the bot can take: no photo reaches the handlers unchecked.
+				// The person is told what the bot understands and may send
+				// it again.
 				c.log.Warn("download zalo photo", "update", u.ID, "err", err)
+				u.Kind, u.Photo = bot.KindOther, nil
 			}
 		}
 		out = append(out, u)
