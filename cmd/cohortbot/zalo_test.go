@@ -352,3 +352,60 @@ func TestZaloWebhookRedisDown(t *testing.T) {
 		t.Errorf("/help answered %d times", n)
 	}
 }
+
+// TestZaloPhotoEntry: a Zalo trainee's photo becomes a contest entry: it
+// is downloaded when the event is recorded, its unique id is the hash of
+// its bytes (the same picture twice is one entry), and the category is
+// chosen by typing its number.
+func TestZaloPhotoEntry(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	clk := &movableClock{t: hanoi(t, 2017, 8, 1, 10, 0)}
+	e.clock = clk.Now
+	z := zaloEnv(t, e)
+	c := e.createCohort(contestPlan(t))
+	s := e.serve()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := z.WaitFor(ctx, func([]zalotest.Call) bool { u, _ := z.Webhook(); return u != "" }); err != nil {
+		t.Fatal("no setWebhook")
+	}
+	st := e.store()
+	p := newZPerson(t, z, s, 0x4004, "Lê Thị Lan")
+	m := &bot.Member{User: p.key(), Cohort: c.ID, Role: bot.Trainee, Name: p.name, Group: "Lạng Sơn", Joined: time.Now().UTC(), Registered: true}
+	if err := st.PutMember(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetActive(ctx, p.key(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	url := z.AddPhoto("leak.jpg", smallJPEG(t))
+	p.post(zalotest.ImageEvent(p.id, p.name, url, "Vòi nước rò rỉ suốt ca làm việc"), true)
+	ask := p.reply("Đã nhận ảnh số 1")
+	p.say(number(t, ask, "Nước"))
+	p.reply("doanh nghiệp nào")
+	p.say("Công ty Bia Hà Nội")
+	p.reply("Đã ghi nhận ảnh dự thi số 1")
+
+	snap := e.snapshot(c.ID)
+	if len(snap.Entries) != 1 {
+		t.Fatalf("%d entries", len(snap.Entries))
+	}
+	en := snap.Entries[0]
+	if !strings.HasPrefix(en.UniqueID, "sha256:") || en.Category != "Nước" || en.Enterprise != "Công ty Bia Hà Nội" || en.Author != p.key() {
+		t.Errorf("entry = %+v", *en)
+	}
+	// The same bytes under another link (Zalo's links change) are the same
+	// picture: no second entry.
+	again := z.AddPhoto("leak-again.jpg", smallJPEG(t))
+	p.post(zalotest.ImageEvent(p.id, p.name, again, "Lại ảnh đó"), false)
+	answer := p.reply("")
+	t.Logf("the same picture again: %q", answer.Text())
+	if strings.Contains(answer.Text(), "Đã nhận ảnh số 2") {
+		t.Errorf("the same picture became entry 2: %q", answer.Text())
+	}
+	if n := len(e.snapshot(c.ID).Entries); n != 1 {
+		t.Errorf("%d entries after the same picture again", n)
+	}
+}
