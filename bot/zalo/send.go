@@ -30,6 +30,9 @@ func (c *Client) Split(m bot.Message) []bot.Message {
 		case f == nil:
 		case isURL(f.URL):
 			photos = append(photos, f)
+		case isURL(f.ID) && f.Bytes == nil:
+			// A photo that came from Zalo keeps its link as its id.
+			photos = append(photos, &bot.File{ID: f.ID, URL: f.ID})
 		default:
 			missing++
 		}

@@ -353,11 +353,12 @@ func TestZaloWebhookRedisDown(t *testing.T) {
 	}
 }
 
-// TestZaloPhotoEntry: a Zalo trainee's photo becomes a contest entry: it
+// TestZaloPhotoEntryAndVote: a Zalo trainee's photo becomes a contest entry: it
 // is downloaded when the event is recorded, its unique id is the hash of
 // its bytes (the same picture twice is one entry), and the category is
-// chosen by typing its number.
-func TestZaloPhotoEntry(t *testing.T) {
+// chosen by typing its number; a Zalo organiser approves it by number and
+// a Zalo lecturer votes for it by typing the number of 👍.
+func TestZaloPhotoEntryAndVote(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	clk := &movableClock{t: hanoi(t, 2017, 8, 1, 10, 0)}
@@ -371,14 +372,20 @@ func TestZaloPhotoEntry(t *testing.T) {
 		t.Fatal("no setWebhook")
 	}
 	st := e.store()
-	p := newZPerson(t, z, s, 0x4004, "Lê Thị Lan")
-	m := &bot.Member{User: p.key(), Cohort: c.ID, Role: bot.Trainee, Name: p.name, Group: "Lạng Sơn", Joined: time.Now().UTC(), Registered: true}
-	if err := st.PutMember(ctx, m); err != nil {
-		t.Fatal(err)
+	seed := func(n int, name string, role bot.Role, group string) *zperson {
+		p := newZPerson(t, z, s, n, name)
+		m := &bot.Member{User: p.key(), Cohort: c.ID, Role: role, Name: p.name, Group: group, Joined: time.Now().UTC(), Registered: true}
+		if err := st.PutMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetActive(ctx, p.key(), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	if err := st.SetActive(ctx, p.key(), c.ID); err != nil {
-		t.Fatal(err)
-	}
+	p := seed(0x4004, "Lê Thị Lan", bot.Trainee, "Lạng Sơn")
+	org := seed(0x4005, "Trần Văn Hùng", bot.Organiser, "")
+	gv := seed(0x4006, "Nguyễn Minh Đức", bot.Lecturer, "")
 
 	url := z.AddPhoto("leak.jpg", smallJPEG(t))
 	p.post(zalotest.ImageEvent(p.id, p.name, url, "Vòi nước rò rỉ suốt ca làm việc"), true)
@@ -407,5 +414,28 @@ func TestZaloPhotoEntry(t *testing.T) {
 	}
 	if n := len(e.snapshot(c.ID).Entries); n != 1 {
 		t.Errorf("%d entries after the same picture again", n)
+	}
+
+	// The organiser, on Zalo too, gets the photo by its link with the
+	// choices numbered, and approves by typing the number of ✅.
+	mod := org.reply("Ảnh dự thi số 1 chờ duyệt")
+	if mod.Method != "sendPhoto" || mod.Params["photo"] != url {
+		t.Errorf("moderation notice: %s %q", mod.Method, mod.Params["photo"])
+	}
+	org.say(number(t, mod, tx(bot.VI, "contest.btn.approve")))
+	p.reply("Ảnh dự thi số 1 của bạn đã được duyệt")
+
+	// Voting: the lecturer types «bình chọn»; the page lists 👍 as one
+	// of its numbers, and typing it casts the vote.
+	clk.Set(hanoi(t, 2017, 10, 30, 9, 0))
+	gv.say("bình chọn")
+	page := gv.reply("📷 Ảnh số 1")
+	if page.Method != "sendPhoto" || page.Params["photo"] != url {
+		t.Errorf("vote page: %s %q", page.Method, page.Params["photo"])
+	}
+	gv.say(number(t, page, "👍"))
+	gv.reply(tx(bot.VI, "contest.vote.voted"))
+	if snap := e.snapshot(c.ID); snap.Tally[1].Votes != 1 {
+		t.Errorf("tally after the Zalo vote: %+v", snap.Tally[1])
 	}
 }
