@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -77,13 +78,36 @@ func Fold(s string) string {
 	return sb.String()
 }
 
+// marks lists the diacritics of s, in order of their code, whatever the
+// letter they sit on: the old and new placements of a tone mark ("khoá",
+// "khóa") have the same marks.
+func marks(s string) string {
+	var ms []rune
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if unicode.Is(unicode.Mn, r) || r == 'đ' {
+			ms = append(ms, r)
+		}
+	}
+	slices.Sort(ms)
+	return string(ms)
+}
+
 // MatchCommandWord reports the command a typed message stands for, by the
-// word forms of CommandWords, and its argument. A message that only
-// starts with the words of a command without arguments is no command.
+// word forms of CommandWords, and its argument. A message typed without
+// diacritics matches the forms without theirs ("lich" is "lịch"); one typed
+// with diacritics must have the form's own, wherever the tone mark is
+// placed ("Hân", a name, is not "hạn"; "khoá" is "khóa").
+// A message that only starts with the words of a command without
+// arguments is no command.
 func MatchCommandWord(text string) (command, args string, ok bool) {
 	folded := Fold(text)
 	if folded == "" || len(folded) > 200 {
 		return "", "", false
+	}
+	// sameMarks: typed without diacritics, or with the form's own.
+	sameMarks := func(typed, form string) bool {
+		m := marks(typed)
+		return m == "" || m == marks(form)
 	}
 	best, bestLen := "", 0
 	for _, cw := range CommandWords() {
@@ -91,16 +115,25 @@ func MatchCommandWord(text string) (command, args string, ok bool) {
 			fw := Fold(w)
 			switch {
 			case folded == fw || strings.ReplaceAll(folded, " ", "") == strings.ReplaceAll(fw, " ", ""):
-				if len(fw) > bestLen || best == "" {
+				if sameMarks(text, w) && len(fw) > bestLen {
 					best, bestLen, args = cw.Command, len(fw), ""
 				}
 			case cw.Args && strings.HasPrefix(folded, fw+" ") && len(fw) > bestLen:
-				best, bestLen = cw.Command, len(fw)
-				args = argsAfter(text, strings.Count(fw, " ")+1)
+				n := strings.Count(fw, " ") + 1
+				if sameMarks(firstWords(text, n), w) {
+					best, bestLen = cw.Command, len(fw)
+					args = argsAfter(text, n)
+				}
 			}
 		}
 	}
 	return best, args, best != ""
+}
+
+// firstWords returns the first n words of text.
+func firstWords(text string, n int) string {
+	fs := strings.Fields(text)
+	return strings.Join(fs[:min(n, len(fs))], " ")
 }
 
 // argsAfter returns text without its first n words, as typed.

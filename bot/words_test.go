@@ -35,6 +35,8 @@ func TestMatchCommandWord(t *testing.T) {
 		{"leave", "rời khóa", "leave", ""},
 		{"extra spaces", "  bình   chọn ", "vote", ""},
 		{"start with code", "bắt đầu ABC123", "start", "ABC123"},
+		{"old tone placement", "rời khoá", "leave", ""},
+		{"decomposed input", "li\u0323ch", "schedule", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,7 +46,7 @@ func TestMatchCommandWord(t *testing.T) {
 			}
 		})
 	}
-	for _, text := range []string{"", "Lê Thị Lan", "lịch học tuần này thế nào", "hủy hoại môi trường", "Sở Công Thương Lạng Sơn", "2"} {
+	for _, text := range []string{"", "Hân", "Lích", "điểm dạnh 1234", "Lê Thị Lan", "lịch học tuần này thế nào", "hủy hoại môi trường", "Sở Công Thương Lạng Sơn", "2"} {
 		if cmd, _, ok := bot.MatchCommandWord(text); ok {
 			t.Errorf("MatchCommandWord(%q) = %q, want no command", text, cmd)
 		}
