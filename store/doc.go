@@ -53,6 +53,7 @@
 //	                                     head may be handled, whichever replica holds it
 //	{in}:alive:CONSUMER           string a replica's heartbeat; its pending updates are taken over once it lapses
 //	{in}:seen:PLATFORM:ID         string dedupe marker of a recorded update, 7 days (1 hour for an ignored one: bot.Update.Ignored)
+//	                                     (on Zalo, which has no update id, ID is a 63-bit hash of message_id: zalo.MessageKey)
 //	{in}:offset:PLATFORM          string next getUpdates offset
 //	{o}:ready                     zset   outbox job id → not before (unix ms)
 //	{o}:ready:a                   zset   the same for direct answers handed over to the outbox (claimed first)
