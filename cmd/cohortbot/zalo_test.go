@@ -161,6 +161,13 @@ func TestZaloEndToEnd(t *testing.T) {
 	lan.reply(textAskOrg)
 	lan.say("Sở Công Thương Lạng Sơn")
 	groups := lan.reply(textAskGroup)
+	// A restart between the list and the answer: the pending choices are
+	// in Redis, so the number typed next still picks the group.
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve stopped with %d:\n%s", code, s.log)
+	}
+	s = e.serve()
+	lan.srv = s
 	lan.say(number(t, groups, "Lạng Sơn"))
 	lan.reply(textRegistered)
 
