@@ -134,6 +134,9 @@ type Bot struct {
 	outbox  Outbox
 	due     Schedule
 	router  *Router
+	// resolvers translate an update before it is routed, per platform
+	// (WithResolver).
+	resolvers map[Platform]Resolver
 
 	// What the features plugged in (install).
 	features    Features
@@ -185,6 +188,24 @@ func (b *Bot) organiserMenu(ctx context.Context, user UserKey, lang Lang, organi
 // Option configures a Bot.
 type Option func(*Bot)
 
+// Resolver translates an update of its platform when it is handled, in
+// the sender's order, before it is routed: on Zalo a typed number becomes
+// the press of that choice of the last numbered list the person was sent.
+// An error means the update could not be handled now (Redis away).
+type Resolver interface {
+	Resolve(ctx context.Context, u *Update) error
+}
+
+// WithResolver sets the resolver of a platform's updates.
+func WithResolver(p Platform, r Resolver) Option {
+	return func(b *Bot) {
+		if b.resolvers == nil {
+			b.resolvers = make(map[Platform]Resolver)
+		}
+		b.resolvers[p] = r
+	}
+}
+
 // WithClock makes the bot read time from clock.
 func WithClock(clock func() time.Time) Option { return func(b *Bot) { b.clock = clock } }
 
@@ -226,6 +247,11 @@ func (b *Bot) Now() time.Time { return b.clock() }
 // all (Redis unreachable); handler errors are answered and logged.
 func (b *Bot) Handle(ctx context.Context, u *Update) error {
 	start := time.Now()
+	if r := b.resolvers[u.Platform]; r != nil {
+		if err := r.Resolve(ctx, u); err != nil {
+			return fmt.Errorf("resolve update %d: %w", u.ID, err)
+		}
+	}
 	err := b.router.serve(ctx, b, u)
 	if b.metrics != nil {
 		b.metrics.Handled(u.Kind, time.Since(start), err)

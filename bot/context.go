@@ -70,7 +70,7 @@ func (c *Context) Answer(text string, alert bool) error {
 		return nil
 	}
 	c.answered = true
-	return c.Bot.send.Answer(c.Context, Answer{CallbackID: c.U.Callback.ID, Text: text, Alert: alert})
+	return c.Bot.send.Answer(c.Context, Answer{CallbackID: c.U.Callback.ID, Chat: c.U.Chat, Text: text, Alert: alert})
 }
 
 // Refuse tells the user no: as an alert for a button press, as a message
@@ -248,7 +248,7 @@ func (b *Bot) Overflow(ctx context.Context, u *Update) {
 		return
 	}
 	lang := pickLang("", u.LangCode)
-	if err := b.send.Answer(ctx, Answer{CallbackID: u.Callback.ID, Text: Text(lang, "err.flood"), Alert: true}); err != nil {
+	if err := b.send.Answer(ctx, Answer{CallbackID: u.Callback.ID, Chat: u.Chat, Text: Text(lang, "err.flood"), Alert: true}); err != nil {
 		b.log.Warn("answer dropped button press", "update", u.ID, "err", err)
 	}
 }

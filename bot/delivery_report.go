@@ -19,7 +19,11 @@ func (b *Bot) DeliveryReport(ctx context.Context, r BatchReport) (Message, error
 	names := func(fs []Failure) string {
 		var out []string
 		for _, f := range fs {
-			out = append(out, b.displayName(ctx, r.Batch.Cohort, f, lang))
+			name := b.displayName(ctx, r.Batch.Cohort, f, lang)
+			if why := reasonLabel(f.Reason); why != "" {
+				name += " (" + Text(lang, why) + ")"
+			}
+			out = append(out, name)
 		}
 		return strings.Join(out, ", ")
 	}
@@ -53,4 +57,24 @@ func (b *Bot) displayName(ctx context.Context, cohort string, f Failure, lang La
 		}
 	}
 	return string(f.Chat)
+}
+
+// Reasons of failures that the delivery report names. A platform adapter
+// starts its errors' text with one of them (the outbox keeps the text as
+// the failure's reason).
+const (
+	ReasonZaloQuota = "zalo quota"
+	ReasonZaloError = "zalo error"
+)
+
+// reasonLabel is the catalogue key naming a failure's reason in the
+// report, "" for reasons the organiser cannot act on differently.
+func reasonLabel(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, ReasonZaloQuota):
+		return "delivery.reason.zalo_quota"
+	case strings.HasPrefix(reason, ReasonZaloError):
+		return "delivery.reason.zalo_error"
+	}
+	return ""
 }

@@ -17,7 +17,7 @@ const module = "github.com/cohortbot/cohortbot"
 // plan, the platform adapters, the output-format adapters, the delivery
 // layer, the metrics and the test harness. Every other package under bot/
 // is a feature, so a new one is held to the rules without a word here.
-var notFeatures = []string{"plan", "telegram", "telegram/telegramtest", "console", "gallery", "web", "delivery", "metrics", "bottest"}
+var notFeatures = []string{"plan", "telegram", "telegram/telegramtest", "zalo", "zalo/zalotest", "console", "gallery", "web", "delivery", "metrics", "bottest"}
 
 // platformSDKs and redisClients are what only adapters and store may use.
 var (
@@ -119,7 +119,7 @@ func importViolations(pkg string, imports []string) []string {
 				bad(imp, "a feature imports no Redis client or platform SDK")
 			}
 		}
-	case pkg == module+"/bot/telegram", pkg == module+"/bot/console":
+	case pkg == module+"/bot/telegram", pkg == module+"/bot/zalo", pkg == module+"/bot/console":
 		for _, imp := range imports {
 			rel, _ := own(imp)
 			switch {

@@ -31,8 +31,11 @@ type Button struct {
 // Answer acknowledges a button press (a toast on Telegram).
 type Answer struct {
 	CallbackID string
-	Text       string
-	Alert      bool
+	// Chat is where the button was pressed: it names the platform, and
+	// the platforms without toasts (Zalo) send Text there as a message.
+	Chat  ChatKey
+	Text  string
+	Alert bool
 }
 
 // Sent identifies a delivered message so it can be edited later.

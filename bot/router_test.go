@@ -91,7 +91,7 @@ func TestRecover(t *testing.T) {
 				ChatType: bot.Private, Callback: &bot.Callback{ID: "cb1", Data: "x"}},
 			lang:    bot.VI,
 			handler: boom,
-			answers: []bot.Answer{{CallbackID: "cb1", Text: bot.Text(bot.VI, "err.internal"), Alert: true}},
+			answers: []bot.Answer{{CallbackID: "cb1", Chat: "telegram:7", Text: bot.Text(bot.VI, "err.internal"), Alert: true}},
 		},
 		{
 			name: "group chat stays quiet",

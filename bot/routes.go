@@ -94,6 +94,9 @@ func (b *Bot) routes() *Router {
 	}
 	r.Handle(Command("skip"), b.nothingToSkip)
 	r.Handle(IsKind(KindCommand), b.unknownCommand)
+	// On Zalo (and the console) an invite code typed alone joins, as
+	// /start CODE: there are no deep links to open.
+	r.Handle(And(IsKind(KindText), bareCode), b.startBare)
 	r.Fallback(b.fallback)
 	return r
 }

@@ -44,14 +44,16 @@ func (c *Context) sendInfo() SendInfo {
 	info := SendInfo{ID: "a:" + string(c.U.Platform) + ":" + strconv.FormatInt(c.U.ID, 10) + ":" + strconv.Itoa(c.sends)}
 	if c.U.Callback != nil && !c.answered {
 		c.answered = true
-		id := c.U.Callback.ID
+		id, chat := c.U.Callback.ID, c.U.Chat
 		ctx := c.Context
 		info.Ack = func(waiting bool) {
 			text := ""
-			if waiting {
+			// On Zalo an answer's text is a message of its own (there are
+			// no toasts): "coming" would only delay the answer it announces.
+			if waiting && chat.Platform() != Zalo {
 				text = c.T("wait.coming")
 			}
-			if err := c.Bot.send.Answer(ctx, Answer{CallbackID: id, Text: text}); err != nil {
+			if err := c.Bot.send.Answer(ctx, Answer{CallbackID: id, Chat: chat, Text: text}); err != nil {
 				c.Bot.log.Warn("answer button press", "update", c.U.ID, "err", err)
 			}
 		}

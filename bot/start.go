@@ -30,6 +30,30 @@ func (b *Bot) start(c *Context) error {
 	return b.join(c, code, false, 0)
 }
 
+// bareCodeShape is what a typed invite code looks like: the generated
+// codes are 12 characters; shorter words are left to the fallback.
+var bareCodeShape = regexp.MustCompile(`^[A-Za-z0-9_-]{6,32}$`)
+
+// bareCode matches a text on a platform without deep links that is
+// nothing but something shaped like an invite code.
+func bareCode(c *Context) bool {
+	return (c.U.Platform == Zalo || c.U.Platform == Console) && c.U.ChatType == Private &&
+		bareCodeShape.MatchString(strings.TrimSpace(c.U.Text))
+}
+
+// startBare joins with a code typed alone when it is an invite's; any
+// other text goes to the fallback as before.
+func (b *Bot) startBare(c *Context) error {
+	code := strings.TrimSpace(c.U.Text)
+	if _, err := b.store.Invite(c.Context, code); err != nil {
+		if IsNotFound(err) {
+			return b.fallback(c)
+		}
+		return fmt.Errorf("read invite: %w", err)
+	}
+	return b.join(c, code, false, 0)
+}
+
 // consentYes is "I agree" under the privacy notice ("cs:y:<code>:"): the
 // invite is checked again as if it were opened now, and only then is the
 // person added.
@@ -270,6 +294,12 @@ func (b *Bot) help(c *Context) error {
 			continue
 		}
 		fmt.Fprintf(&sb, "\n/%s — %s", spec.Name, c.T("cmd."+spec.Name))
+		if c.U.Platform == Zalo {
+			// Zalo has no command menu: the words typed instead.
+			if w := wordsOf(spec.Name); w != "" {
+				sb.WriteString(" · " + w)
+			}
+		}
 	}
 	if b.cfg.Admins[c.U.User] {
 		fmt.Fprintf(&sb, "\n/newcohort — %s", c.T("cmd.newcohort"))
@@ -371,6 +401,27 @@ func (b *Bot) fallback(c *Context) error {
 	case KindPhoto:
 		return c.Reply(c.T("err.photo_not_now"))
 	default:
+		if c.U.Platform == Zalo {
+			// Stickers, voice messages, what Zalo does not pass on.
+			return c.Reply(c.T("err.unsupported_zalo"))
+		}
 		return c.Reply(c.T("err.unsupported"))
 	}
+}
+
+// wordsOf lists the word forms of a command for /help: «lịch», «lịch học».
+func wordsOf(command string) string {
+	for _, cw := range CommandWords() {
+		if cw.Command != command {
+			continue
+		}
+		var forms []string
+		for _, w := range cw.Words {
+			if Fold(w) != w || len(forms) == 0 {
+				forms = append(forms, "«"+w+"»")
+			}
+		}
+		return strings.Join(forms, ", ")
+	}
+	return ""
 }

@@ -65,6 +65,8 @@
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to
 //	{u:USER}:conv                 string conversation state JSON, with a TTL
+//	{u:USER}:choices              string Zalo: the numbered choices last sent to the person, JSON {m message id, d [button
+//	                                     data…]}, 24 hours (bot/zalo.ChoiceStore); a typed number presses one
 //	{u:USER}:floodlog             list   arrival times (ms) of the user's updates in the sliding flood window, newest
 //	                                     first; TTL two windows
 //	{in}:stream                   stream recorded updates waiting to be handled (group "bot"): u update JSON, k sender
@@ -72,6 +74,7 @@
 //	                                     head may be handled, whichever replica holds it
 //	{in}:alive:CONSUMER           string a replica's heartbeat; its pending updates are taken over once it lapses
 //	{in}:seen:PLATFORM:ID         string dedupe marker of a recorded update, 7 days (1 hour for an ignored one: bot.Update.Ignored)
+//	                                     (on Zalo, which has no update id, ID is a 63-bit hash of message_id: zalo.MessageKey)
 //	{in}:offset:PLATFORM          string next getUpdates offset
 //	{o}:ready                     zset   outbox job id → not before (unix ms)
 //	{o}:ready:a                   zset   the same for direct answers handed over to the outbox (claimed first)

@@ -557,7 +557,7 @@ func (s *Store) deleteTag(ctx context.Context, pattern string) error {
 var detachScript = redis.NewScript(`
 redis.call('SREM', KEYS[2], ARGV[1])
 if redis.call('SCARD', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   return 1
 end
 if redis.call('HGET', KEYS[1], 'active') == ARGV[1] then
@@ -568,7 +568,9 @@ return 1
 `)
 
 func (s *Store) detachUser(ctx context.Context, cohort string, user bot.UserKey) error {
-	return detachScript.Run(ctx, s.rdb, []string{userKey(user), userSub(user, "cohorts")}, cohort).Err()
+	// A person in no cohort any more loses their profile, and on Zalo the
+	// numbered choices last sent to them (choicesKey).
+	return detachScript.Run(ctx, s.rdb, []string{userKey(user), userSub(user, "cohorts"), choicesKey(user)}, cohort).Err()
 }
 
 // PutMember implements bot.Store.

@@ -169,12 +169,9 @@ func (c *Console) line(ctx context.Context, line string, h Handler) (quit bool, 
 	}
 	u := c.update(bot.KindText)
 	u.Text = line
-	if strings.HasPrefix(line, "/") {
-		u.Kind = bot.KindCommand
-		name := strings.TrimPrefix(word, "/")
-		name, _, _ = strings.Cut(name, "@")
-		u.Command, u.Args = strings.ToLower(name), rest
-	}
+	// "/name args", or a command's word form ("lịch", "điểm danh 1234"),
+	// as on Zalo.
+	bot.ParseTyped(&u)
 	return false, h.Handle(ctx, &u)
 }
 

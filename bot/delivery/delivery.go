@@ -80,11 +80,18 @@ type Limiter struct {
 	// Ahead is how many places ahead of now queued sends may reserve: the
 	// outbox worker's concurrency. Answers may reserve any place.
 	Ahead int
-	Log   *slog.Logger
+	// QuotaTries is how many times a queued message meeting a quota
+	// refusal without retry_after (Zalo's 429) is tried before it fails
+	// and is reported (DefaultQuotaTries when zero).
+	QuotaTries int
+	Log        *slog.Logger
 
-	mu      sync.Mutex
-	gen     int64         // newest pause generation seen here
-	changed chan struct{} // closed when gen moves: sleepers reserve again
+	mu sync.Mutex
+	// The growing pause of quota refusals: streak of them, the last one.
+	quotaStreak int
+	quotaLast   time.Time
+	gen         int64         // newest pause generation seen here
+	changed     chan struct{} // closed when gen moves: sleepers reserve again
 }
 
 // pace is the limiter's rule for one send.
@@ -206,6 +213,46 @@ func (l *Limiter) acquire(ctx context.Context, chat bot.ChatKey, cost int, p Pri
 		// with the sends after it into a burst the server answers with
 		// 429; the place missed stays a gap.
 	}
+}
+
+// Quota refusals (Zalo's 429 "Quota exceeded") carry no retry_after: the
+// platform pauses for a wait of its own, which grows with each refusal in
+// a row, from quotaFirst doubling up to quotaMax.
+const (
+	DefaultQuotaTries = 8
+	quotaFirst        = 2 * time.Second
+	quotaMax          = 5 * time.Minute
+)
+
+// quotaWait is the pause after one more quota refusal. A refusal long
+// after the previous one (past twice its pause) starts the streak again.
+func (l *Limiter) quotaWait() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if l.quotaStreak > 0 && now.Sub(l.quotaLast) > 2*quotaPause(l.quotaStreak)+30*time.Second {
+		l.quotaStreak = 0
+	}
+	l.quotaStreak++
+	l.quotaLast = now
+	return quotaPause(l.quotaStreak)
+}
+
+func quotaPause(streak int) time.Duration {
+	return min(quotaFirst<<min(max(streak-1, 0), 10), quotaMax)
+}
+
+func (l *Limiter) quotaTries() int {
+	if l.QuotaTries > 0 {
+		return l.QuotaTries
+	}
+	return DefaultQuotaTries
+}
+
+// quotaExceeded reports a quota refusal without retry_after.
+func quotaExceeded(err error) bool {
+	var q interface{ QuotaExceeded() bool }
+	return errors.As(err, &q) && q.QuotaExceeded()
 }
 
 // lateness is how late after its place a send may still go: two
@@ -380,6 +427,13 @@ func (d *Direct) Send(ctx context.Context, m bot.Message) (bot.Sent, error) {
 			}
 			if wait, ok := retryAfter(err); ok {
 				d.Limiter.slow(ctx, wait)
+				continue
+			}
+			if quotaExceeded(err) {
+				// Zalo's quota: the platform pauses for a growing wait; the
+				// answer waits within its deadline, else in the outbox,
+				// which gives up after bounded tries.
+				d.Limiter.slow(ctx, d.Limiter.quotaWait())
 				continue
 			}
 			unreachable, temporary := classify(err)

@@ -266,6 +266,20 @@ func (w *Worker) failed(ctx context.Context, lim *Limiter, j store.OutJob, err e
 		w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(wait))
 		return
 	}
+	if quotaExceeded(err) {
+		// A quota refusal without retry_after (Zalo): the platform pauses
+		// for a growing wait; the message is tried a bounded number of
+		// times, then reported ("Zalo quota").
+		wait := lim.quotaWait()
+		lim.slow(ctx, wait)
+		if j.Attempts >= lim.quotaTries() {
+			w.Log.Warn("message not delivered: quota", "job", j.ID, "chat", j.Msg.Chat, "attempts", j.Attempts, "err", err)
+			w.resolve(ctx, j, store.Failed, reasonOf(err), time.Time{})
+			return
+		}
+		w.resolve(ctx, j, store.Retry, reasonOf(err), time.Now().Add(wait))
+		return
+	}
 	switch unreachable, temporary := classify(err); {
 	case unreachable:
 		if j.User != "" && w.Reach != nil {

@@ -42,7 +42,7 @@ type App struct {
 const usage = `cohortbot — the training cohort chatbot
 
 Usage:
-  cohortbot serve                         run the bot (needs REDIS_URL and TELEGRAM_TOKEN)
+  cohortbot serve                         run the bot (needs REDIS_URL and TELEGRAM_TOKEN and/or ZALO_TOKEN)
   cohortbot console                       chat with the bot in the terminal (embedded store unless REDIS_URL)
   cohortbot cohort create --plan FILE [--json] | --name NAME [--json]
   cohortbot cohort list

@@ -30,16 +30,21 @@ type Config struct {
 	MetricsAddr string
 	SendRate    int
 	SendBurst   int
-	Shutdown    time.Duration
-	Replica     string
-	Admins      map[bot.UserKey]bool
-	LogLevel    slog.Level
-	LogFormat   string
+	// ZaloSendRate is messages per second to Zalo (ZALO_SEND_RATE).
+	ZaloSendRate int
+	Shutdown     time.Duration
+	Replica      string
+	Admins       map[bot.UserKey]bool
+	LogLevel     slog.Level
+	LogFormat    string
 }
 
 var (
 	secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-	adminRE  = regexp.MustCompile(`^(telegram|zalo):[A-Za-z0-9_-]+$`)
+	// zaloSecretRE: Zalo wants 8 to 256 characters; the same safe
+	// alphabet as Telegram's, since it travels in a header.
+	zaloSecretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{8,256}$`)
+	adminRE      = regexp.MustCompile(`^(telegram|zalo):[A-Za-z0-9_-]+$`)
 	// replicaRE is a replica's name as other replicas see it.
 	replicaRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 )
@@ -59,6 +64,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MetricsAddr:   strings.TrimSpace(getenv("METRICS_ADDR")),
 		SendRate:      30,
 		SendBurst:     delivery.DefaultBurst,
+		ZaloSendRate:  DefaultZaloSendRate,
 		Shutdown:      20 * time.Second,
 		Replica:       strings.TrimSpace(getenv("REPLICA_NAME")),
 		Admins:        map[bot.UserKey]bool{},
@@ -91,6 +97,28 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		} else {
 			c.SendRate = n
 		}
+	}
+	if s := strings.TrimSpace(getenv("ZALO_SEND_RATE")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			bad("ZALO_SEND_RATE: want a whole number of messages per second from 1 to 100, got %q", s)
+		} else {
+			c.ZaloSendRate = n
+		}
+	}
+	if c.ZaloAPI != "https://bot-api.zaloplatforms.com" {
+		if u, err := url.Parse(c.ZaloAPI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("ZALO_API_URL: not an http(s) URL: %q", c.ZaloAPI)
+		}
+	}
+	if c.ZaloSecret != "" && !zaloSecretRE.MatchString(c.ZaloSecret) {
+		bad("ZALO_WEBHOOK_SECRET: 8-256 characters of A-Z a-z 0-9 _ - (Zalo asks for 8 to 256)")
+	}
+	if c.ZaloToken != "" && c.PublicURL != "" && c.ZaloSecret == "" {
+		bad("ZALO_TOKEN and PUBLIC_URL are set but ZALO_WEBHOOK_SECRET is not: the Zalo webhook needs a secret of 8-256 characters")
+	}
+	if c.ZaloSecret != "" && c.PublicURL == "" {
+		bad("ZALO_WEBHOOK_SECRET is set but PUBLIC_URL is not: the webhook needs the public https address")
 	}
 	if s := strings.TrimSpace(getenv("SEND_BURST")); s != "" {
 		n, err := strconv.Atoi(s)
@@ -160,6 +188,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 
 // HasRedis reports whether a Redis server is configured.
 func (c Config) HasRedis() bool { return c.RedisURL != "" || len(c.ClusterAddrs) > 0 }
+
+// DefaultZaloSendRate is the messages per second to Zalo without
+// ZALO_SEND_RATE: Zalo publishes no rate, so a conservative one.
+const DefaultZaloSendRate = 5
+
+// ZaloWebhook reports whether Zalo runs in webhook mode: PUBLIC_URL is
+// set (FromEnv then requires ZALO_WEBHOOK_SECRET). Without it Zalo is
+// polled, for development only.
+func (c Config) ZaloWebhook() bool { return c.ZaloToken != "" && c.PublicURL != "" }
 
 // Webhook reports whether Telegram runs in webhook mode.
 func (c Config) Webhook() bool { return c.WebhookSecret != "" }

@@ -51,7 +51,7 @@ func TestComposeFile(t *testing.T) {
 	}
 	known := map[string]bool{}
 	for _, k := range []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS", "TELEGRAM_TOKEN", "TELEGRAM_API_URL", "TELEGRAM_WEBHOOK_SECRET",
-		"ZALO_TOKEN", "ZALO_API_URL", "ZALO_WEBHOOK_SECRET", "PUBLIC_URL", "HTTP_ADDR", "SEND_RATE", "BOT_ADMINS", "LOG_LEVEL", "LOG_FORMAT"} {
+		"ZALO_TOKEN", "ZALO_API_URL", "ZALO_WEBHOOK_SECRET", "ZALO_SEND_RATE", "PUBLIC_URL", "HTTP_ADDR", "SEND_RATE", "BOT_ADMINS", "LOG_LEVEL", "LOG_FORMAT"} {
 		known[k] = true
 	}
 	for k := range bot.Environment {

@@ -20,6 +20,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot/report"
 	"github.com/cohortbot/cohortbot/bot/telegram"
 	"github.com/cohortbot/cohortbot/bot/web"
+	"github.com/cohortbot/cohortbot/bot/zalo"
 	"github.com/cohortbot/cohortbot/scheduler"
 	"github.com/cohortbot/cohortbot/store"
 )
@@ -31,11 +32,8 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return badUsage("serve needs REDIS_URL (or REDIS_CLUSTER_ADDRS).\n" +
 			"To try the bot without Redis, run `cohortbot console`; to run it with Redis, `docker compose up`.")
 	}
-	if cfg.TelegramToken == "" {
-		return badUsage("serve needs TELEGRAM_TOKEN (the bot's token from BotFather)")
-	}
-	if cfg.ZaloToken != "" {
-		log.Warn("ZALO_TOKEN is set but the Zalo adapter is not built yet; serving Telegram only")
+	if cfg.TelegramToken == "" && cfg.ZaloToken == "" {
+		return badUsage("serve needs TELEGRAM_TOKEN (the bot's token from BotFather) or ZALO_TOKEN (from Zalo Bot Creator), or both")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -43,46 +41,90 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer st.Close()
 
-	tg, err := telegram.New(ctx, cfg.TelegramToken, cfg.TelegramAPI, log)
-	if err != nil {
-		return fmt.Errorf("connect to telegram: %w", err)
+	var tg *telegram.Client
+	if cfg.TelegramToken != "" {
+		tg, err = telegram.New(ctx, cfg.TelegramToken, cfg.TelegramAPI, log)
+		if err != nil {
+			return fmt.Errorf("connect to telegram: %w", err)
+		}
+		log.Info("connected to telegram", "bot", tg.Username(), "token", telegram.Token(cfg.TelegramToken))
 	}
-	log.Info("connected to telegram", "bot", tg.Username(), "token", telegram.Token(cfg.TelegramToken))
+	// The Zalo transport stops alone (zaloStop) when Zalo refuses the
+	// token; Telegram goes on.
+	zaloCtx, zaloStop := context.WithCancel(ctx)
+	defer zaloStop()
+	var zc *zalo.Client
+	if cfg.ZaloToken != "" {
+		zc, err = zalo.New(ctx, cfg.ZaloToken, cfg.ZaloAPI, log)
+		if err != nil {
+			return fmt.Errorf("connect to zalo: %w", err)
+		}
+		zc.Choices = st
+		zc.OnUnauthorized = func(error) { zaloStop() }
+		log.Info("connected to zalo", "bot", zc.Self().AccountName, "token", zalo.Token(cfg.ZaloToken))
+	}
 
 	met := metrics.New()
-	// Every send to Telegram, direct or queued, passes one limiter.
+	// Every send to a platform, direct or queued, passes that platform's
+	// one limiter.
 	replica := cfg.Replica
 	if replica == "" {
 		replica = consumerName()
 	}
-	worker := &delivery.Worker{Outbox: st, Reach: st, Log: log, Owner: replica, Shutdown: cfg.Shutdown}
-	limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate, Burst: cfg.SendBurst,
-		Ahead: 8, Log: log}
-	tgSender := met.Sender(bot.Telegram, tg)
+	worker := &delivery.Worker{Outbox: st, Reach: st, Log: log, Owner: replica, Shutdown: cfg.Shutdown,
+		Limiters: map[bot.Platform]*delivery.Limiter{}, Senders: map[bot.Platform]bot.Sender{}}
 	// A direct answer that cannot go within its update's deadline goes to
 	// the outbox, in order for its chat.
-	direct := &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
+	senders := delivery.Platforms{}
+	if tg != nil {
+		limiter := &delivery.Limiter{Buckets: st, Platform: bot.Telegram, Rate: cfg.SendRate, Burst: cfg.SendBurst,
+			Ahead: 8, Log: log}
+		tgSender := met.Sender(bot.Telegram, tg)
+		senders[bot.Telegram] = &delivery.Direct{Sender: tgSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
+		worker.Limiters[bot.Telegram], worker.Senders[bot.Telegram] = limiter, tgSender
+	}
+	if zc != nil {
+		// Zalo publishes no rate: its own conservative limiter, without
+		// the burst Telegram tolerates.
+		limiter := &delivery.Limiter{Buckets: st, Platform: bot.Zalo, Rate: cfg.ZaloSendRate, Burst: 1, Ahead: 4, Log: log}
+		zSender := met.Sender(bot.Zalo, zc)
+		senders[bot.Zalo] = &delivery.Direct{Sender: zSender, Limiter: limiter, Reach: st, Handover: st, Log: log}
+		worker.Limiters[bot.Zalo], worker.Senders[bot.Zalo] = limiter, zSender
+	}
 	fs := features(st)
 	// Entries sent as files are checked by their bytes and shown as the
 	// gallery's cleaned copy, within the gallery's decoding budget.
-	photos := gallery.NewPhotos(tg)
+	var fetcher gallery.Fetcher
+	opts := []bot.Option{bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock),
+		bot.WithOutbox(st), bot.WithSchedule(st)}
+	username := ""
+	if tg != nil {
+		fetcher, username = tg, tg.Username()
+		opts = append(opts, bot.WithMenus(tg))
+	}
+	if zc != nil {
+		// A typed number answers the numbered list last sent, from Redis.
+		opts = append(opts, bot.WithResolver(bot.Zalo, zalo.Resolver{Choices: st}))
+	}
+	photos := gallery.NewPhotos(fetcher)
 	fs.Contest.UsePhotos(photos)
-	// Reports are downloaded from Telegram (at most its 20 MB limit) to
-	// check their type from their bytes.
-	fs.Reports.UseFiles(reportFiles{tg})
+	if tg != nil {
+		// Reports are downloaded from Telegram (at most its 20 MB limit)
+		// to check their type from their bytes.
+		fs.Reports.UseFiles(reportFiles{tg})
+	}
 	fs.Cert.UsePublicURL(cfg.PublicURL)
-	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: tg.Username()}, st, direct, fs.All,
-		bot.WithLogger(log), bot.WithObserver(met), bot.WithClock(a.Clock), bot.WithMenus(tg),
-		bot.WithOutbox(st), bot.WithSchedule(st))
+	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: username}, st, senders, fs.All, opts...)
 	worker.Report = b.DeliveryReport
-	worker.Limiters = map[bot.Platform]*delivery.Limiter{bot.Telegram: limiter}
-	worker.Senders = map[bot.Platform]bot.Sender{bot.Telegram: tgSender}
 
 	// /metrics is not on the public port: it names counts of the bot's
 	// traffic that are nobody's business outside the operators.
 	routes := web.Routes{Ready: st.Ping, Extra: map[string]http.Handler{}}
-	if cfg.Webhook() {
+	if tg != nil && cfg.Webhook() {
 		routes.Extra["POST "+telegram.WebhookPath] = telegram.Webhook(st, cfg.WebhookSecret, tg.Username(), log)
+	}
+	if zc != nil && cfg.ZaloWebhook() {
+		routes.Extra["POST "+zalo.WebhookPath] = zc.Webhook(st, cfg.ZaloSecret)
 	}
 	// The award ceremony's projector page, its JSON and the photos it
 	// shows, fetched from Telegram by the server (the token stays here).
@@ -119,10 +161,19 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		a.Ready <- ln.Addr().String()
 	}
 
-	if err := a.registerCommands(ctx, st, tg, log); err != nil {
-		log.Warn("set command menus", "err", err)
+	if tg != nil {
+		if err := a.registerCommands(ctx, st, tg, log); err != nil {
+			log.Warn("set command menus", "err", err)
+		}
 	}
-	if cfg.Webhook() {
+	if zc != nil && cfg.ZaloWebhook() {
+		if err := zc.SetWebhook(ctx, cfg.PublicURL+zalo.WebhookPath, cfg.ZaloSecret); err != nil {
+			ln.Close()
+			return err
+		}
+		log.Info("zalo webhook mode", "url", cfg.PublicURL+zalo.WebhookPath)
+	}
+	if tg != nil && cfg.Webhook() {
 		if err := tg.SetWebhook(ctx, cfg.PublicURL+telegram.WebhookPath, cfg.WebhookSecret); err != nil {
 			ln.Close()
 			return err
@@ -164,7 +215,17 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			errs <- fmt.Errorf("delivery: %w", err)
 		}
 	}()
-	if !cfg.Webhook() {
+	if zc != nil && !cfg.ZaloWebhook() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A refused token stops Zalo alone, with a clear log line.
+			if err := zc.Poll(zaloCtx, st); err != nil {
+				log.Error("zalo transport stopped", "err", err)
+			}
+		}()
+	}
+	if tg != nil && !cfg.Webhook() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
