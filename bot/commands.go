@@ -53,6 +53,7 @@ func Commands() []CommandSpec {
 		{Name: "export", Organiser: true, Ready: true},
 		{Name: "checkincode", Organiser: true, Ready: true},
 		{Name: "certificates", Organiser: true, Ready: true},
+		{Name: "plan", Organiser: true, Ready: true},
 		{Name: "link", Organiser: true, Ready: true},
 	}
 }

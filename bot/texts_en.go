@@ -225,4 +225,5 @@ var textsEN = map[string]string{
 	"reg.roster_other_group":     "You were in group %s of this course, so you can come back only to that group. Pick your name in group %s, or ask the organisers.",
 	"btn.roster_absent":          "My name is not on the list",
 	"btn.roster_not_me":          "Not me",
+	"cmd.plan":                   "get the course plan as an Excel workbook to edit",
 }

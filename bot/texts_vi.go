@@ -225,4 +225,5 @@ var textsVI = map[string]string{
 	"reg.roster_other_group":     "Bạn từng thuộc nhóm %s của khóa này, nên chỉ vào lại được nhóm đó. Hãy chọn tên của bạn trong nhóm %s, hoặc liên hệ Ban tổ chức.",
 	"btn.roster_absent":          "Tên tôi không có trong danh sách",
 	"btn.roster_not_me":          "Không phải tôi",
+	"cmd.plan":                   "nhận tệp Excel kế hoạch khóa học để sửa",
 }

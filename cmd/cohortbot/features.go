@@ -6,6 +6,7 @@ import (
 	"github.com/cohortbot/cohortbot/bot/attend"
 	"github.com/cohortbot/cohortbot/bot/cert"
 	"github.com/cohortbot/cohortbot/bot/contest"
+	"github.com/cohortbot/cohortbot/bot/course"
 	"github.com/cohortbot/cohortbot/bot/export"
 	"github.com/cohortbot/cohortbot/bot/report"
 	"github.com/cohortbot/cohortbot/bot/score"
@@ -22,6 +23,8 @@ type featureSet struct {
 	Reports *report.Reports
 	// Cert takes the public URL its verification links start with.
 	Cert *cert.Cert
+	// Course reads workbooks sent in chat, downloaded from the platform.
+	Course *course.Course
 }
 
 // features builds the one list of the features the program runs: serve,
@@ -31,6 +34,7 @@ type featureSet struct {
 func features(st *store.Store) featureSet {
 	ct := contest.New(st)
 	rp := report.New(st)
+	cs := course.New(st)
 	at := attend.New(st)
 	// Certificates count attendance through the attendance feature and
 	// are written by the PDF adapter: neither feature imports the other.
@@ -46,11 +50,13 @@ func features(st *store.Store) featureSet {
 			score.New(st, st).Feature(),
 			at.Feature(),
 			ce.Feature(),
+			cs.Feature(),
 			// Last: it writes every other feature's tables.
 			export.New().Feature(),
 		},
 		Contest: ct,
 		Reports: rp,
 		Cert:    ce,
+		Course:  cs,
 	}
 }

@@ -112,6 +112,7 @@ func (a *App) serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		// Reports are downloaded from Telegram (at most its 20 MB limit)
 		// to check their type from their bytes.
 		fs.Reports.UseFiles(reportFiles{tg})
+		fs.Course.UseFiles(tg)
 	}
 	fs.Cert.UsePublicURL(cfg.PublicURL)
 	b := bot.New(bot.Config{Admins: cfg.Admins, BotUsername: username}, st, senders, fs.All, opts...)
