@@ -590,6 +590,15 @@ func (b *Contest) setCategory(c *bot.Context, ds []*Entry, idx int) error {
 	if err := b.editDrafts(c, ns, func(d *Entry) { d.Category = cat }); err != nil {
 		return err
 	}
+	// The group's enterprise, when the plan names one (the workbook's
+	// «Nhóm»), is the photos' without asking: sending a photo and tapping
+	// its category submits it.
+	if ent := c.Cohort.Plan.Enterprises[c.Member.Group]; ent != "" {
+		for _, d := range ds {
+			d.Category = cat
+		}
+		return b.submit(c, ds, ent)
+	}
 	if err := c.SetConv(flowPhoto, phStepEnt, b.draftData(ds)); err != nil {
 		return err
 	}

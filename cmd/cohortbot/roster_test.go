@@ -102,3 +102,41 @@ func TestRosterJoinInThreeTaps(t *testing.T) {
 		t.Errorf("names offered after Lan left: %q, want hers again", got)
 	}
 }
+
+// TestGroupEnterpriseDefault: when the plan names the enterprise a group
+// assesses, a trainee of that group submits a photo by sending it (with
+// its caption) and tapping its category: the enterprise is not asked,
+// and the entry carries it.
+func TestGroupEnterpriseDefault(t *testing.T) {
+	t.Parallel()
+	r := newContestRig(t, hanoi(t, 2017, 8, 1, 9, 0))
+	e := r.e
+	ctx := context.Background()
+	st := e.store()
+	co, err := st.Cohort(ctx, r.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := co.Plan.Shift(0)
+	p.Enterprises = map[string]string{"Lạng Sơn": "Công ty Xi măng Đồng Bành"}
+	if _, err := st.SavePlan(ctx, r.c.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	lan := e.seed(r.c.ID, 7801, bot.Trainee, "Lê Thị Lan", "Lạng Sơn")
+	e.serve()
+	e.tg.AddFile("ent-1", "uq-ent-1", smallJPEG(t))
+	seen := 0
+	lan.photo("ent-1", "Lò nung hở nhiệt", "")
+	ask := lan.reply(&seen, "thuộc loại lãng phí nào")
+	lan.pressLabel(ask, p.Contest.Categories[0])
+	lan.reply(&seen, "Ban tổ chức")
+	for _, c := range e.tg.Sent(lan.user.ID) {
+		if strings.Contains(c.Params["text"], "doanh nghiệp nào") {
+			t.Errorf("the enterprise was asked: %q", c.Params["text"])
+		}
+	}
+	snap := e.snapshot(r.c.ID)
+	if len(snap.Entries) != 1 || snap.Entries[0].Enterprise != "Công ty Xi măng Đồng Bành" || snap.Entries[0].Category != p.Contest.Categories[0] {
+		t.Fatalf("entries = %+v", snap.Entries)
+	}
+}
