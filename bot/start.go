@@ -341,8 +341,35 @@ func (b *Bot) menuRows(c *Context) [][]Button {
 			rows = append(rows, []Button{btn("contest"), btn("pending")})
 		}
 	}
+	// Reports, scoring, attendance and certificates, where the plan has
+	// them, for the roles they serve.
+	p := c.Cohort.Plan
+	switch c.Member.Role {
+	case Trainee:
+		var row []Button
+		if len(p.Deadlines) > 0 {
+			row = append(row, btn("report"))
+		}
+		if len(p.Sessions) > 0 {
+			row = append(row, btn("checkin"))
+		}
+		if p.Certificate != nil {
+			row = append(row, btn("certificate"))
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+		if p.Scoring != nil {
+			rows = append(rows, []Button{btn("score"), btn("ranking")})
+		}
+	case Lecturer:
+		if p.Scoring != nil {
+			rows = append(rows, []Button{btn("score"), btn("ranking")})
+		}
+	}
 	if c.IsOrganiser() {
-		rows = append(rows, []Button{btn("members"), btn("invites")}, []Button{btn("announce")})
+		rows = append(rows, []Button{btn("members"), btn("invites")}, []Button{btn("announce"), btn("export")},
+			[]Button{btn("attendance"), btn("certificates")})
 	}
 	return rows
 }

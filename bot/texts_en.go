@@ -226,4 +226,12 @@ var textsEN = map[string]string{
 	"btn.roster_absent":          "My name is not on the list",
 	"btn.roster_not_me":          "Not me",
 	"cmd.plan":                   "get the course plan as an Excel workbook to edit",
+	"btn.report":                 "📄 Hand in the report",
+	"btn.checkin":                "✅ Check in",
+	"btn.certificate":            "🎓 Certificate",
+	"btn.score":                  "📝 Score",
+	"btn.ranking":                "🏆 Ranking",
+	"btn.export":                 "📊 Excel export",
+	"btn.attendance":             "🗒 Attendance",
+	"btn.certificates":           "🎓 Issue certificates",
 }

@@ -226,4 +226,12 @@ var textsVI = map[string]string{
 	"btn.roster_absent":          "Tên tôi không có trong danh sách",
 	"btn.roster_not_me":          "Không phải tôi",
 	"cmd.plan":                   "nhận tệp Excel kế hoạch khóa học để sửa",
+	"btn.report":                 "📄 Nộp báo cáo",
+	"btn.checkin":                "✅ Điểm danh",
+	"btn.certificate":            "🎓 Giấy chứng nhận",
+	"btn.score":                  "📝 Chấm điểm",
+	"btn.ranking":                "🏆 Xếp hạng",
+	"btn.export":                 "📊 Xuất Excel",
+	"btn.attendance":             "🗒 Điểm danh lớp",
+	"btn.certificates":           "🎓 Cấp giấy chứng nhận",
 }

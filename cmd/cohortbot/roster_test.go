@@ -61,7 +61,12 @@ func TestRosterJoinInThreeTaps(t *testing.T) {
 	}
 	agree := lan.reply(&seen, "Bấm «Tôi đồng ý»")
 	tap(lan, agree, "Tôi đồng ý")
-	lan.reply(&seen, textRegistered)
+	done := lan.reply(&seen, textRegistered)
+	for _, want := range []string{"cmd:schedule:", "cmd:report:", "cmd:checkin:", "cmd:certificate:", "cmd:score:"} {
+		if !hasButton(t, done, want) {
+			t.Errorf("the trainee's menu %q lacks %s", buttons(t, done), want)
+		}
+	}
 	m := e.member(c.ID, lan.user.ID)
 	if m == nil || !m.Registered || m.Name != "Lê Thị Lan" || m.Org != "Sở Công Thương Lạng Sơn" || m.Group != "Lạng Sơn" || m.Person != 1 || m.Consent.IsZero() {
 		t.Fatalf("member after three taps = %+v", m)
