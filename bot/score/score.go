@@ -45,7 +45,10 @@ func (s *Scores) scorer(c *bot.Context) string {
 		return c.T("score.none")
 	case c.Member.Role == bot.Organiser:
 		return c.T("score.organiser")
-	case c.Member.Role == bot.Trainee && c.Member.Group == "":
+	case c.Member.Role == bot.Trainee && !c.Cohort.Plan.HasGroup(c.Member.Group):
+		// No group, or one the plan no longer has: the own-group rule
+		// could not hold, so they score nothing until an organiser
+		// moves them.
 		return c.T("score.no_group")
 	case now.Before(sc.Window.Opens):
 		return c.T("score.not_open", bot.FormatWhen(sc.Window.Opens, c))
