@@ -9,7 +9,7 @@ run:
 	$(GO) run ./cmd/cohortbot console
 
 test:
-	$(GO) vet ./... && $(GO) test -race -count=1 ./...
+	$(GO) vet ./... && $(GO) test -race -count=1 -parallel 4 ./...
 
 # Benchmarks and long fault runs (docs/BENCHMARKS.md).
 bench:
