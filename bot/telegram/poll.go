@@ -30,9 +30,20 @@ func (c *Client) Poll(ctx context.Context, rec Recorder) error {
 	if _, err := c.raw(ctx, "deleteWebhook", tgbotapi.Params{"drop_pending_updates": "false"}); err != nil {
 		return fmt.Errorf("delete webhook before polling: %w", err)
 	}
-	offset, err := rec.Offset(ctx, bot.Telegram)
-	if err != nil {
-		return fmt.Errorf("read polling offset: %w", err)
+	// Redis away at the start (a restart of both, a blip) delays polling
+	// rather than stopping the bot: nothing is fetched until the offset
+	// is known, so nothing is lost.
+	var offset int64
+	for wait := 200 * time.Millisecond; ; wait = min(wait*2, 10*time.Second) {
+		var err error
+		if offset, err = rec.Offset(ctx, bot.Telegram); err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.log.Warn("read polling offset failed, retrying", "err", err, "retry_in", wait)
+		sleepCtx(ctx, wait)
 	}
 	backoff := time.Second
 	for ctx.Err() == nil {
