@@ -105,6 +105,9 @@ type Invite struct {
 	Revoked bool      `json:"revoked,omitempty"`
 	Created time.Time `json:"created"`
 	Used    int       `json:"used"`
+	// Person, when set, makes it the personal link of the roster's row
+	// Person (from 1): it joins that person directly.
+	Person int `json:"person,omitempty"`
 }
 
 // Check reports whether the invite can still be redeemed at now, as the

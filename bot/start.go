@@ -131,10 +131,17 @@ func (b *Bot) join(c *Context, code string, agreed bool, person int) error {
 		if err != nil {
 			return err
 		}
+		if inv.Person > 0 {
+			return b.personalNotice(c, cohort, inv, code)
+		}
 		if inv.Role == Trainee && past == nil && len(rosterOf(cohort, Trainee, "")) > 0 {
 			return b.rosterGroups(c, cohort, code)
 		}
 		return b.consentNotice(c, cohort, inv.Role, code)
+	}
+	if person == 0 {
+		// A personal link of the roster joins its person.
+		person = inv.Person
 	}
 	inv, err = b.store.RedeemInvite(c.Context, code, c.U.User, now)
 	if err != nil {
@@ -192,6 +199,20 @@ func (b *Bot) join(c *Context, code string, agreed bool, person int) error {
 // the invite's code, and «I do not agree».
 func (b *Bot) consentNotice(c *Context, co *Cohort, role Role, code string) error {
 	return c.Reply(c.T("reg.privacy", co.Name, c.T("role."+string(role))), []Button{
+		{Text: c.T("btn.consent_yes"), Data: Data("cs", "y", "", code)},
+		{Text: c.T("btn.consent_no"), Data: Data("cs", "n", "")},
+	})
+}
+
+// personalNotice is a roster person's own link: the notice names them,
+// and «I agree» joins them as that person.
+func (b *Bot) personalNotice(c *Context, co *Cohort, inv *Invite, code string) error {
+	if inv.Person > len(co.Plan.Roster) || Role(co.Plan.Roster[inv.Person-1].Role) != inv.Role {
+		return c.Reply(c.T("invite.unknown"))
+	}
+	p := co.Plan.Roster[inv.Person-1]
+	text := c.T("reg.privacy", co.Name, c.T("role."+string(inv.Role))) + "\n\n" + c.T("reg.roster_you", p.Name, OrDash(p.Org), OrDash(p.Group))
+	return c.Reply(text, []Button{
 		{Text: c.T("btn.consent_yes"), Data: Data("cs", "y", "", code)},
 		{Text: c.T("btn.consent_no"), Data: Data("cs", "n", "")},
 	})

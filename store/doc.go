@@ -60,7 +60,8 @@
 //	                                     issued, revoked, batch): one per member
 //	{cert:SERIAL}                 string "cohort user" of the certificate with that serial (verification starts
 //	                                     from the serial alone); dropped with the member's data or the cohort
-//	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created
+//	{i:CODE}                      hash   cohort, role, uses (-1 unlimited), used, expires (unix ms), revoked, created,
+//	                                     person (the roster row, from 1, of a personal link; 0 for none)
 //	{i:CODE}:users                set    users who redeemed the invite (makes redeeming idempotent)
 //	{u:USER}                      hash   lang, active (cohort id), name, username
 //	{u:USER}:cohorts              set    cohort ids the user belongs to

@@ -20,7 +20,7 @@ func (s *Store) CreateInvite(ctx context.Context, inv *bot.Invite) error {
 	}
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, inviteKey(inv.Code), "cohort", inv.Cohort, "role", string(inv.Role), "uses", inv.Uses,
-			"used", inv.Used, "expires", expires, "revoked", boolInt(inv.Revoked), "created", inv.Created.Unix())
+			"used", inv.Used, "expires", expires, "revoked", boolInt(inv.Revoked), "created", inv.Created.Unix(), "person", inv.Person)
 		p.SAdd(ctx, cohortKey(inv.Cohort, "invites"), inv.Code)
 		return nil
 	})
@@ -59,6 +59,7 @@ func decodeInvite(code string, h map[string]string) (*bot.Invite, error) {
 		Used:    int(num("used")),
 		Revoked: h["revoked"] == "1",
 		Created: time.Unix(num("created"), 0),
+		Person:  int(num("person")),
 	}
 	if e := num("expires"); e > 0 {
 		inv.Expires = time.UnixMilli(e)

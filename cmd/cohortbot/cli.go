@@ -318,13 +318,20 @@ func (a *App) inviteCreate(ctx context.Context, cfg Config, args []string) error
 	uses := fs.Int("uses", 0, "how many people may use it (default: unlimited for trainees; 1 for lecturers and organisers)")
 	expires := fs.Duration("expires", 0, "how long it stays valid, e.g. 48h (default: forever for trainees; 168h for lecturers and organisers)")
 	asJSON := fs.Bool("json", false, "print one line of JSON")
+	person := fs.Int("person", 0, "the roster's row (from 1) the link is for: it joins that person directly, once (default uses 1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *person < 0 {
+		return badUsage("--person: must be a roster row, from 1")
+	}
+	if *person > 0 && *uses == 0 {
+		*uses = 1
 	}
 	role, ok := bot.ParseRole(strings.ToLower(*roleName))
 	switch {
 	case *cohort == "" || fs.NArg() > 0:
-		return badUsage("usage: cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--json]")
+		return badUsage("usage: cohortbot invite create --cohort ID --role ROLE [--uses N] [--expires 48h] [--person ROW] [--json]")
 	case !ok:
 		return badUsage("--role: want trainee, lecturer or organiser, got %q", *roleName)
 	case *uses < 0:
@@ -337,16 +344,26 @@ func (a *App) inviteCreate(ctx context.Context, cfg Config, args []string) error
 		return err
 	}
 	defer st.Close()
-	if _, err := st.Cohort(ctx, *cohort); errors.Is(err, store.ErrNotFound) {
+	co, err := st.Cohort(ctx, *cohort)
+	if errors.Is(err, store.ErrNotFound) {
 		return badUsage("no cohort %q", *cohort)
 	} else if err != nil {
 		return err
+	}
+	if *person > 0 {
+		if *person > len(co.Plan.Roster) {
+			return badUsage("--person: the roster has %d rows, no row %d", len(co.Plan.Roster), *person)
+		}
+		if r := co.Plan.Roster[*person-1]; bot.Role(r.Role) != role {
+			return badUsage("--person: row %d (%s) is a %s, not a %s", *person, r.Name, r.Role, role)
+		}
 	}
 	username, err := a.botUsername(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	inv := bot.NewInvite(*cohort, role, *uses, *expires, a.Clock())
+	inv.Person = *person
 	if err := st.CreateInvite(ctx, inv); err != nil {
 		return err
 	}

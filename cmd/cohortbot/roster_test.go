@@ -145,3 +145,57 @@ func TestGroupEnterpriseDefault(t *testing.T) {
 		t.Fatalf("entries = %+v", snap.Entries)
 	}
 }
+
+// TestPersonalRosterLink: `invite create --person ROW` makes a roster
+// person's own link: it shows the notice naming them, and «I agree»
+// joins them, registered, in one tap; the link works once. A row the
+// roster does not have, or of another role, is refused.
+func TestPersonalRosterLink(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.createCohort(samplePlan)
+	ctx := context.Background()
+	st := e.store()
+	co, err := st.Cohort(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := co.Plan.Shift(0)
+	p.Roster = []plan.Person{
+		{Name: "Lê Thị Lan", Group: "Lạng Sơn", Role: "trainee"},
+		{Name: "Phạm Văn Hải", Org: "Sở Công Thương Hải Phòng", Group: "Hải Phòng", Role: "trainee"},
+	}
+	if _, err := st.SavePlan(ctx, c.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]string{
+		{"--cohort", c.ID, "--role", "trainee", "--person", "3"},
+		{"--cohort", c.ID, "--role", "lecturer", "--person", "2"},
+		{"--cohort", c.ID, "--role", "trainee", "--person", "-1"},
+	} {
+		if code, _, errs := e.run(append([]string{"invite", "create"}, bad...)...); code != 2 || errs == "" {
+			t.Errorf("invite create %q: exit %d %q, want 2 with a message", bad, code, errs)
+		}
+	}
+	inv := e.createInvite("--cohort", c.ID, "--role", "trainee", "--person", "2")
+	if inv.Uses != 1 {
+		t.Errorf("a personal link has %d uses, want 1", inv.Uses)
+	}
+	e.serve()
+	hai := e.person(7901, "Hải", "", "vi")
+	seen := 0
+	hai.say("/start " + inv.Code)
+	notice := hai.reply(&seen, "Bạn là: Phạm Văn Hải")
+	hai.pressPrefix(notice, "cs:y:")
+	hai.reply(&seen, textRegistered)
+	m := e.member(c.ID, hai.user.ID)
+	if m == nil || !m.Registered || m.Name != "Phạm Văn Hải" || m.Group != "Hải Phòng" || m.Org != "Sở Công Thương Hải Phòng" || m.Person != 2 {
+		t.Fatalf("member by the personal link = %+v", m)
+	}
+	other := e.person(7902, "Khác", "", "vi")
+	os := 0
+	other.say("/start " + inv.Code)
+	if got := other.reply(&os, ""); got.Params["text"] != tx(bot.VI, "invite.used_up") {
+		t.Errorf("a second person with the personal link got %q", got.Params["text"])
+	}
+}
