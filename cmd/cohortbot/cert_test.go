@@ -244,7 +244,7 @@ func screenshot(t *testing.T, url, path string) {
 	t.Helper()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
-		t.Skip("chromium is not installed: .ci/run installs it")
+		t.Fatalf("chromium is not installed (.ci/run installs it with apt): %v", err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()

@@ -48,7 +48,7 @@ func TestRenderText(t *testing.T) {
 		t.Errorf("a second render differs (err %v)", err)
 	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed: .ci/run installs it")
+		t.Fatalf("pdftotext (poppler-utils) is not installed (.ci/run installs it with apt): %v", err)
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.pdf")
