@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -535,41 +534,18 @@ const (
 	maxCaption = 1024
 )
 
-func units(s string) int { return len(utf16.Encode([]rune(s))) }
+func units(s string) int { return bot.Units(s) }
 
-// splitText cuts s into parts of at most max UTF-16 units, at line breaks
-// where it can, never inside a character.
+// splitText cuts s into parts of at most max UTF-16 units (bot.SplitUnits);
+// an empty text is one invisible character, since a message needs text.
 func splitText(s string, max int) []string {
 	if s == "" {
 		return []string{"\u200b"} // a message needs text; callers send buttons with a title
 	}
-	var parts []string
-	for units(s) > max {
-		cut := truncateUnits(s, max)
-		if i := strings.LastIndex(cut, "\n"); i > len(cut)/2 {
-			cut = cut[:i+1]
-		}
-		parts = append(parts, cut)
-		s = s[len(cut):]
-	}
-	return append(parts, s)
+	return bot.SplitUnits(s, max)
 }
 
-// truncateUnits returns the longest prefix of s within max UTF-16 units.
-func truncateUnits(s string, max int) string {
-	n := 0
-	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max {
-			return s[:i]
-		}
-		n += w
-	}
-	return s
-}
+func truncateUnits(s string, max int) string { return bot.TruncateUnits(s, max) }
 
 func splitCaption(s string) (caption, rest string) {
 	if units(s) <= maxCaption {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/cohortbot/cohortbot/bot"
 )
@@ -165,35 +164,8 @@ func documentName(f *bot.File) string {
 	return "tệp"
 }
 
-func units(s string) int { return len(utf16.Encode([]rune(s))) }
+func units(s string) int { return bot.Units(s) }
 
-// splitText cuts s into parts of at most max UTF-16 units, at line breaks
-// where it can, never inside a character.
-func splitText(s string, max int) []string {
-	var parts []string
-	for units(s) > max {
-		cut := truncateUnits(s, max)
-		if i := strings.LastIndex(cut, "\n"); i > len(cut)/2 {
-			cut = cut[:i+1]
-		}
-		parts = append(parts, cut)
-		s = s[len(cut):]
-	}
-	return append(parts, s)
-}
+func splitText(s string, max int) []string { return bot.SplitUnits(s, max) }
 
-// truncateUnits returns the longest prefix of s within max UTF-16 units.
-func truncateUnits(s string, max int) string {
-	n := 0
-	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max {
-			return s[:i]
-		}
-		n += w
-	}
-	return s
-}
+func truncateUnits(s string, max int) string { return bot.TruncateUnits(s, max) }
